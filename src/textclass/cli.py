@@ -1,0 +1,309 @@
+"""The ``textclass`` command: a thin shell over :mod:`textclass.workflow`.
+
+Each command parses its options, calls one library function and prints. Errors
+that are the user's to fix print one line and exit with a status from
+:class:`ExitCode`; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Text classification with Keras 3: train, evaluate, predict.",
+)
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    DATA = 3
+    INTERRUPTED = 130
+
+
+def _echo_err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+TextCol = Annotated[
+    str | None,
+    typer.Option(
+        help="Column holding the text (default: text/sentence/review/..., else the first)"
+    ),
+]
+LabelCol = Annotated[
+    str | None,
+    typer.Option(help="Column holding the label (default: label/category/..., else the last)"),
+]
+GroupCol = Annotated[
+    str | None, typer.Option(help="Optional column of groups, reported separately (e.g. source)")
+]
+Format = Annotated[
+    str | None,
+    typer.Option(
+        "--format", help="csv, tsv, jsonl, parquet, fasttext or folder (default: from the file)"
+    ),
+]
+OnEmpty = Annotated[
+    str, typer.Option(help="Rows with empty or missing text: error or drop (counted)")
+]
+Encoding = Annotated[str, typer.Option(help="Text encoding of the input file")]
+
+
+def _data_options(text_col, label_col, group_col, fmt, encoding, on_empty):
+    from textclass.workflow import DataOptions
+
+    return DataOptions(
+        text_col=text_col,
+        label_col=label_col,
+        group_col=group_col,
+        format=fmt,
+        encoding=encoding,
+        on_empty=on_empty,
+    )
+
+
+def _parse_params(pairs: list[str]) -> dict:
+    """``["units=16", "pooling=max"]`` -> typed values (JSON where it parses)."""
+    params = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--param")
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        params[key.strip()] = value
+    return params
+
+
+def _print_metrics(metrics: dict, title: str) -> None:
+    from textclass.reports import metrics_table
+
+    typer.echo(metrics_table(metrics, title))
+
+
+@app.command()
+def train(
+    data: Annotated[
+        str, typer.Argument(help="A named dataset (uci-sentiment:yelp) or a file/folder")
+    ],
+    model: Annotated[str, typer.Option(help="Model family (see `textclass models`)")] = "embedding",
+    param: Annotated[
+        list[str],
+        typer.Option("--param", "-p", help="Model hyperparameter NAME=VALUE (repeatable)"),
+    ] = [],  # noqa: B006
+    test_size: Annotated[
+        float | None,
+        typer.Option(
+            help="Fraction held out for testing (default 0.25; the publisher's split where one exists)"
+        ),
+    ] = None,
+    test: Annotated[
+        str | None, typer.Option(help="Separate labeled test data instead of a split")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for the split and the model")] = None,
+    stratify: Annotated[bool, typer.Option(help="Keep label proportions in the split")] = False,
+    epochs: Annotated[int | None, typer.Option(help="Training epochs (Keras families)")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Batch size")] = None,
+    maxlen: Annotated[int | None, typer.Option(help="Sequence length (sequence families)")] = None,
+    num_words: Annotated[
+        int | None, typer.Option(help="Vocabulary limit (most frequent words)")
+    ] = None,
+    validation_split: Annotated[
+        float | None, typer.Option(help="Fraction of training data for validation")
+    ] = None,
+    early_stopping: Annotated[
+        int | None, typer.Option(help="Stop after N epochs without validation improvement")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Directory to save the trained model in")] = None,
+    text_col: TextCol = None,
+    label_col: LabelCol = None,
+    group_col: GroupCol = None,
+    fmt: Format = None,
+    encoding: Encoding = "utf-8",
+    on_empty: OnEmpty = "error",
+    verbose: Annotated[int, typer.Option(help="0 quiet, 1 progress bar, 2 a line per epoch")] = 0,
+) -> None:
+    """Train a model, report its test metrics, and save it with --out."""
+    from textclass import workflow
+    from textclass.data import registry
+
+    options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
+    estimator = {"model": model, "verbose": verbose}
+    for key, value in {
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "maxlen": maxlen,
+        "num_words": num_words,
+        "validation_split": validation_split,
+        "early_stopping": early_stopping,
+    }.items():
+        if value is not None:
+            estimator[key] = value
+    params = _parse_params(param)
+    if params:
+        from textclass.models.registry import resolve
+
+        estimator["model"] = resolve(model, params)
+    has_split = (
+        test is None
+        and test_size is None
+        and registry.is_dataset_name(data)
+        and data.partition(":")[0] == "imdb"
+        and ":" not in data
+    )
+    result = workflow.train(
+        data,
+        data_options=options,
+        test_data=test,
+        test_size=None if has_split else (test_size or 0.25),
+        seed=seed,
+        stratify=stratify,
+        estimator_params=estimator,
+        out=out,
+    )
+    for note in result.notes:
+        _echo_err(f"note: {note}")
+    typer.echo(
+        f"model {model}: trained on {len(result.train)} texts in {result.seconds:.1f}s, "
+        f"{result.classifier.count_params():,} parameters, vocabulary {result.classifier.tokenizer_.vocab_size:,}"
+    )
+    _print_metrics(result.metrics, f"test ({len(result.test)} texts)")
+    typer.echo(f"test accuracy {result.metrics['accuracy']:.4f}")
+    if out is not None:
+        typer.echo(f"saved to {out}")
+
+
+@app.command()
+def evaluate(
+    run: Annotated[Path, typer.Argument(help="A model directory written by `train --out`")],
+    data: Annotated[str, typer.Argument(help="Labeled data: a named dataset or a file")],
+    text_col: TextCol = None,
+    label_col: LabelCol = None,
+    group_col: GroupCol = None,
+    fmt: Format = None,
+    encoding: Encoding = "utf-8",
+    on_empty: OnEmpty = "error",
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the metrics as JSON here")
+    ] = None,
+) -> None:
+    """Score a saved model on labeled data."""
+    from textclass import workflow
+
+    options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
+    metrics = workflow.evaluate_run(run, data, options)
+    _print_metrics(metrics, f"{data} ({metrics['n']} texts)")
+    if json_out:
+        json_out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+
+
+@app.command()
+def predict(
+    run: Annotated[Path, typer.Argument(help="A model directory written by `train --out`")],
+    texts: Annotated[list[str] | None, typer.Argument(help="Texts to classify")] = None,
+    input: Annotated[
+        Path | None, typer.Option("--input", "-i", help="A file of texts to classify")
+    ] = None,  # noqa: A002
+    text_col: TextCol = None,
+    fmt: Format = None,
+    encoding: Encoding = "utf-8",
+    output: Annotated[str, typer.Option("--output-format", help="table, csv or jsonl")] = "table",
+) -> None:
+    """Predict labels for texts given as arguments or in a file (--input)."""
+    import pandas as pd
+
+    from textclass import workflow
+    from textclass.data.readers import read_frame, text_column
+
+    if output not in ("table", "csv", "jsonl"):
+        raise typer.BadParameter("choose table, csv or jsonl", param_hint="--output-format")
+    frame = None
+    if input is not None:
+        frame = read_frame(
+            input, format=fmt, encoding=encoding, wanted=(text_col,) if text_col else ()
+        )
+        texts = text_column(frame, input, text_col)
+    if not texts:
+        raise typer.BadParameter("give texts as arguments or a file with --input")
+    labels, confidence, _ = workflow.predict_texts(run, texts)
+    result = frame.copy() if frame is not None else pd.DataFrame({"text": texts})
+    result["predicted"] = labels
+    result["probability"] = confidence.round(6)
+    if output == "csv":
+        result.to_csv(sys.stdout, index=False)
+    elif output == "jsonl":
+        result.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)
+    else:
+        for text, label, p in zip(texts, labels, confidence):
+            typer.echo(f"{label}\t{p:.3f}\t{text}")
+
+
+@app.command()
+def datasets() -> None:
+    """List the named datasets, where they are cached, and whether they verified."""
+    from textclass.data import registry
+
+    for name in registry.dataset_names():
+        spec = registry.get_spec(name)
+        state = registry.status(spec)
+        mark = "verified" if state["verified"] else "; ".join(state["problems"])
+        parts = f" (parts: {', '.join(spec.parts)})" if spec.parts else ""
+        typer.echo(
+            f"{name}{parts}\n  {spec.description}\n  source: {spec.url}\n"
+            f"  location: {state['location'] or '-'}: {mark}"
+        )
+
+
+@app.command()
+def models() -> None:
+    """List the model families and their hyperparameters with defaults."""
+    from textclass.models.registry import describe
+
+    for family in describe():
+        typer.echo(f"{family['name']}: {family['description']} (input: {family['inputs']})")
+        for key, info in family["hyperparameters"].items():
+            typer.echo(f"    {key} = {info['default']!r}  {info['help']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    import click
+
+    from textclass.errors import ArtifactError, ConfigError, DataError, TextclassError
+
+    try:
+        app(args=argv, standalone_mode=False)
+    except (DataError, ArtifactError) as exc:
+        _echo_err(f"error: {exc}")
+        return ExitCode.DATA
+    except ConfigError as exc:
+        _echo_err(f"error: {exc}")
+        return ExitCode.USAGE
+    except TextclassError as exc:
+        _echo_err(f"error: {exc}")
+        return ExitCode.ERROR
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        return ExitCode.USAGE
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        _echo_err("interrupted")
+        return ExitCode.INTERRUPTED
+    return ExitCode.OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""A labeled text dataset: texts, labels, and optional group and split columns."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from textclass.errors import DataError
+
+
+@dataclass
+class Dataset:
+    """Texts with their labels, plus an optional group (e.g. ``source``) and split.
+
+    ``notes`` records what loading did to the rows (e.g. "dropped 3 empty
+    texts"), so nothing is lost without a count.
+    """
+
+    texts: list[str]
+    labels: np.ndarray
+    groups: np.ndarray | None = None
+    group_name: str | None = None
+    split: np.ndarray | None = None  # "train"/"test" where the publisher fixed one
+    name: str = "dataset"
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        n = len(self.texts)
+        for what, values in (
+            ("labels", self.labels),
+            ("groups", self.groups),
+            ("split", self.split),
+        ):
+            if values is not None and len(values) != n:
+                raise DataError(f"{self.name}: {len(values)} {what} for {n} texts")
+        if n == 0:
+            raise DataError(f"{self.name}: the dataset is empty (no rows)")
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def subset(self, index, name: str | None = None) -> Dataset:
+        index = np.asarray(index)
+        if index.dtype == bool:
+            index = np.flatnonzero(index)
+        return Dataset(
+            texts=[self.texts[i] for i in index.tolist()],
+            labels=self.labels[index],
+            groups=None if self.groups is None else self.groups[index],
+            group_name=self.group_name,
+            split=None if self.split is None else self.split[index],
+            name=name or self.name,
+            notes=list(self.notes),
+        )
+
+    def label_counts(self) -> dict:
+        return dict(sorted(Counter(self.labels.tolist()).items(), key=lambda kv: str(kv[0])))
+
+    def to_frame(self) -> pd.DataFrame:
+        frame = pd.DataFrame({"text": self.texts, "label": self.labels})
+        if self.groups is not None:
+            frame[self.group_name or "group"] = self.groups
+        if self.split is not None:
+            frame["split"] = self.split
+        return frame
+
+    def summary(self) -> dict:
+        """Rows, labels and groups, JSON-ready."""
+        out = {
+            "name": self.name,
+            "rows": len(self),
+            "labels": {str(k): v for k, v in self.label_counts().items()},
+        }
+        if self.groups is not None:
+            out[self.group_name or "group"] = dict(Counter(map(str, self.groups.tolist())))
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out

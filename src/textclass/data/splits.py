@@ -1,0 +1,47 @@
+"""Train/test splits that match scikit-learn's, so results compare with tutorials."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from textclass.data.dataset import Dataset
+from textclass.errors import DataError, invalid
+
+
+def split_dataset(
+    dataset: Dataset,
+    *,
+    test_size: float | None = 0.25,
+    seed: int | None = None,
+    stratify: bool = False,
+) -> tuple[Dataset, Dataset]:
+    """Split into (train, test).
+
+    A dataset with a publisher's split (IMDB) keeps it when ``test_size`` is None.
+    Otherwise the split is exactly ``train_test_split(texts, labels,
+    test_size=test_size, random_state=seed)``: it depends only on the row count
+    and the seed, so the same rows land in test as in the tutorials.
+    """
+    if test_size is None:
+        if dataset.split is None:
+            raise DataError(f"{dataset.name}: has no predefined split; give a test size")
+        train = dataset.split == "train"
+        return dataset.subset(train, dataset.name + "[train]"), dataset.subset(
+            ~train, dataset.name + "[test]"
+        )
+    if not (isinstance(test_size, (int, float)) and 0 < test_size < 1):
+        raise invalid("test_size", "a fraction between 0 and 1", test_size)
+    index = np.arange(len(dataset))
+    try:
+        train, test = train_test_split(
+            index,
+            test_size=test_size,
+            random_state=seed,
+            stratify=dataset.labels if stratify else None,
+        )
+    except ValueError as exc:
+        raise DataError(f"{dataset.name}: cannot split {len(dataset)} rows: {exc}") from None
+    return dataset.subset(train, dataset.name + "[train]"), dataset.subset(
+        test, dataset.name + "[test]"
+    )

@@ -1,0 +1,37 @@
+"""``dense``: bag of words -> hidden Dense layers -> output (the tutorials' first net)."""
+
+from __future__ import annotations
+
+from textclass.models.base import ModelFamily, as_list
+from textclass.models.heads import output_layer
+
+
+class Dense(ModelFamily):
+    name = "dense"
+    description = "Bag-of-words vector -> Dense hidden layers -> sigmoid/softmax"
+    inputs = "bow"
+    docs = {
+        "units": "hidden layer sizes, one int per layer",
+        "activation": "hidden activation (relu, tanh, ...)",
+        "dropout": "dropout after each hidden layer",
+        "mode": "bag-of-words values: count, binary, tfidf or freq",
+    }
+
+    def __init__(
+        self, *, units=10, activation: str = "relu", dropout: float = 0.0, mode: str = "count"
+    ):
+        self.units = units
+        self.activation = activation
+        self.dropout = dropout
+        self.mode = mode
+
+    def build(self, *, vocab_size: int, n_classes: int, **_):
+        import keras
+
+        inputs = keras.Input(shape=(vocab_size,), name="bag_of_words")
+        x = inputs
+        for size in as_list(self.units):
+            x = keras.layers.Dense(size, activation=self.activation)(x)
+            if self.dropout:
+                x = keras.layers.Dropout(self.dropout)(x)
+        return keras.Model(inputs, output_layer(x, n_classes), name=self.name)

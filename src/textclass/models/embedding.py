@@ -1,0 +1,58 @@
+"""``embedding``: Embedding -> Flatten or global pooling -> Dense -> output."""
+
+from __future__ import annotations
+
+from textclass.errors import invalid
+from textclass.models.base import ModelFamily, as_list
+from textclass.models.heads import output_layer
+
+POOLINGS = ("flatten", "max", "average")
+
+
+class Embedding(ModelFamily):
+    name = "embedding"
+    description = "Embedding -> Flatten / GlobalMax / GlobalAverage pooling -> Dense -> output"
+    docs = {
+        "embedding_dim": "size of each word vector",
+        "pooling": "flatten, max or average",
+        "units": "hidden Dense layer sizes after pooling",
+        "activation": "hidden activation",
+        "dropout": "dropout after pooling",
+    }
+
+    def __init__(
+        self,
+        *,
+        embedding_dim: int = 50,
+        pooling: str = "max",
+        units=10,
+        activation: str = "relu",
+        dropout: float = 0.0,
+    ):
+        self.embedding_dim = embedding_dim
+        self.pooling = pooling
+        self.units = units
+        self.activation = activation
+        self.dropout = dropout
+
+    def validate(self) -> None:
+        super().validate()
+        if self.pooling not in POOLINGS:
+            raise invalid("pooling", " or ".join(POOLINGS), self.pooling)
+
+    def build(self, *, vocab_size: int, n_classes: int, maxlen: int, **_):
+        import keras
+
+        inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
+        x = keras.layers.Embedding(vocab_size, self.embedding_dim, name="embedding")(inputs)
+        if self.pooling == "flatten":
+            x = keras.layers.Flatten()(x)
+        elif self.pooling == "max":
+            x = keras.layers.GlobalMaxPooling1D()(x)
+        else:
+            x = keras.layers.GlobalAveragePooling1D()(x)
+        if self.dropout:
+            x = keras.layers.Dropout(self.dropout)(x)
+        for size in as_list(self.units):
+            x = keras.layers.Dense(size, activation=self.activation)(x)
+        return keras.Model(inputs, output_layer(x, n_classes), name=self.name)

@@ -1,0 +1,33 @@
+"""Classification heads and compile settings shared by every Keras family."""
+
+from __future__ import annotations
+
+
+def output_layer(x, n_classes: int):
+    """One sigmoid unit for two classes, a softmax over ``n_classes`` otherwise."""
+    import keras
+
+    if n_classes == 2:
+        return keras.layers.Dense(1, activation="sigmoid", name="output")(x)
+    return keras.layers.Dense(n_classes, activation="softmax", name="output")(x)
+
+
+def default_loss(n_classes: int) -> str:
+    return "binary_crossentropy" if n_classes == 2 else "sparse_categorical_crossentropy"
+
+
+def make_optimizer(name: str, learning_rate: float | None):
+    import keras
+
+    from textclass.errors import invalid
+
+    known = {
+        "adam": keras.optimizers.Adam,
+        "rmsprop": keras.optimizers.RMSprop,
+        "sgd": keras.optimizers.SGD,
+        "adamw": keras.optimizers.AdamW,
+        "adagrad": keras.optimizers.Adagrad,
+    }
+    if name not in known:
+        raise invalid("optimizer", " or ".join(known), name)
+    return known[name]() if learning_rate is None else known[name](learning_rate=learning_rate)

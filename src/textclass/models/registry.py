@@ -1,0 +1,68 @@
+"""The model registry: one name per family, one class per file."""
+
+from __future__ import annotations
+
+from textclass.errors import ConfigError
+from textclass.models.base import ModelFamily
+from textclass.models.dense import Dense
+from textclass.models.embedding import Embedding
+from textclass.models.logreg import LogReg
+
+_FAMILIES: dict[str, type[ModelFamily]] = {}
+
+
+def register(family: type[ModelFamily]) -> type[ModelFamily]:
+    _FAMILIES[family.name] = family
+    return family
+
+
+for _family in (LogReg, Dense, Embedding):
+    register(_family)
+
+
+def model_names() -> list[str]:
+    return list(_FAMILIES)
+
+
+def family_class(name: str) -> type[ModelFamily]:
+    if name not in _FAMILIES:
+        raise ConfigError(
+            f"Received an invalid value for `model`, expected one of "
+            f"{', '.join(_FAMILIES)}. Received: model={name!r}"
+        )
+    return _FAMILIES[name]
+
+
+def resolve(model, params: dict | None = None) -> ModelFamily:
+    """A family instance from a name (with optional hyperparameters) or an instance."""
+    if isinstance(model, ModelFamily):
+        return model.set_params(**params) if params else model
+    if isinstance(model, str):
+        cls = family_class(model)
+        try:
+            return cls(**(params or {}))
+        except TypeError:
+            known = ", ".join(cls().get_params())
+            unknown = ", ".join(sorted(set(params) - set(cls().get_params())))
+            raise ConfigError(
+                f"model {model!r} has no hyperparameter {unknown}; it has: {known}"
+            ) from None
+    raise ConfigError(f"`model` must be a model name or a ModelFamily, got {type(model).__name__}")
+
+
+def describe() -> list[dict]:
+    """Every family with its hyperparameters, defaults and their meaning."""
+    rows = []
+    for name, cls in _FAMILIES.items():
+        defaults = cls().get_params()
+        rows.append(
+            {
+                "name": name,
+                "description": cls.description,
+                "inputs": cls.inputs,
+                "hyperparameters": {
+                    k: {"default": v, "help": cls.docs.get(k, "")} for k, v in defaults.items()
+                },
+            }
+        )
+    return rows

@@ -1,0 +1,23 @@
+"""Metrics as readable terminal tables."""
+
+from __future__ import annotations
+
+
+def metrics_table(metrics: dict, title: str) -> str:
+    """Headline metrics, the confusion matrix, and one line per group if any."""
+    lines = [title]
+    for key in ("accuracy", "precision", "recall", "f1", "f1_macro", "roc_auc", "log_loss"):
+        if key in metrics:
+            lines.append(f"  {key:<10} {metrics[key]:.4f}")
+    labels = [str(v) for v in metrics["labels"]]
+    width = max(8, *(len(v) for v in labels)) + 1
+    lines.append("  confusion matrix (rows: true, columns: predicted)")
+    lines.append("  " + " " * width + "".join(f"{v:>{width}}" for v in labels))
+    for name, row in zip(labels, metrics["confusion_matrix"]):
+        lines.append("  " + f"{name:>{width}}" + "".join(f"{n:>{width}}" for n in row))
+    for group, result in metrics.get("per_group", {}).items():
+        lines.append(
+            f"  group {group:<12} n={result['n']:<6} accuracy {result['accuracy']:.4f}"
+            + (f"  f1 {result['f1']:.4f}" if "f1" in result else "")
+        )
+    return "\n".join(lines)

@@ -1,0 +1,30 @@
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data beside the project; the end-to-end tests need it."""
+    path = Path(os.environ.get("TEXTCLASS_DATA", SHARED_DATA))
+    if not (path / "sentiment-labelled-sentences").exists():
+        pytest.skip(f"shared datasets not found at {path}")
+    return path
+
+
+# Tests never touch the network: named datasets come from shared/data, and the
+# download cache is a fresh empty folder (subprocesses inherit both).
+if SHARED_DATA.exists():
+    os.environ.setdefault("TEXTCLASS_DATA", str(SHARED_DATA))
+os.environ["TEXTCLASS_CACHE"] = tempfile.mkdtemp(prefix="textclass-cache-")
+
+
+@pytest.fixture(params=[0, 1, 42])
+def global_random_seed(request) -> int:
+    return request.param

@@ -1,0 +1,177 @@
+"""End to end: the installed console script, in fresh processes, on shared/data."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from textclass import ArtifactError, TextClassifier
+from textclass.cli import ExitCode, main
+
+SCRIPT = shutil.which("textclass", path=str(Path(sys.executable).parent)) or "textclass"
+
+
+def run(*args, check=True):
+    proc = subprocess.run(
+        [SCRIPT, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=600,
+    )
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="module")
+def yelp_run(tmp_path_factory, shared_data):
+    out = tmp_path_factory.mktemp("runs") / "yelp"
+    proc = run(
+        "train",
+        "uci-sentiment:yelp",
+        "--model",
+        "logreg",
+        "--test-size",
+        "0.25",
+        "--seed",
+        "1000",
+        "--out",
+        out,
+    )
+    return out, proc.stdout
+
+
+def test_train_reproduces_tutorial_baseline(yelp_run):
+    out, stdout = yelp_run
+    assert "test accuracy 0.7960" in stdout
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["accuracy"] == pytest.approx(0.796)
+
+
+def test_predict_in_a_new_process_matches_library(yelp_run, tmp_path):
+    out, _ = yelp_run
+    texts = ["The food was great", "Terrible service, never again"]
+    proc = run("predict", out, *texts)
+    labels = [line.split("\t")[0] for line in proc.stdout.splitlines()]
+    assert labels == [str(v) for v in TextClassifier.load(out).predict(texts)] == ["1", "0"]
+    new = tmp_path / "new.csv"
+    new.write_text("review,id\nlovely place,1\nawful,2\n", encoding="utf-8")
+    proc = run("predict", out, "--input", new, "--text-col", "review", "--output-format", "csv")
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "review,id,predicted,probability" and len(lines) == 3
+
+
+def test_evaluate_on_another_source(yelp_run):
+    out, _ = yelp_run
+    proc = run("evaluate", out, "uci-sentiment:amazon")
+    assert "accuracy" in proc.stdout and "group amazon" in proc.stdout
+
+
+def test_datasets_and_models_commands(shared_data):
+    assert "uci-sentiment" in run("datasets").stdout and "verified" in run("datasets").stdout
+    out = run("models").stdout
+    assert "logreg" in out and "embedding" in out and "pooling = 'max'" in out
+
+
+def test_train_a_csv_with_named_columns(tmp_path):
+    path = tmp_path / "reviews.csv"
+    rows = (
+        ["review,stars"]
+        + [f"great thing {i},good" for i in range(10)]
+        + [f"awful thing {i},bad" for i in range(10)]
+    )
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    proc = run(
+        "train",
+        path,
+        "--text-col",
+        "review",
+        "--label-col",
+        "stars",
+        "--model",
+        "embedding",
+        "--epochs",
+        "2",
+        "--out",
+        tmp_path / "r",
+        "--seed",
+        "0",
+    )
+    assert "test accuracy" in proc.stdout
+    assert (tmp_path / "r" / "model.keras").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "code"),
+    [
+        (["train", "missing.csv"], "missing.csv: no such file or directory", ExitCode.DATA),
+        (
+            ["train", "{csv}", "--text-col", "body"],
+            "no text column 'body'; columns are: text, label",
+            ExitCode.DATA,
+        ),
+        (["train", "{single}"], "single class", ExitCode.DATA),
+        (["train", "{latin}"], "line 2: byte 0xa3", ExitCode.DATA),
+        (["train", "{empty}"], "empty or missing text", ExitCode.DATA),
+        (["train", "{csv}", "--model", "nope"], "expected one of", ExitCode.USAGE),
+        (["predict", "{run}", "hello"], "missing", ExitCode.DATA),
+    ],
+)
+def test_bad_input_gets_one_line_and_an_exit_status(tmp_path, capsys, args, message, code):
+    (tmp_path / "d.csv").write_text("text,label\ngood,1\nbad,0\nfine,1\nmeh,0\n", encoding="utf-8")
+    (tmp_path / "s.csv").write_text("text,label\ngood,1\nfine,1\n", encoding="utf-8")
+    (tmp_path / "l.tsv").write_bytes("ok\t1\ncost \u00a3600\t0\n".encode("latin-1"))
+    (tmp_path / "e.csv").write_text("text,label\ngood,1\n,0\n", encoding="utf-8")
+    (tmp_path / "run").mkdir()
+    paths = {
+        "csv": tmp_path / "d.csv",
+        "single": tmp_path / "s.csv",
+        "latin": tmp_path / "l.tsv",
+        "empty": tmp_path / "e.csv",
+        "run": tmp_path / "run",
+    }
+    argv = [a.format(**paths) for a in args]
+    status = main(argv)
+    err = capsys.readouterr().err
+    assert status == code
+    assert message in err
+    assert err.startswith("error:") and "Traceback" not in err
+
+
+def test_unseen_labels_at_evaluate(yelp_run, tmp_path, capsys):
+    out, _ = yelp_run
+    path = tmp_path / "t.csv"
+    path.write_text("text,label\ngood,1\nbad,2\n", encoding="utf-8")
+    assert main(["evaluate", str(out), str(path)]) == ExitCode.DATA
+    assert "never saw in training: 2" in capsys.readouterr().err
+
+
+def test_corrupt_artifacts_name_the_file(yelp_run, tmp_path):
+    out, _ = yelp_run
+    broken = tmp_path / "broken"
+    shutil.copytree(out, broken)
+    (broken / "tokenizer.json").write_text('{"config": {', encoding="utf-8")
+    with pytest.raises(ArtifactError, match=r"tokenizer\.json: corrupt or truncated JSON"):
+        TextClassifier.load(broken)
+    shutil.copytree(out, tmp_path / "v2")
+    config = json.loads((tmp_path / "v2" / "config.json").read_text())
+    config["format_version"] = 99
+    (tmp_path / "v2" / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ArtifactError, match="format version 99 is not supported"):
+        TextClassifier.load(tmp_path / "v2")
+
+
+def test_truncated_keras_model_names_the_file(tmp_path):
+    clf = TextClassifier(model="embedding", epochs=1, random_state=0).fit(
+        ["good", "bad", "fine", "awful"], [1, 0, 1, 0]
+    )
+    clf.save(tmp_path / "run")
+    model = tmp_path / "run" / "model.keras"
+    model.write_bytes(model.read_bytes()[:200])
+    with pytest.raises(ArtifactError, match=r"model\.keras: cannot load the Keras model"):
+        TextClassifier.load(tmp_path / "run")

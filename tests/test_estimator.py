@@ -1,0 +1,130 @@
+"""The estimator contract, run over every registered model family."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV, cross_val_score
+
+from textclass import DataError, TextClassifier
+from textclass.models import model_names
+
+POS = [
+    "great food",
+    "lovely staff",
+    "great value",
+    "really lovely",
+    "good and great",
+    "good food",
+    "lovely place",
+    "great staff",
+]
+NEG = [
+    "awful food",
+    "rude staff",
+    "awful value",
+    "really bad",
+    "bad and awful",
+    "bad food",
+    "rude place",
+    "awful staff",
+]
+TEXTS = POS + NEG
+LABELS = ["pos"] * len(POS) + ["neg"] * len(NEG)
+TOPICS = ["goal match team", "vote party minister", "stock market profit"] * 4
+TOPIC_LABELS = ["sport", "politics", "business"] * 4
+
+
+def tiny(model, **kw):
+    params = {"epochs": 3, "batch_size": 4, "maxlen": 6, "random_state": 0}
+    if model != "logreg":
+        params.update(kw)
+    else:
+        params = {"random_state": 0}
+    clf = TextClassifier(model=model, **params)
+    if model == "embedding":
+        clf.set_params(model__embedding_dim=4)
+    return clf
+
+
+@pytest.mark.parametrize("model", model_names())
+def test_contract(model, tmp_path):
+    clf = tiny(model)
+    # clone and parameter round-trip
+    again = clone(clf)
+    assert again.get_params(deep=False).keys() == clf.get_params(deep=False).keys()
+    assert clf.get_params()["random_state"] == 0
+    assert any(k.startswith("model__") for k in clf.get_params(deep=True))
+    # not fitted
+    with pytest.raises(NotFittedError):
+        clf.predict(["great"])
+    clf.fit(TEXTS, LABELS)
+    assert clf.classes_.tolist() == ["neg", "pos"]
+    proba = clf.predict_proba(["great food", "awful staff", ""])
+    assert proba.shape == (3, 2)
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert set(clf.predict(["great food"])) <= {"neg", "pos"}
+    # save / load gives identical predictions
+    clf.save(tmp_path / "run")
+    loaded = TextClassifier.load(tmp_path / "run")
+    assert np.array_equal(loaded.predict_proba(TEXTS), clf.predict_proba(TEXTS))
+    assert loaded.predict(TEXTS).tolist() == clf.predict(TEXTS).tolist()
+    # the same seed gives the same result
+    assert np.array_equal(
+        tiny(model).fit(TEXTS, LABELS).predict_proba(TEXTS), clf.predict_proba(TEXTS)
+    )
+
+
+@pytest.mark.parametrize("model", model_names())
+def test_multiclass(model):
+    clf = tiny(model).fit(TOPICS, TOPIC_LABELS)
+    assert clf.classes_.tolist() == ["business", "politics", "sport"]
+    proba = clf.predict_proba(TOPICS)
+    assert proba.shape == (12, 3) and np.allclose(proba.sum(axis=1), 1)
+
+
+def test_numeric_labels_come_back_as_given():
+    clf = tiny("logreg").fit(TEXTS, [1] * 8 + [0] * 8)
+    assert clf.predict(["great food"]).tolist() == [1]
+
+
+def test_single_class_is_refused():
+    with pytest.raises(DataError, match="single class"):
+        tiny("logreg").fit(["a", "b"], ["x", "x"])
+
+
+def test_bare_string_is_refused():
+    clf = tiny("logreg").fit(TEXTS, LABELS)
+    with pytest.raises(DataError, match="got a single str"):
+        clf.predict("great food")
+
+
+def test_length_mismatch_is_refused():
+    with pytest.raises(DataError, match="16 texts but y has 2 labels"):
+        tiny("logreg").fit(TEXTS, ["a", "b"])
+
+
+def test_invalid_hyperparameter_names_field_and_value():
+    from textclass import ConfigError
+
+    with pytest.raises(ConfigError, match=r"`maxlen`.*Received: maxlen=-3"):
+        TextClassifier(model="embedding", maxlen=-3).fit(TEXTS, LABELS)
+    with pytest.raises(ConfigError, match=r"`pooling`.*Received: pooling='median'"):
+        TextClassifier(model="embedding", epochs=1).set_params(model__pooling="median").fit(
+            TEXTS, LABELS
+        )
+
+
+def test_works_in_sklearn_cross_validation_and_grid_search():
+    scores = cross_val_score(tiny("logreg"), TEXTS, LABELS, cv=2)
+    assert scores.shape == (2,)
+    search = GridSearchCV(tiny("dense", epochs=2), {"model__units": [4, 8]}, cv=2)
+    search.fit(TEXTS, LABELS)
+    assert search.best_params_["model__units"] in (4, 8)
+
+
+def test_history_and_validation_data():
+    clf = tiny("embedding", early_stopping=1).fit(
+        TEXTS, LABELS, validation_data=(TEXTS[:4], LABELS[:4])
+    )
+    assert "val_loss" in clf.history_ and len(clf.history_["loss"]) >= 1

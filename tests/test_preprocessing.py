@@ -1,0 +1,77 @@
+import numpy as np
+import pytest
+
+from textclass import ConfigError, DataError, Tokenizer, pad_sequences
+from textclass.preprocessing import LabelEncoder, bag_of_words
+from textclass.preprocessing.vectors import TfidfVectors
+
+
+def reference_pad(seqs, maxlen, padding, truncating):
+    out = np.zeros((len(seqs), maxlen), dtype=np.int32)
+    for i, s in enumerate(seqs):
+        s = s[-maxlen:] if truncating == "pre" else s[:maxlen]
+        if s:
+            if padding == "pre":
+                out[i, -len(s) :] = s
+            else:
+                out[i, : len(s)] = s
+    return out
+
+
+@pytest.mark.parametrize("padding", ["pre", "post"])
+@pytest.mark.parametrize("truncating", ["pre", "post"])
+def test_pad_sequences_matches_keras_rules(padding, truncating):
+    texts = ["a b c d e f", "a", "", "b c d"]
+    seqs = Tokenizer().fit(texts).transform(texts)
+    got = pad_sequences(seqs, 4, padding=padding, truncating=truncating)
+    assert np.array_equal(got, reference_pad(seqs.to_list(), 4, padding, truncating))
+
+
+def test_pad_sequences_defaults_to_longest_and_checks_options():
+    seqs = Tokenizer().fit(["a b c", "a"]).transform(["a b c", "a"])
+    assert pad_sequences(seqs).shape == (2, 3)
+    with pytest.raises(ConfigError, match="padding"):
+        pad_sequences(seqs, 3, padding="middle")
+
+
+def test_bag_of_words_modes():
+    tok = Tokenizer().fit(["good good food", "bad food"])
+    seqs = tok.transform(["good good food", "bad"])
+    counts = bag_of_words(seqs, tok.vocab_size, "count").toarray()
+    assert counts.tolist() == [[0, 2, 1, 0], [0, 0, 0, 1]]
+    binary = bag_of_words(seqs, tok.vocab_size, "binary").toarray()
+    assert binary.tolist() == [[0, 1, 1, 0], [0, 0, 0, 1]]
+
+
+def test_tfidf_learns_idf_on_training_data_only():
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    tok = Tokenizer().fit(["a b", "a c", "a"])
+    train = tok.transform(["a b", "a c", "a"])
+    tfidf = TfidfVectors()
+    got = tfidf.fit_transform(train, tok.vocab_size).toarray()
+    expected = TfidfTransformer().fit_transform(bag_of_words(train, tok.vocab_size)).toarray()
+    assert np.allclose(got, expected)
+    test = tok.transform(["b b c"])
+    assert np.allclose(
+        tfidf.transform(test, tok.vocab_size).toarray(),
+        TfidfTransformer()
+        .fit(bag_of_words(train, tok.vocab_size))
+        .transform(bag_of_words(test, tok.vocab_size))
+        .toarray(),
+    )
+
+
+@pytest.mark.parametrize(
+    "labels", [["pos", "neg", "pos"], [1, 0, 1], [2, 7, 5], [True, False, True]]
+)
+def test_label_encoder_round_trip(labels):
+    enc = LabelEncoder().fit(labels)
+    codes = enc.transform(labels)
+    assert enc.inverse_transform(codes).tolist() == labels
+
+
+def test_label_encoder_names_unseen_labels():
+    enc = LabelEncoder().fit(["pos", "neg"])
+    with pytest.raises(DataError, match="never saw in training: neutral"):
+        enc.transform(["pos", "neutral"])
