@@ -279,8 +279,6 @@ def models() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
-    import click
-
     from textclass.errors import ArtifactError, ConfigError, DataError, TextclassError
 
     try:
@@ -294,12 +292,15 @@ def main(argv: list[str] | None = None) -> int:
     except TextclassError as exc:
         _echo_err(f"error: {exc}")
         return ExitCode.ERROR
-    except click.exceptions.ClickException as exc:
-        exc.show()
+    except typer.TyperException as exc:  # usage errors: bad option, missing argument
+        if hasattr(exc, "show"):
+            exc.show()
+        else:
+            _echo_err(f"error: {exc.format_message()}")
         return ExitCode.USAGE
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         _echo_err("interrupted")
         return ExitCode.INTERRUPTED
     return ExitCode.OK
