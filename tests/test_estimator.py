@@ -42,8 +42,12 @@ def tiny(model, **kw):
     else:
         params = {"random_state": 0}
     clf = TextClassifier(model=model, **params)
-    if model == "embedding":
+    if model in ("embedding", "cnn", "rnn"):
         clf.set_params(model__embedding_dim=4)
+    if model == "cnn":
+        clf.set_params(model__filters=4, model__kernel_size=2)
+    if model == "rnn":
+        clf.set_params(model__units=4)
     return clf
 
 

@@ -1,12 +1,16 @@
 """Model families, one file each, and the registry that names them."""
 
 from textclass.models.base import ModelFamily
+from textclass.models.cnn import CNN
 from textclass.models.dense import Dense
 from textclass.models.embedding import Embedding
 from textclass.models.logreg import LogReg
 from textclass.models.registry import describe, model_names, register, resolve
+from textclass.models.rnn import RNN
 
 __all__ = [
+    "CNN",
+    "RNN",
     "Dense",
     "Embedding",
     "LogReg",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from textclass.errors import ConfigError
 from textclass.models.base import ModelFamily
+from textclass.models.cnn import CNN
 from textclass.models.dense import Dense
 from textclass.models.embedding import Embedding
 from textclass.models.logreg import LogReg
+from textclass.models.rnn import RNN
 
 _FAMILIES: dict[str, type[ModelFamily]] = {}
 
@@ -16,7 +18,7 @@ def register(family: type[ModelFamily]) -> type[ModelFamily]:
     return family
 
 
-for _family in (LogReg, Dense, Embedding):
+for _family in (LogReg, Dense, Embedding, CNN, RNN):
     register(_family)
 
 
