@@ -49,17 +49,23 @@ def main() -> None:
     same_index = ours.word_index == keras_tok.word_index
     same_seqs = ours_seqs.to_list() == keras_seqs and ours_ft.to_list() == keras_seqs
     keras_total = keras_fit_s + keras_tr_s
-    print(f"IMDB train+test: {len(texts):,} reviews, {n_bytes / 1e6:.1f} MB, "
-          f"{len(ours.words_):,} distinct words, {ours_seqs.ids.size:,} tokens; best of {args.repeat}")
+    print(
+        f"IMDB train+test: {len(texts):,} reviews, {n_bytes / 1e6:.1f} MB, "
+        f"{len(ours.words_):,} distinct words, {ours_seqs.ids.size:,} tokens; best of {args.repeat}"
+    )
     print(f"identical word index: {same_index}; identical sequences: {same_seqs}\n")
     print("| step | Keras 2 Tokenizer (s) | textclass (s) | speed-up |")
     print("|---|---:|---:|---:|")
     print(f"| fit | {keras_fit_s:.2f} | {ours_fit_s:.2f} | {keras_fit_s / ours_fit_s:.1f}x |")
     print(f"| transform | {keras_tr_s:.2f} | {ours_tr_s:.2f} | {keras_tr_s / ours_tr_s:.1f}x |")
-    print(f"| fit + transform (two calls) | {keras_total:.2f} | {ours_fit_s + ours_tr_s:.2f} | "
-          f"{keras_total / (ours_fit_s + ours_tr_s):.1f}x |")
-    print(f"| fit_transform (one call) | {keras_total:.2f} | {ours_ft_s:.2f} | "
-          f"{keras_total / ours_ft_s:.1f}x |")
+    print(
+        f"| fit + transform (two calls) | {keras_total:.2f} | {ours_fit_s + ours_tr_s:.2f} | "
+        f"{keras_total / (ours_fit_s + ours_tr_s):.1f}x |"
+    )
+    print(
+        f"| fit_transform (one call) | {keras_total:.2f} | {ours_ft_s:.2f} | "
+        f"{keras_total / ours_ft_s:.1f}x |"
+    )
     if not (same_index and same_seqs):
         raise SystemExit("MISMATCH: textclass and Keras 2 disagree")
 

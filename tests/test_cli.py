@@ -61,7 +61,7 @@ def test_predict_in_a_new_process_matches_library(yelp_run, tmp_path):
     assert labels == [str(v) for v in TextClassifier.load(out).predict(texts)] == ["1", "0"]
     new = tmp_path / "new.csv"
     new.write_text("review,id\nlovely place,1\nawful,2\n", encoding="utf-8")
-    proc = run("predict", out, "--input", new, "--text-col", "review", "--output-format", "csv")
+    proc = run("predict", out, "--input", new, "--text-col", "review", "--format", "csv")
     lines = proc.stdout.splitlines()
     assert lines[0] == "review,id,predicted,probability" and len(lines) == 3
 

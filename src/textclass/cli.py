@@ -217,9 +217,11 @@ def predict(
         Path | None, typer.Option("--input", "-i", help="A file of texts to classify")
     ] = None,  # noqa: A002
     text_col: TextCol = None,
-    fmt: Format = None,
+    input_format: Annotated[
+        str | None, typer.Option(help="Format of --input (default: from the file)")
+    ] = None,
     encoding: Encoding = "utf-8",
-    output: Annotated[str, typer.Option("--output-format", help="table, csv or jsonl")] = "table",
+    output: Annotated[str, typer.Option("--format", help="Output: table, csv or jsonl")] = "table",
 ) -> None:
     """Predict labels for texts given as arguments or in a file (--input)."""
     import pandas as pd
@@ -228,11 +230,11 @@ def predict(
     from textclass.data.readers import read_frame, text_column
 
     if output not in ("table", "csv", "jsonl"):
-        raise typer.BadParameter("choose table, csv or jsonl", param_hint="--output-format")
+        raise typer.BadParameter("choose table, csv or jsonl", param_hint="--format")
     frame = None
     if input is not None:
         frame = read_frame(
-            input, format=fmt, encoding=encoding, wanted=(text_col,) if text_col else ()
+            input, format=input_format, encoding=encoding, wanted=(text_col,) if text_col else ()
         )
         texts = text_column(frame, input, text_col)
     if not texts:

@@ -8,7 +8,9 @@ from textclass.models.heads import output_layer
 
 class CNN(ModelFamily):
     name = "cnn"
-    description = "Embedding -> Conv1D(filters, kernel_size, relu) -> GlobalMaxPooling1D -> Dense -> output"
+    description = (
+        "Embedding -> Conv1D(filters, kernel_size, relu) -> GlobalMaxPooling1D -> Dense -> output"
+    )
     docs = {
         "embedding_dim": "size of each word vector",
         "filters": "convolution filters",
@@ -17,8 +19,15 @@ class CNN(ModelFamily):
         "dropout": "dropout after pooling",
     }
 
-    def __init__(self, *, embedding_dim: int = 100, filters: int = 128, kernel_size: int = 5,
-                 units=10, dropout: float = 0.0):
+    def __init__(
+        self,
+        *,
+        embedding_dim: int = 100,
+        filters: int = 128,
+        kernel_size: int = 5,
+        units=10,
+        dropout: float = 0.0,
+    ):
         self.embedding_dim = embedding_dim
         self.filters = filters
         self.kernel_size = kernel_size
@@ -30,7 +39,9 @@ class CNN(ModelFamily):
 
         inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
         x = keras.layers.Embedding(vocab_size, self.embedding_dim, name="embedding")(inputs)
-        x = keras.layers.Conv1D(self.filters, self.kernel_size, activation="relu", padding="same")(x)
+        x = keras.layers.Conv1D(self.filters, self.kernel_size, activation="relu", padding="same")(
+            x
+        )
         x = keras.layers.GlobalMaxPooling1D()(x)
         if self.dropout:
             x = keras.layers.Dropout(self.dropout)(x)

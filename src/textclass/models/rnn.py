@@ -25,8 +25,16 @@ class RNN(ModelFamily):
         "recurrent_dropout": "state dropout inside each recurrent layer",
     }
 
-    def __init__(self, *, cell: str = "lstm", embedding_dim: int = 50, units=32,
-                 bidirectional: bool = False, dropout: float = 0.0, recurrent_dropout: float = 0.0):
+    def __init__(
+        self,
+        *,
+        cell: str = "lstm",
+        embedding_dim: int = 50,
+        units=32,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+        recurrent_dropout: float = 0.0,
+    ):
         self.cell = cell
         self.embedding_dim = embedding_dim
         self.units = units
@@ -42,14 +50,22 @@ class RNN(ModelFamily):
     def build(self, *, vocab_size: int, n_classes: int, maxlen: int, **_):
         import keras
 
-        layer = {"simple": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM,
-                 "gru": keras.layers.GRU}[self.cell]
+        layer = {
+            "simple": keras.layers.SimpleRNN,
+            "lstm": keras.layers.LSTM,
+            "gru": keras.layers.GRU,
+        }[self.cell]
         inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
-        x = keras.layers.Embedding(vocab_size, self.embedding_dim, mask_zero=True,
-                                   name="embedding")(inputs)
+        x = keras.layers.Embedding(
+            vocab_size, self.embedding_dim, mask_zero=True, name="embedding"
+        )(inputs)
         sizes = as_list(self.units)
         for i, size in enumerate(sizes):
-            rnn = layer(size, return_sequences=i < len(sizes) - 1, dropout=self.dropout,
-                        recurrent_dropout=self.recurrent_dropout)
+            rnn = layer(
+                size,
+                return_sequences=i < len(sizes) - 1,
+                dropout=self.dropout,
+                recurrent_dropout=self.recurrent_dropout,
+            )
             x = keras.layers.Bidirectional(rnn)(x) if self.bidirectional else rnn(x)
         return keras.Model(inputs, output_layer(x, n_classes), name=self.name)
