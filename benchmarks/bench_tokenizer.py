@@ -14,6 +14,7 @@ import argparse
 import time
 
 from textclass import Tokenizer, load_dataset
+from textclass.preprocessing import tokenizer as tokenizer_module
 
 
 def best_of(repeat: int, fn):
@@ -42,9 +43,16 @@ def main() -> None:
     keras_fit_s, keras_tok = best_of(args.repeat, keras_fit)
     keras_tr_s, keras_seqs = best_of(args.repeat, lambda: keras_tok.texts_to_sequences(texts))
 
+    chunk = tokenizer_module._CHUNK_TEXTS
     ours_fit_s, ours = best_of(args.repeat, lambda: Tokenizer().fit(texts))
     ours_tr_s, ours_seqs = best_of(args.repeat, lambda: ours.transform(texts))
     ours_ft_s, ours_ft = best_of(args.repeat, lambda: Tokenizer().fit_transform(texts))
+
+    # the same two calls on one thread (no chunking), to show what threads add
+    tokenizer_module._CHUNK_TEXTS = len(texts) + 1
+    one_fit_s, one = best_of(args.repeat, lambda: Tokenizer().fit(texts))
+    one_tr_s, _ = best_of(args.repeat, lambda: one.transform(texts))
+    tokenizer_module._CHUNK_TEXTS = chunk
 
     same_index = ours.word_index == keras_tok.word_index
     same_seqs = ours_seqs.to_list() == keras_seqs and ours_ft.to_list() == keras_seqs
@@ -61,6 +69,11 @@ def main() -> None:
     print(
         f"| fit + transform (two calls) | {keras_total:.2f} | {ours_fit_s + ours_tr_s:.2f} | "
         f"{keras_total / (ours_fit_s + ours_tr_s):.1f}x |"
+    )
+    one_total = one_fit_s + one_tr_s
+    print(
+        f"| fit + transform (two calls, one thread) | {keras_total:.2f} | {one_total:.2f} | "
+        f"{keras_total / one_total:.1f}x |"
     )
     print(
         f"| fit_transform (one call) | {keras_total:.2f} | {ours_ft_s:.2f} | "

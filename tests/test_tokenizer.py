@@ -8,6 +8,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from textclass import DataError, Tokenizer, load_dataset, split_dataset
 from textclass.preprocessing import KERAS_FILTERS, SKLEARN_TOKEN_PATTERN
+from textclass.preprocessing import tokenizer as tokenizer_module
 
 CORPUS = [
     "The food was GREAT!! great, great...",
@@ -125,3 +126,18 @@ def test_long_words_sharing_prefixes_stay_distinct():
     seq = tok.transform(["internationalizatioy internationalizationx"])
     assert seq.ids.tolist() == [tok.word_index["internationalizationx"]]
     assert np.array_equal(seq.offsets, [0, 1])
+
+
+@pytest.mark.parametrize("oov_token", [None, "<OOV>"])
+def test_chunked_threads_give_the_same_result(monkeypatch, oov_token):
+    """Large inputs are tokenized in chunks on threads; merging must not change anything."""
+    texts = CORPUS * 3 + ["late newcomer words", "antidisestablishmentarianism newcomer"]
+    index, seqs = keras2_word_index(texts, 9, oov_token)
+    whole = Tokenizer(num_words=9, oov_token=oov_token).fit(texts)  # one chunk
+    monkeypatch.setattr(tokenizer_module.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(tokenizer_module, "_CHUNK_TEXTS", 3)
+    tok = Tokenizer(num_words=9, oov_token=oov_token).fit(texts)
+    assert tok.word_index == index
+    assert tok.word_counts_ == whole.word_counts_
+    assert tok.texts_to_sequences(texts) == seqs
+    assert Tokenizer(num_words=9, oov_token=oov_token).fit_transform(texts).to_list() == seqs

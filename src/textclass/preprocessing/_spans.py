@@ -3,9 +3,9 @@
 Texts are lower-cased, encoded as UTF-8 and joined into one byte buffer in which
 every separator (the split character and every filtered character) is one byte.
 Words are then the runs of non-separator bytes, found with numpy. Each word gets a
-64-bit key computed from 8-byte chunks read straight out of the buffer, so no
-Python object is created per word. Keys only *propose* matches: every proposed
-match is confirmed byte for byte, so results are exact, never probabilistic.
+64-bit key (exact for words under 8 bytes, a hash of 8-byte chunks read straight
+out of the buffer for longer ones), so no Python object is created per word. Hash keys
+only *propose* matches: each is confirmed byte for byte, so results are exact.
 
 Filters and the split character must be ASCII for this path. In UTF-8 an ASCII
 byte never occurs inside a multi-byte character, so replacing ASCII bytes in the
@@ -23,6 +23,7 @@ _MASKS = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1], dtyp
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_TOP_BIT = np.uint64(1 << 63)
 
 
 class HashCollision(Exception):
@@ -43,12 +44,13 @@ class Spans:
     lengths: np.ndarray  # int64
     offsets: np.ndarray  # int64, n_docs + 1
     head: np.ndarray  # uint64
+    long: np.ndarray  # int64, indices of the words of 8 bytes or more
 
     def words(self, indices: np.ndarray) -> list[str]:
-        raw = self.buffer.tobytes()
+        raw = memoryview(self.buffer)
         starts = self.starts[indices]
         ends = (starts + self.lengths[indices]).tolist()
-        return [raw[s:e].decode("utf-8", "surrogatepass") for s, e in zip(starts.tolist(), ends)]
+        return [str(raw[s:e], "utf-8", "surrogatepass") for s, e in zip(starts.tolist(), ends)]
 
 
 def byte_table(filters: str, sep: str, lower: bool) -> bytes:
@@ -86,7 +88,7 @@ def spans_from_buffer(joined: bytes, doc_lengths: np.ndarray, sep: int) -> Spans
     offsets = np.searchsorted(starts, doc_starts)
     head = _words_view(buffer)[starts]
     head &= _MASKS[np.minimum(lengths, 8)]
-    return Spans(buffer, starts, lengths, offsets, head)
+    return Spans(buffer, starts, lengths, offsets, head, np.flatnonzero(lengths >= 8))
 
 
 def _words_view(buffer: np.ndarray) -> np.ndarray:
@@ -107,36 +109,44 @@ def _mix(h: np.ndarray) -> np.ndarray:
 
 
 def hash_words(spans: Spans) -> np.ndarray:
-    """A 64-bit key per word: equal words get equal keys (different ones rarely do)."""
-    lengths = spans.lengths
-    h = lengths.astype(np.uint64)
-    h *= _GOLDEN
-    h ^= spans.head
-    active, k = np.flatnonzero(lengths > 8), 8
-    while active.size:
-        h[active] = _mix(h[active]) ^ _chunks(spans, active, k)
-        k += 8
-        active = active[lengths[active] > k]
-    return h
+    """A 64-bit key per word: equal words get equal keys.
 
-
-def same_words(a: Spans, ai: np.ndarray | None, b: Spans, bi: np.ndarray) -> np.ndarray:
-    """Is word ``ai[j]`` of ``a`` byte-identical to word ``bi[j]`` of ``b``?
-
-    ``ai=None`` stands for every word of ``a`` in order.
+    Words shorter than 8 bytes are keyed by their bytes and length, which is
+    exact (top byte = length < 8). Longer words get a mixed hash with the top bit
+    set, so they never share a key with a short word; only they need verifying.
     """
-    la = a.lengths if ai is None else a.lengths[ai]
-    ha = a.head if ai is None else a.head[ai]
-    equal = la == b.lengths[bi]
-    equal &= ha == b.head[bi]
-    active, k = np.flatnonzero(equal & (la > 8)), 8
+    lengths = spans.lengths
+    key = spans.head | (lengths.astype(np.uint64) << np.uint64(56))
+    long = spans.long
+    if long.size:
+        long_lengths = lengths[long]
+        h = long_lengths.astype(np.uint64) * _GOLDEN
+        h ^= spans.head[long]
+        pos, k = np.flatnonzero(long_lengths > 8), 8
+        while pos.size:
+            h[pos] = _mix(h[pos]) ^ _chunks(spans, long[pos], k)
+            k += 8
+            pos = pos[long_lengths[pos] > k]
+        key[long] = h | _TOP_BIT
+    return key
+
+
+def mismatches(a: Spans, j: np.ndarray, b: Spans, other: np.ndarray) -> np.ndarray:
+    """The ``j`` whose word in ``a`` differs from word ``other`` (same position) of ``b``.
+
+    Pairs must already share a key (see :func:`hash_words`), so words shorter than
+    8 bytes are equal by construction: pass only long words (``Spans.long``).
+    """
+    lengths = a.lengths[j]
+    equal = lengths == b.lengths[other]
+    equal &= a.head[j] == b.head[other]
+    active, k = np.flatnonzero(equal & (lengths > 8)), 8
     while active.size:
-        left = active if ai is None else ai[active]
-        same = _chunks(a, left, k) == _chunks(b, bi[active], k)
+        same = _chunks(a, j[active], k) == _chunks(b, other[active], k)
         equal[active[~same]] = False
         k += 8
-        active = active[same & (la[active] > k)]
-    return equal
+        active = active[same & (lengths[active] > k)]
+    return j[~equal]
 
 
 def count_words(spans: Spans) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -147,7 +157,7 @@ def count_words(spans: Spans) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # by one exactly where a code is seen for the first time.
     running = np.maximum.accumulate(codes) if codes.size else codes
     first = np.flatnonzero(np.diff(running, prepend=-1) > 0)
-    if not same_words(spans, None, spans, first[codes]).all():
+    if mismatches(spans, spans.long, spans, first[codes[spans.long]]).size:
         raise HashCollision
     counts = np.bincount(codes, minlength=first.size)
     return first, counts, codes
@@ -176,6 +186,6 @@ class WordLookup:
     def positions(self, spans: Spans) -> np.ndarray:
         """Position of every word of ``spans`` in the word list, -1 where absent."""
         pos = self.index.get_indexer(hash_words(spans)).astype(np.int64, copy=False)
-        found = pos >= 0
-        pos[~(found & same_words(spans, None, self.spans, np.maximum(pos, 0)))] = -1
+        long = spans.long[pos[spans.long] >= 0]
+        pos[mismatches(spans, long, self.spans, pos[long])] = -1
         return pos

@@ -1,0 +1,83 @@
+"""Train every registered family, or reload saved ones, in a process of its own.
+
+Used by tests/test_roundtrip.py to prove that an artifact loaded in a *new*
+process (on the Keras backend chosen by ``KERAS_BACKEND``) predicts exactly what
+the original predicted.
+
+    python tests/roundtrip_worker.py train OUT_DIR [--data tiny|real]
+    python tests/roundtrip_worker.py predict OUT_DIR
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+TINY = {
+    "binary": (
+        ["great food", "lovely staff", "great value", "good and great"] * 2
+        + ["awful food", "rude staff", "awful value", "bad and awful"] * 2,
+        ["pos"] * 8 + ["neg"] * 8,
+    ),
+    "multiclass": (
+        ["goal match team", "vote party minister", "stock market profit"] * 4,
+        ["sport", "politics", "business"] * 4,
+    ),
+}
+PROBE = ["great food and a lovely team", "rude minister", "", "market profit up"]
+
+
+def tasks(kind: str) -> dict[str, tuple[list, list]]:
+    if kind == "tiny":
+        return TINY
+    from textclass import load_dataset, split_dataset
+
+    out = {}
+    for task, name in (("binary", "uci-sentiment:yelp"), ("multiclass", "bbc-news")):
+        train, _ = split_dataset(load_dataset(name), test_size=0.25, seed=1000)
+        out[task] = (train.texts, train.labels)
+    return out
+
+
+def settings(model: str, kind: str) -> dict:
+    if model == "logreg":
+        return {"random_state": 0}
+    if kind == "real":
+        return {"epochs": 2, "random_state": 0}
+    return {"epochs": 2, "batch_size": 4, "maxlen": 6, "random_state": 0}
+
+
+def train(out: Path, kind: str) -> None:
+    import keras
+
+    from textclass import TextClassifier
+    from textclass.models import model_names
+
+    done = []
+    for task, (texts, labels) in tasks(kind).items():
+        for model in model_names():
+            clf = TextClassifier(model=model, **settings(model, kind)).fit(texts, labels)
+            run = out / f"{task}-{model}"
+            clf.save(run)
+            np.save(run / "expected_proba.npy", clf.predict_proba(PROBE))
+            done.append(run.name)
+    (out / "runs.json").write_text(json.dumps({"backend": keras.backend.backend(), "runs": done}))
+
+
+def predict(out: Path) -> None:
+    from textclass import TextClassifier
+
+    for name in json.loads((out / "runs.json").read_text())["runs"]:
+        clf = TextClassifier.load(out / name)
+        np.save(out / name / "loaded_proba.npy", clf.predict_proba(PROBE))
+
+
+if __name__ == "__main__":
+    command, out = sys.argv[1], Path(sys.argv[2])
+    if command == "train":
+        train(out, sys.argv[4] if len(sys.argv) > 4 else "tiny")
+    else:
+        predict(out)

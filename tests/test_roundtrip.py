@@ -1,0 +1,53 @@
+"""Save -> load in a new process -> identical predict_proba, for every family and backend."""
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from textclass.models import model_names
+
+WORKER = Path(__file__).with_name("roundtrip_worker.py")
+
+
+def run_worker(*args: str, backend: str) -> None:
+    env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run(
+        [sys.executable, str(WORKER), *args], env=env, capture_output=True, text=True, timeout=1800
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def check_roundtrip(out: Path, backend: str, data: str = "tiny") -> None:
+    run_worker("train", str(out), "--data", data, backend=backend)
+    run_worker("predict", str(out), backend=backend)
+    runs = json.loads((out / "runs.json").read_text())
+    assert runs["backend"] == backend
+    expected_runs = {f"{task}-{m}" for task in ("binary", "multiclass") for m in model_names()}
+    assert set(runs["runs"]) == expected_runs
+    for name in runs["runs"]:
+        expected = np.load(out / name / "expected_proba.npy")
+        loaded = np.load(out / name / "loaded_proba.npy")
+        binary = name.startswith("binary")
+        assert expected.shape[0] == 4 and (
+            expected.shape[1] == 2 if binary else expected.shape[1] >= 3
+        )
+        assert np.array_equal(loaded, expected), name
+
+
+def test_every_family_reloads_identically_in_a_new_process(tmp_path):
+    check_roundtrip(tmp_path, os.environ.get("KERAS_BACKEND", "jax"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["jax", "tensorflow", "torch"])
+@pytest.mark.parametrize("data", ["tiny", "real"])
+def test_every_family_on_every_backend(tmp_path, backend, data, shared_data):
+    if importlib.util.find_spec(backend) is None:
+        pytest.skip(f"Keras backend {backend!r} is not installed (pip install -e '.[{backend}]')")
+    check_roundtrip(tmp_path, backend, data)
