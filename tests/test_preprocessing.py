@@ -38,9 +38,9 @@ def test_bag_of_words_modes():
     tok = Tokenizer().fit(["good good food", "bad food"])
     seqs = tok.transform(["good good food", "bad"])
     counts = bag_of_words(seqs, tok.vocab_size, "count").toarray()
-    assert counts.tolist() == [[0, 2, 1, 0], [0, 0, 0, 1]]
+    assert counts.tolist() == [[2, 1, 0], [0, 0, 1]]  # column i is word index i + 1
     binary = bag_of_words(seqs, tok.vocab_size, "binary").toarray()
-    assert binary.tolist() == [[0, 1, 1, 0], [0, 0, 0, 1]]
+    assert binary.tolist() == [[1, 1, 0], [0, 0, 1]]
 
 
 def test_tfidf_learns_idf_on_training_data_only():

@@ -126,6 +126,13 @@ def train(
     early_stopping: Annotated[
         int | None, typer.Option(help="Stop after N epochs without validation improvement")
     ] = None,
+    optimizer: Annotated[
+        str | None, typer.Option(help="adam, rmsprop, sgd, adamw, adagrad (default: the family's)")
+    ] = None,
+    learning_rate: Annotated[float | None, typer.Option(help="Optimizer learning rate")] = None,
+    loss: Annotated[
+        str | None, typer.Option(help="Keras loss override, e.g. mse (default: cross-entropy)")
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Directory to save the trained model in")] = None,
     text_col: TextCol = None,
     label_col: LabelCol = None,
@@ -148,6 +155,9 @@ def train(
         "num_words": num_words,
         "validation_split": validation_split,
         "early_stopping": early_stopping,
+        "optimizer": optimizer,
+        "learning_rate": learning_rate,
+        "loss": loss,
     }.items():
         if value is not None:
             estimator[key] = value
@@ -175,6 +185,10 @@ def train(
     )
     for note in result.notes:
         _echo_err(f"note: {note}")
+    if result.classifier.coverage_:
+        from textclass.pretrained import describe_coverage
+
+        typer.echo(describe_coverage(result.classifier.coverage_))
     typer.echo(
         f"model {model}: trained on {len(result.train)} texts in {result.seconds:.1f}s, "
         f"{result.classifier.count_params():,} parameters, vocabulary {result.classifier.tokenizer_.vocab_size:,}"
@@ -269,14 +283,49 @@ def datasets() -> None:
 
 
 @app.command()
-def models() -> None:
-    """List the model families and their hyperparameters with defaults."""
-    from textclass.models.registry import describe
+def models(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Families to show (default: all)")
+    ] = None,
+    summary: Annotated[
+        bool, typer.Option(help="Build each family and print its layers and parameter counts")
+    ] = False,
+    param: Annotated[
+        list[str],
+        typer.Option("--param", "-p", help="Hyperparameter NAME=VALUE for --summary (repeatable)"),
+    ] = [],  # noqa: B006
+    vocab_size: Annotated[
+        int, typer.Option(help="Embedding rows / vocabulary for --summary (yelp split: 1747)")
+    ] = 1747,
+    maxlen: Annotated[int, typer.Option(help="Sequence length for --summary")] = 100,
+    classes: Annotated[int, typer.Option(help="Number of classes for --summary")] = 2,
+) -> None:
+    """List the model families and their hyperparameters with defaults (and, with
+    --summary, their layers and parameter counts for the given sizes)."""
+    from textclass.models.registry import build_summary, describe
 
-    for family in describe():
+    params = _parse_params(param)
+    families = describe()
+    if names:
+        known = {f["name"] for f in families}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise typer.BadParameter(
+                f"unknown model {', '.join(unknown)}; known: {', '.join(sorted(known))}",
+                param_hint="NAMES",
+            )
+        families = [f for f in families if f["name"] in names]
+    for family in families:
         typer.echo(f"{family['name']}: {family['description']} (input: {family['inputs']})")
         for key, info in family["hyperparameters"].items():
             typer.echo(f"    {key} = {info['default']!r}  {info['help']}")
+        if summary:
+            own = {k: v for k, v in params.items() if k in family["hyperparameters"]}
+            table, total, trainable = build_summary(
+                family["name"], own, vocab_size=vocab_size, maxlen=maxlen, n_classes=classes
+            )
+            typer.echo(table)
+            typer.echo(f"    total parameters {total:,}, trainable {trainable:,}\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,6 +38,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         as ``model__<name>`` by ``set_params`` and scikit-learn's searches.
     num_words : int or None
         Keep the ``num_words - 1`` most frequent training words (Keras rule).
+        None: the family's own limit (``multihot``: 10,000), else every word.
     maxlen, padding, truncating :
         Sequence length and where zeros go / which end is cut ("pre"/"post").
     oov_token : str or None
@@ -46,8 +47,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         How words are split: the Keras 2 ``Tokenizer`` rules, scikit-learn's
         ``CountVectorizer`` pattern, or the family's own default ("auto").
     epochs, batch_size, optimizer, learning_rate, loss :
-        Keras training settings; ``loss=None`` picks binary or sparse
-        categorical cross-entropy from the number of classes.
+        Keras training settings. ``optimizer`` is adam, rmsprop, sgd, adamw or
+        adagrad; None takes the family's default (adam; rmsprop for multihot).
+        ``loss=None`` picks binary or sparse categorical cross-entropy from the
+        number of classes; any Keras loss name overrides it (e.g. "mse").
     validation_split : float
         Fraction of the training data held out for validation metrics.
     early_stopping : int or None
@@ -72,7 +75,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         lower=True,
         epochs=20,
         batch_size=32,
-        optimizer="adam",
+        optimizer=None,
         learning_rate=None,
         loss=None,
         validation_split=0.0,
@@ -178,6 +181,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             tfidf.fit_transform(sequences, self.tokenizer_.vocab_size)
             self.idf_ = tfidf.idf
         features = self._features(sequences)
+        self.coverage_ = None  # pretrained vectors' coverage of the vocabulary
 
         if family.kind == "linear":
             self.model_ = family.build(random_state=self.random_state).fit(features, codes)
@@ -187,22 +191,37 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         if validation_data is not None:
             val_texts, val_labels = validation_data
             validation = (self._features(self._sequences(val_texts)), encoder.transform(val_labels))
+        context = {
+            "vocab_size": self.tokenizer_.vocab_size,
+            "maxlen": self.maxlen_,
+            "n_features": features.shape[1],
+        }
+        if family.pretrained_source:
+            rows = self._pretrained_rows(family.pretrained_source)
+            self.coverage_ = rows.coverage
+            context["pretrained"] = rows.matrix
         self.model_, self.history_ = fit_keras(
             family,
             features,
             codes,
             n_classes=len(self.classes_),
-            vocab_size=self.tokenizer_.vocab_size,
-            maxlen=self.maxlen_,
+            context=context,
             settings=self,
             validation=validation,
         )
         return self
 
+    def _pretrained_rows(self, source: str):
+        from textclass.pretrained import embedding_rows
+
+        tok = self.tokenizer_
+        first_index = 2 if tok.oov_token is not None else 1
+        return embedding_rows(source, tok.words_, tok.vocab_size, first_index)
+
     def _make_tokenizer(self, family: ModelFamily) -> Tokenizer:
         analyzer = family.analyzer if self.analyzer == "auto" else self.analyzer
         return Tokenizer(
-            num_words=self.num_words,
+            num_words=self.num_words if self.num_words is not None else family.vocabulary_limit,
             lower=self.lower,
             oov_token=self.oov_token,
             token_pattern=SKLEARN_TOKEN_PATTERN if analyzer == "sklearn" else None,
@@ -256,11 +275,19 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             )
         else:
             self.model_.summary(print_fn=print_fn)
+            # Keras 3 adds the optimizer's state to "Total params"; the tutorials' tables don't
+            print_fn(
+                f"Model parameters: {self.count_params():,} "
+                f"(trainable {self.count_params(trainable_only=True):,}; optimizer state not counted)"
+            )
 
-    def count_params(self) -> int:
+    def count_params(self, *, trainable_only: bool = False) -> int:
+        """Parameters of the model (only those training updates, if asked)."""
         check_is_fitted(self, "tokenizer_")
         if self.family_.kind == "linear":
             return int(self.model_.coef_.size + self.model_.intercept_.size)
+        if trainable_only:
+            return int(sum(np.prod(w.shape) for w in self.model_.trainable_weights))
         return int(self.model_.count_params())
 
     # ---------------------------------------------------------- persistence

@@ -71,6 +71,8 @@ def save_classifier(clf, path, *, metrics: dict | None = None, extra: dict | Non
         "maxlen": clf.maxlen_,
         "vocab_size": clf.tokenizer_.vocab_size,
         "parameters": clf.count_params(),
+        "trainable_parameters": clf.count_params(trainable_only=True),
+        "pretrained": getattr(clf, "coverage_", None),
         "versions": library_versions(),
         **(extra or {}),
     }
@@ -139,6 +141,7 @@ def load_classifier(path):
     clf.family_ = family
     clf.tokenizer_ = tokenizer
     clf.maxlen_ = config["maxlen"]
+    clf.coverage_ = config.get("pretrained")
     clf.label_encoder_ = LabelEncoder(classes)
     clf.classes_ = clf.label_encoder_.classes_
     clf.idf_ = _load_npz(path / "idf.npz")["idf"] if (path / "idf.npz").exists() else None

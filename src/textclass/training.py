@@ -13,19 +13,26 @@ from textclass.models.heads import default_loss, make_optimizer
 _DENSE_LIMIT = 50_000_000
 
 
-def fit_keras(family, features, codes, *, n_classes, vocab_size, maxlen, settings, validation=None):
-    """Build, compile and fit ``family``'s network; return (model, history dict)."""
+def fit_keras(family, features, codes, *, n_classes, context, settings, validation=None):
+    """Build, compile and fit ``family``'s network; return (model, history dict).
+
+    ``context`` is what ``family.build`` needs besides the class count
+    (``vocab_size``, ``maxlen``, optionally ``pretrained`` rows).
+    """
     import keras
 
     if settings.random_state is not None:
         keras.utils.set_random_seed(int(settings.random_state))
-    model = family.build(vocab_size=vocab_size, n_classes=n_classes, maxlen=maxlen)
+    model = family.build(n_classes=n_classes, **context)
+    loss = settings.loss or default_loss(n_classes)
     model.compile(
-        optimizer=make_optimizer(settings.optimizer, settings.learning_rate),
-        loss=settings.loss or default_loss(n_classes),
+        optimizer=make_optimizer(
+            settings.optimizer or family.default_optimizer, settings.learning_rate
+        ),
+        loss=loss,
         metrics=["accuracy"],
     )
-    y = codes.astype("float32") if n_classes == 2 else codes.astype("int32")
+    y = _targets(codes, n_classes, loss)
     callbacks = []
     has_validation = validation is not None or settings.validation_split > 0
     if settings.early_stopping:
@@ -37,7 +44,7 @@ def fit_keras(family, features, codes, *, n_classes, vocab_size, maxlen, setting
         )
     if validation is not None:
         vx, vy = validation
-        validation = (_inputs(vx, settings.batch_size, None), vy.astype(y.dtype))
+        validation = (_inputs(vx, settings.batch_size, None), _targets(vy, n_classes, loss))
     elif settings.validation_split > 0:
         # Keras' validation_split takes the last rows; shuffle first, with the seed
         rng = np.random.default_rng(settings.random_state)
@@ -46,7 +53,7 @@ def fit_keras(family, features, codes, *, n_classes, vocab_size, maxlen, setting
         train, held = order[:cut], order[cut:]
         validation = (_inputs(features[held], settings.batch_size, None), y[held])
         features, y = features[train], y[train]
-    x = _inputs(features, settings.batch_size, y)
+    x = _inputs(features, settings.batch_size, y, shuffle_seed=settings.random_state)
     history = model.fit(
         x,
         None if isinstance(x, keras.utils.PyDataset) else y,
@@ -60,22 +67,38 @@ def fit_keras(family, features, codes, *, n_classes, vocab_size, maxlen, setting
     return model, {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
 
+def _targets(codes, n_classes: int, loss) -> np.ndarray:
+    """Labels as the loss wants them: 0/1 floats (binary), class ids, or one-hot rows."""
+    if n_classes == 2:
+        return codes.astype("float32")
+    if isinstance(loss, str) and "sparse" not in loss:  # e.g. mse, categorical_crossentropy
+        return np.eye(n_classes, dtype="float32")[codes]
+    return codes.astype("int32")
+
+
 def predict_keras(model, features, batch_size: int) -> np.ndarray:
     """Network outputs for ``features``; small inputs skip ``predict``'s set-up cost."""
     if features.shape[0] <= 256:
         x = features.toarray() if sp.issparse(features) else features
-        return np.asarray(model(x, training=False), dtype=np.float64)
+        import keras
+
+        # convert_to_numpy: a torch output tensor still tracks gradients
+        return keras.ops.convert_to_numpy(model(x, training=False)).astype(np.float64)
     x = _inputs(features, max(batch_size, 256), None)
     return np.asarray(model.predict(x, verbose=0), dtype=np.float64)
 
 
-def _inputs(features, batch_size, y):
-    """Dense arrays as they are; sparse matrices densified whole or per batch."""
+def _inputs(features, batch_size, y, shuffle_seed=False):
+    """Dense arrays as they are; sparse matrices densified whole or per batch.
+
+    ``shuffle_seed`` other than False: training batches, reshuffled every epoch
+    (Keras does not shuffle a ``PyDataset`` itself).
+    """
     if not sp.issparse(features):
         return features
     if features.shape[0] * features.shape[1] <= _DENSE_LIMIT:
         return features.toarray()
-    return _SparseBatches(features, y, batch_size)
+    return _SparseBatches(features, y, batch_size, shuffle_seed)
 
 
 def _sparse_batches_class():
@@ -84,20 +107,29 @@ def _sparse_batches_class():
     class SparseBatches(keras.utils.PyDataset):
         """Feeds a large sparse matrix to Keras one dense batch at a time."""
 
-        def __init__(self, matrix, y, batch_size):
+        def __init__(self, matrix, y, batch_size, shuffle_seed):
             super().__init__()
             self.matrix, self.y, self.batch_size = matrix.tocsr(), y, batch_size
+            self.order = np.arange(self.matrix.shape[0])
+            self.rng = None
+            if shuffle_seed is not False:
+                self.rng = np.random.default_rng(shuffle_seed)
+                self.rng.shuffle(self.order)
 
         def __len__(self):
             return math.ceil(self.matrix.shape[0] / self.batch_size)
 
         def __getitem__(self, i):
-            rows = slice(i * self.batch_size, (i + 1) * self.batch_size)
+            rows = self.order[i * self.batch_size : (i + 1) * self.batch_size]
             x = self.matrix[rows].toarray()
             return (x,) if self.y is None else (x, self.y[rows])
+
+        def on_epoch_end(self):
+            if self.rng is not None:
+                self.rng.shuffle(self.order)
 
     return SparseBatches
 
 
-def _SparseBatches(matrix, y, batch_size):  # noqa: N802 - acts as a class
-    return _sparse_batches_class()(matrix, y, batch_size)
+def _SparseBatches(matrix, y, batch_size, shuffle_seed):  # noqa: N802 - acts as a class
+    return _sparse_batches_class()(matrix, y, batch_size, shuffle_seed)

@@ -5,6 +5,7 @@ from textclass.models.cnn import CNN
 from textclass.models.dense import Dense
 from textclass.models.embedding import Embedding
 from textclass.models.logreg import LogReg
+from textclass.models.multihot import MultiHot
 from textclass.models.registry import describe, model_names, register, resolve
 from textclass.models.rnn import RNN
 
@@ -15,6 +16,7 @@ __all__ = [
     "Embedding",
     "LogReg",
     "ModelFamily",
+    "MultiHot",
     "describe",
     "model_names",
     "register",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textclass.models.base import ModelFamily, as_list
-from textclass.models.heads import output_layer
+from textclass.models.heads import embedded_words, output_layer
 
 
 class CNN(ModelFamily):
@@ -12,11 +12,14 @@ class CNN(ModelFamily):
         "Embedding -> Conv1D(filters, kernel_size, relu) -> GlobalMaxPooling1D -> Dense -> output"
     )
     docs = {
-        "embedding_dim": "size of each word vector",
+        "embedding_dim": "size of each word vector (taken from `vectors` when set)",
         "filters": "convolution filters",
         "kernel_size": "words per convolution window",
         "units": "hidden Dense layer sizes",
+        "activation": "activation of the convolution and hidden layers",
         "dropout": "dropout after pooling",
+        "vectors": "pretrained word vectors: glove-6b-50d or a GloVe/word2vec .txt/.vec path",
+        "trainable": "fine-tune the word vectors (False keeps pretrained vectors frozen)",
     }
 
     def __init__(
@@ -26,25 +29,38 @@ class CNN(ModelFamily):
         filters: int = 128,
         kernel_size: int = 5,
         units=10,
+        activation: str = "relu",
         dropout: float = 0.0,
+        vectors: str | None = None,
+        trainable: bool = True,
     ):
         self.embedding_dim = embedding_dim
         self.filters = filters
         self.kernel_size = kernel_size
         self.units = units
+        self.activation = activation
         self.dropout = dropout
+        self.vectors = vectors
+        self.trainable = trainable
 
-    def build(self, *, vocab_size: int, n_classes: int, maxlen: int, **_):
+    def build(self, *, vocab_size: int, n_classes: int, maxlen: int, pretrained=None, **_):
         import keras
 
-        inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
-        x = keras.layers.Embedding(vocab_size, self.embedding_dim, name="embedding")(inputs)
-        x = keras.layers.Conv1D(self.filters, self.kernel_size, activation="relu", padding="same")(
-            x
+        inputs, x = embedded_words(
+            vocab_size=vocab_size,
+            maxlen=maxlen,
+            embedding_dim=self.embedding_dim,
+            pretrained=pretrained,
+            trainable=self.trainable,
         )
+        # "same" padding: texts shorter than kernel_size still work; parameter
+        # counts are those of the tutorial's "valid" convolution.
+        x = keras.layers.Conv1D(
+            self.filters, self.kernel_size, activation=self.activation, padding="same"
+        )(x)
         x = keras.layers.GlobalMaxPooling1D()(x)
         if self.dropout:
             x = keras.layers.Dropout(self.dropout)(x)
         for size in as_list(self.units):
-            x = keras.layers.Dense(size, activation="relu")(x)
+            x = keras.layers.Dense(size, activation=self.activation)(x)
         return keras.Model(inputs, output_layer(x, n_classes), name=self.name)

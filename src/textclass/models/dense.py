@@ -25,10 +25,10 @@ class Dense(ModelFamily):
         self.dropout = dropout
         self.mode = mode
 
-    def build(self, *, vocab_size: int, n_classes: int, **_):
+    def build(self, *, n_features: int, n_classes: int, **_):
         import keras
 
-        inputs = keras.Input(shape=(vocab_size,), name="bag_of_words")
+        inputs = keras.Input(shape=(n_features,), name="bag_of_words")
         x = inputs
         for size in as_list(self.units):
             x = keras.layers.Dense(size, activation=self.activation)(x)

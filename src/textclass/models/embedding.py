@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textclass.errors import invalid
 from textclass.models.base import ModelFamily, as_list
-from textclass.models.heads import output_layer
+from textclass.models.heads import embedded_words, output_layer
 
 POOLINGS = ("flatten", "max", "average")
 
@@ -13,11 +13,13 @@ class Embedding(ModelFamily):
     name = "embedding"
     description = "Embedding -> Flatten / GlobalMax / GlobalAverage pooling -> Dense -> output"
     docs = {
-        "embedding_dim": "size of each word vector",
+        "embedding_dim": "size of each word vector (taken from `vectors` when set)",
         "pooling": "flatten, max or average",
         "units": "hidden Dense layer sizes after pooling",
         "activation": "hidden activation",
         "dropout": "dropout after pooling",
+        "vectors": "pretrained word vectors: glove-6b-50d or a GloVe/word2vec .txt/.vec path",
+        "trainable": "fine-tune the word vectors (False keeps pretrained vectors frozen)",
     }
 
     def __init__(
@@ -28,23 +30,32 @@ class Embedding(ModelFamily):
         units=10,
         activation: str = "relu",
         dropout: float = 0.0,
+        vectors: str | None = None,
+        trainable: bool = True,
     ):
         self.embedding_dim = embedding_dim
         self.pooling = pooling
         self.units = units
         self.activation = activation
         self.dropout = dropout
+        self.vectors = vectors
+        self.trainable = trainable
 
     def validate(self) -> None:
         super().validate()
         if self.pooling not in POOLINGS:
             raise invalid("pooling", " or ".join(POOLINGS), self.pooling)
 
-    def build(self, *, vocab_size: int, n_classes: int, maxlen: int, **_):
+    def build(self, *, vocab_size: int, n_classes: int, maxlen: int, pretrained=None, **_):
         import keras
 
-        inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
-        x = keras.layers.Embedding(vocab_size, self.embedding_dim, name="embedding")(inputs)
+        inputs, x = embedded_words(
+            vocab_size=vocab_size,
+            maxlen=maxlen,
+            embedding_dim=self.embedding_dim,
+            pretrained=pretrained,
+            trainable=self.trainable,
+        )
         if self.pooling == "flatten":
             x = keras.layers.Flatten()(x)
         elif self.pooling == "max":

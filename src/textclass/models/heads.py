@@ -31,3 +31,31 @@ def make_optimizer(name: str, learning_rate: float | None):
     if name not in known:
         raise invalid("optimizer", " or ".join(known), name)
     return known[name]() if learning_rate is None else known[name](learning_rate=learning_rate)
+
+
+def embedded_words(
+    *,
+    vocab_size: int,
+    maxlen: int,
+    embedding_dim: int,
+    pretrained=None,
+    trainable=True,
+    mask_zero: bool = False,
+):
+    """``(inputs, x)``: padded word ids -> an Embedding layer, optionally pretrained.
+
+    With ``pretrained`` (a ``(vocab_size, dim)`` matrix) the layer takes its
+    width from the matrix and starts from those rows; ``trainable=False`` keeps
+    them frozen (the tutorials' "GloVe frozen" model).
+    """
+    import keras
+
+    inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
+    dim = embedding_dim if pretrained is None else pretrained.shape[1]
+    layer = keras.layers.Embedding(
+        vocab_size, dim, mask_zero=mask_zero, trainable=bool(trainable), name="embedding"
+    )
+    x = layer(inputs)
+    if pretrained is not None:
+        layer.set_weights([pretrained])
+    return inputs, x

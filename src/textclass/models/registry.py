@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from textclass.errors import ConfigError
 from textclass.models.base import ModelFamily
 from textclass.models.cnn import CNN
 from textclass.models.dense import Dense
 from textclass.models.embedding import Embedding
 from textclass.models.logreg import LogReg
+from textclass.models.multihot import MultiHot
 from textclass.models.rnn import RNN
 
 _FAMILIES: dict[str, type[ModelFamily]] = {}
@@ -18,7 +21,7 @@ def register(family: type[ModelFamily]) -> type[ModelFamily]:
     return family
 
 
-for _family in (LogReg, Dense, Embedding, CNN, RNN):
+for _family in (LogReg, Dense, MultiHot, Embedding, CNN, RNN):
     register(_family)
 
 
@@ -68,3 +71,31 @@ def describe() -> list[dict]:
             }
         )
     return rows
+
+
+def build_summary(
+    model, params: dict | None = None, *, vocab_size: int, maxlen: int = 100, n_classes: int = 2
+) -> tuple[str, int, int]:
+    """(layer table, total parameters, trainable parameters) of an untrained model.
+
+    Sizes are given instead of learned: ``vocab_size`` rows (the tokenizer's
+    ``vocab_size``, e.g. 1,747 on the tutorial's yelp split), ``maxlen`` words.
+    """
+    family = resolve(model, params)
+    family.validate()
+    n_features = max(vocab_size - 1, 1)
+    if family.kind == "linear":
+        n_out = 1 if n_classes == 2 else n_classes
+        total = n_features * n_out + n_out
+        return f"{family.name}: {n_features} features -> {n_out} output(s)", total, total
+    context = {"vocab_size": vocab_size, "maxlen": maxlen, "n_features": n_features}
+    if family.pretrained_source:
+        from textclass.pretrained import vector_dimension
+
+        dim = vector_dimension(family.pretrained_source)
+        context["pretrained"] = np.zeros((vocab_size, dim), dtype="float32")
+    net = family.build(n_classes=n_classes, **context)
+    lines: list[str] = []
+    net.summary(print_fn=lambda line, *_, **__: lines.append(line))
+    trainable = sum(int(np.prod(w.shape)) for w in net.trainable_weights)
+    return "\n".join(lines), int(net.count_params()), trainable

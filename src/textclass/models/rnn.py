@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textclass.errors import invalid
 from textclass.models.base import ModelFamily, as_list
-from textclass.models.heads import output_layer
+from textclass.models.heads import embedded_words, output_layer
 
 CELLS = ("simple", "lstm", "gru")
 
@@ -18,11 +18,13 @@ class RNN(ModelFamily):
     description = "Embedding -> (bidirectional) SimpleRNN/LSTM/GRU layers -> Dense -> output"
     docs = {
         "cell": "simple, lstm or gru",
-        "embedding_dim": "size of each word vector",
+        "embedding_dim": "size of each word vector (taken from `vectors` when set)",
         "units": "recurrent units, one int per stacked layer",
         "bidirectional": "read the text both ways",
         "dropout": "input dropout inside each recurrent layer",
         "recurrent_dropout": "state dropout inside each recurrent layer",
+        "vectors": "pretrained word vectors: glove-6b-50d or a GloVe/word2vec .txt/.vec path",
+        "trainable": "fine-tune the word vectors (False keeps pretrained vectors frozen)",
     }
 
     def __init__(
@@ -34,6 +36,8 @@ class RNN(ModelFamily):
         bidirectional: bool = False,
         dropout: float = 0.0,
         recurrent_dropout: float = 0.0,
+        vectors: str | None = None,
+        trainable: bool = True,
     ):
         self.cell = cell
         self.embedding_dim = embedding_dim
@@ -41,13 +45,15 @@ class RNN(ModelFamily):
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
+        self.vectors = vectors
+        self.trainable = trainable
 
     def validate(self) -> None:
         super().validate()
         if self.cell not in CELLS:
             raise invalid("cell", " or ".join(CELLS), self.cell)
 
-    def build(self, *, vocab_size: int, n_classes: int, maxlen: int, **_):
+    def build(self, *, vocab_size: int, n_classes: int, maxlen: int, pretrained=None, **_):
         import keras
 
         layer = {
@@ -55,10 +61,14 @@ class RNN(ModelFamily):
             "lstm": keras.layers.LSTM,
             "gru": keras.layers.GRU,
         }[self.cell]
-        inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
-        x = keras.layers.Embedding(
-            vocab_size, self.embedding_dim, mask_zero=True, name="embedding"
-        )(inputs)
+        inputs, x = embedded_words(
+            vocab_size=vocab_size,
+            maxlen=maxlen,
+            embedding_dim=self.embedding_dim,
+            pretrained=pretrained,
+            trainable=self.trainable,
+            mask_zero=True,
+        )
         sizes = as_list(self.units)
         for i, size in enumerate(sizes):
             rnn = layer(

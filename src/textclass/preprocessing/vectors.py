@@ -13,7 +13,10 @@ MODES = ("count", "binary", "tfidf", "freq")
 
 
 def bag_of_words(sequences: Sequences, vocab_size: int, mode: str = "count") -> sp.csr_matrix:
-    """A sparse ``(n_docs, vocab_size)`` float32 matrix; column ``i`` is word index ``i``.
+    """A sparse ``(n_docs, vocab_size - 1)`` float32 matrix; column ``i`` is word index ``i + 1``.
+
+    Index 0 (padding) is never a word, so it gets no column: with the sklearn
+    analyzer the columns are exactly ``CountVectorizer``'s features.
 
     ``count``: occurrences; ``binary``: multi-hot; ``freq``: occurrences divided
     by the document's length. For ``tfidf`` use :class:`TfidfVectors`, which
@@ -23,9 +26,9 @@ def bag_of_words(sequences: Sequences, vocab_size: int, mode: str = "count") -> 
         raise invalid("mode", '"count", "binary" or "freq"', mode)
     n = len(sequences)
     data = np.ones(sequences.ids.size, dtype=np.float32)
-    # copies: sum_duplicates sorts in place and must not reorder the caller's sequences
+    # new arrays: sum_duplicates sorts in place and must not reorder the caller's sequences
     matrix = sp.csr_matrix(
-        (data, sequences.ids.copy(), sequences.offsets.copy()), shape=(n, vocab_size)
+        (data, sequences.ids - 1, sequences.offsets.copy()), shape=(n, max(vocab_size - 1, 1))
     )
     matrix.sum_duplicates()
     if mode == "binary":
