@@ -203,6 +203,14 @@ def train(
 def evaluate(
     run: Annotated[Path, typer.Argument(help="A model directory written by `train --out`")],
     data: Annotated[str, typer.Argument(help="Labeled data: a named dataset or a file")],
+    cv: Annotated[
+        int | None,
+        typer.Option(
+            help="Instead of scoring the saved model, re-fit its settings on K folds of DATA "
+            "(vocabulary fitted inside each fold) and report mean ± std"
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for the --cv folds")] = 0,
     text_col: TextCol = None,
     label_col: LabelCol = None,
     group_col: GroupCol = None,
@@ -213,14 +221,118 @@ def evaluate(
         Path | None, typer.Option("--json", help="Also write the metrics as JSON here")
     ] = None,
 ) -> None:
-    """Score a saved model on labeled data."""
+    """Score a saved model on labeled data (or cross-validate its settings with --cv)."""
     from textclass import workflow
 
     options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
-    metrics = workflow.evaluate_run(run, data, options)
-    _print_metrics(metrics, f"{data} ({metrics['n']} texts)")
+    if cv is not None:
+        from textclass.crossval import format_summary
+
+        result = workflow.cross_validate_run(
+            run, data, options, cv=cv, seed=seed, progress=_fold_echo
+        )
+        typer.echo(format_summary(result["summary"], f"{data}: {cv}-fold cross-validation"))
+        metrics = result
+    else:
+        metrics = workflow.evaluate_run(run, data, options)
+        _print_metrics(metrics, f"{data} ({metrics['n']} texts)")
     if json_out:
         json_out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+
+
+def _fold_echo(fold: int, folds: int) -> None:
+    _echo_err(f"fold {fold + 1}/{folds} ...")
+
+
+@app.command()
+def report(
+    run: Annotated[Path, typer.Argument(help="A model directory written by `train --out`")],
+    out: Annotated[Path | None, typer.Option(help="HTML file (default RUN/report.html)")] = None,
+) -> None:
+    """Write the self-contained HTML report of a trained run."""
+    from textclass.report import write_run_report
+
+    typer.echo(f"wrote {write_run_report(run, out)}")
+
+
+@app.command()
+def compare(
+    data: Annotated[str, typer.Argument(help="A named dataset or a labeled file")],
+    models: Annotated[
+        str, typer.Option(help="Comma-separated families")
+    ] = "logreg,dense,embedding,cnn,rnn",
+    param: Annotated[
+        list[str],
+        typer.Option(
+            "--param", "-p", help="MODEL.NAME=VALUE hyperparameter for one family (repeatable)"
+        ),
+    ] = [],  # noqa: B006
+    test_size: Annotated[
+        float | None, typer.Option(help="Test fraction (default 0.25, or the publisher's split)")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for the split/folds and the models")] = 0,
+    cv: Annotated[
+        int | None, typer.Option(help="K-fold cross-validation instead of a split")
+    ] = None,
+    epochs: Annotated[int | None, typer.Option(help="Training epochs (Keras families)")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Batch size")] = None,
+    maxlen: Annotated[int | None, typer.Option(help="Sequence length")] = None,
+    out: Annotated[Path, typer.Option(help="Directory for leaderboard.md/.csv/.html")] = Path(
+        "runs/compare"
+    ),
+    text_col: TextCol = None,
+    label_col: LabelCol = None,
+    group_col: GroupCol = None,
+    fmt: Format = None,
+    encoding: Encoding = "utf-8",
+    on_empty: OnEmpty = "error",
+) -> None:
+    """Train several model families on the same split(s) and print a leaderboard."""
+    from textclass import workflow
+    from textclass.compare import compare_models, sort_rows, to_markdown, write_leaderboard
+    from textclass.models.registry import family_class
+    from textclass.progress import RichCompareReporter
+
+    names = [m.strip() for m in models.split(",") if m.strip()]
+    for name in names:
+        family_class(name)  # unknown names fail before any training
+    model_params: dict = {}
+    for key, value in _parse_params(param).items():
+        family, dot, hyper = key.partition(".")
+        if not dot:
+            raise typer.BadParameter(
+                f"expected MODEL.NAME=VALUE, got {key!r}", param_hint="--param"
+            )
+        model_params.setdefault(family, {})[hyper] = value
+    estimator = {
+        k: v for k, v in {"epochs": epochs, "batch_size": batch_size, "maxlen": maxlen}.items() if v
+    }
+    options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
+    dataset = workflow.load_data(data, options)
+    has_split = test_size is None and dataset.split is not None
+    with RichCompareReporter(len(names)) as reporter:
+        rows = compare_models(
+            dataset,
+            names,
+            test_size=None if has_split else (test_size or 0.25),
+            seed=seed,
+            cv=cv,
+            estimator_params=estimator,
+            model_params=model_params,
+            reporter=reporter,
+        )
+    rows = sort_rows(rows)
+    how = (
+        f"{cv}-fold CV"
+        if cv
+        else ("publisher's split" if has_split else f"test {test_size or 0.25}")
+    )
+    title = f"Leaderboard: {data} ({how}, seed {seed})"
+    typer.echo(to_markdown(rows, title))
+    for path in write_leaderboard(rows, out, title):
+        typer.echo(f"wrote {path}")
+    if all(r.get("error") for r in rows):
+        raise typer.Exit(ExitCode.ERROR)
 
 
 @app.command()

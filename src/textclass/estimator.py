@@ -146,11 +146,12 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             )
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, y, *, validation_data=None):
+    def fit(self, X, y, *, validation_data=None, callbacks=None):
         """Learn the vocabulary, the label set and the model from texts ``X`` and labels ``y``.
 
         ``validation_data=(texts, labels)`` is scored after every epoch (and
         drives ``early_stopping``); it is never used to build the vocabulary.
+        ``callbacks``: extra Keras callbacks (progress displays, logging).
         """
         self._validate_params()
         texts = check_texts(X, name="X")
@@ -208,6 +209,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             context=context,
             settings=self,
             validation=validation,
+            callbacks=callbacks,
         )
         return self
 

@@ -66,11 +66,15 @@ def classification_metrics(y_true, y_pred, proba=None, classes=None) -> dict:
 
 def evaluate(clf, texts, labels, groups=None) -> dict:
     """Score a fitted classifier on labeled texts (``groups``: one report per group too)."""
+    return metrics_from_proba(clf, labels, clf.predict_proba(texts), groups)
+
+
+def metrics_from_proba(clf, labels, proba, groups=None) -> dict:
+    """Metrics of predicted probabilities ``proba`` (columns in ``clf.classes_`` order)."""
     from textclass.preprocessing import LabelEncoder
 
     labels = np.asarray(labels)
     LabelEncoder(clf.classes_).transform(labels)  # refuses labels the model never saw
-    proba = clf.predict_proba(texts)
     predicted = clf.classes_[np.argmax(proba, axis=1)]
     result = classification_metrics(labels, predicted, proba, clf.classes_)
     if groups is not None:
@@ -82,6 +86,26 @@ def evaluate(clf, texts, labels, groups=None) -> dict:
             for g in dict.fromkeys(groups.tolist())
         }
     return result
+
+
+def confident_mistakes(texts, labels, proba, classes, k: int = 20) -> list[dict]:
+    """The ``k`` wrong predictions made with the highest probability, most confident first."""
+    labels = np.asarray(labels)
+    best = np.argmax(proba, axis=1)
+    confidence = proba[np.arange(len(best)), best]
+    wrong = np.flatnonzero(classes[best] != labels)
+    order = wrong[np.argsort(-confidence[wrong], kind="stable")][:k]
+    return [
+        {
+            "text": texts[i],
+            "true": labels[i].item() if hasattr(labels[i], "item") else labels[i],
+            "predicted": classes[best[i]].item()
+            if hasattr(classes[best[i]], "item")
+            else classes[best[i]],
+            "probability": round(float(confidence[i]), 6),
+        }
+        for i in order.tolist()
+    ]
 
 
 def headline(result: dict) -> dict:

@@ -13,7 +13,9 @@ from textclass.models.heads import default_loss, make_optimizer
 _DENSE_LIMIT = 50_000_000
 
 
-def fit_keras(family, features, codes, *, n_classes, context, settings, validation=None):
+def fit_keras(
+    family, features, codes, *, n_classes, context, settings, validation=None, callbacks=None
+):
     """Build, compile and fit ``family``'s network; return (model, history dict).
 
     ``context`` is what ``family.build`` needs besides the class count
@@ -33,7 +35,7 @@ def fit_keras(family, features, codes, *, n_classes, context, settings, validati
         metrics=["accuracy"],
     )
     y = _targets(codes, n_classes, loss)
-    callbacks = []
+    callbacks = list(callbacks or [])
     has_validation = validation is not None or settings.validation_split > 0
     if settings.early_stopping:
         monitor = "val_loss" if has_validation else "loss"

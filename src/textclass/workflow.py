@@ -11,7 +11,7 @@ import numpy as np
 from textclass.data import Dataset, load, split_dataset
 from textclass.errors import ConfigError
 from textclass.estimator import TextClassifier
-from textclass.evaluation import evaluate
+from textclass.evaluation import confident_mistakes, evaluate, metrics_from_proba
 
 
 @dataclass(frozen=True)
@@ -79,11 +79,26 @@ def train(
         )
     params = {"random_state": seed, **(estimator_params or {})}
     clf = TextClassifier(**params)
+    # With no validation split and no early stopping, the test set is scored after
+    # each epoch for the history plot only (as the tutorials do); it never steers
+    # training. With early stopping, only a validation split from training data is used.
+    monitor = None
+    if (
+        not clf.validation_split
+        and not clf.early_stopping
+        and set(test_set.labels.tolist()) <= set(train_set.labels.tolist())
+    ):
+        monitor = (test_set.texts, test_set.labels)
     started = time.perf_counter()
-    clf.fit(train_set.texts, train_set.labels)
+    clf.fit(train_set.texts, train_set.labels, validation_data=monitor)
     seconds = time.perf_counter() - started
-    metrics = evaluate(clf, test_set.texts, test_set.labels, test_set.groups)
+    proba = clf.predict_proba(test_set.texts)
+    metrics = metrics_from_proba(clf, test_set.labels, proba, test_set.groups)
+    mistakes = confident_mistakes(test_set.texts, test_set.labels, proba, clf.classes_)
     metrics["train_seconds"] = seconds
+    metrics["history_validation"] = (
+        "test set, monitoring only" if monitor is not None else "validation split"
+    )
     metrics["data"] = {"train": train_set.summary(), "test": test_set.summary()}
     if out is not None:
         clf.save(
@@ -93,6 +108,8 @@ def train(
                 "data": {"source": data, "test": test_data, "test_size": test_size, "seed": seed}
             },
         )
+        _write_json(Path(out) / "mistakes.json", mistakes)
+        write_run_figures(out, clf.history_, metrics)
     return TrainResult(
         clf,
         train_set,
@@ -104,11 +121,61 @@ def train(
     )
 
 
+def write_run_figures(out: str | Path, history: dict, metrics: dict) -> list[Path]:
+    """history.png, confusion.png and report.html in a run directory."""
+    from textclass import plots
+    from textclass.report import write_run_report
+
+    out = Path(out)
+    written = [plots.plot_confusion(metrics, out / "confusion.png")]
+    label = "test (monitoring only)" if "test" in metrics.get("history_validation", "") else None
+    history_png = plots.plot_history(history, out / "history.png", validation_label=label)
+    if history_png is not None:
+        written.append(history_png)
+    written.append(write_run_report(out))
+    return written
+
+
+def _write_json(path: Path, data) -> None:
+    import json
+
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def evaluate_run(run_dir: str | Path, data: str, data_options: DataOptions = DataOptions()) -> dict:
     """Score a saved model on every row of ``data`` (per group if it has groups)."""
     clf = TextClassifier.load(run_dir)
     dataset = load_data(data, data_options)
     result = evaluate(clf, dataset.texts, dataset.labels, dataset.groups)
+    result["data"] = dataset.summary()
+    return result
+
+
+def cross_validate_run(
+    run_dir: str | Path,
+    data: str,
+    data_options: DataOptions = DataOptions(),
+    *,
+    cv: int = 5,
+    seed: int | None = 0,
+    progress=None,
+) -> dict:
+    """Re-fit a saved run's settings on ``cv`` folds of ``data`` (see :mod:`textclass.crossval`)."""
+    from sklearn.base import clone
+
+    from textclass.crossval import cross_validate
+
+    recipe = clone(TextClassifier.load(run_dir))
+    dataset = load_data(data, data_options)
+    result = cross_validate(
+        recipe,
+        dataset.texts,
+        dataset.labels,
+        cv=cv,
+        seed=seed,
+        groups=dataset.groups,
+        progress=progress,
+    )
     result["data"] = dataset.summary()
     return result
 

@@ -1,0 +1,202 @@
+"""A leaderboard: many model families trained on the same split(s) of one dataset.
+
+Each row: accuracy, macro F1, train seconds, prediction throughput, parameter
+count, artifact size, and accuracy per group. A family that fails gets a row
+with its error; the others still run.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from textclass.data import Dataset, split_dataset
+from textclass.errors import TextclassError
+
+COLUMNS = [
+    "model",
+    "accuracy",
+    "f1_macro",
+    "train_seconds",
+    "texts_per_second",
+    "parameters",
+    "artifact_bytes",
+]
+
+
+def compare_models(
+    dataset: Dataset,
+    models: list[str],
+    *,
+    test_size: float | None = 0.25,
+    seed: int | None = 0,
+    cv: int | None = None,
+    estimator_params: dict | None = None,
+    model_params: dict | None = None,
+    reporter=None,
+) -> list[dict]:
+    """Train and score every model on ``dataset``; one result row per model.
+
+    ``cv=None``: one train/test split (``test_size``, ``seed``; the publisher's
+    split when ``test_size`` is None). ``cv=K``: K stratified folds, metrics as
+    means (with ``*_std``). ``model_params`` maps a family name to its
+    hyperparameters. ``reporter`` (see :class:`Reporter`) follows the progress.
+    """
+    reporter = reporter or Reporter()
+    rows = []
+    split = None if cv else split_dataset(dataset, test_size=test_size, seed=seed)
+    for name in models:
+        reporter.start_model(name)
+        try:
+            row = _run_one(name, dataset, split, cv, seed, estimator_params, model_params, reporter)
+        except (TextclassError, ValueError, RuntimeError, MemoryError) as exc:
+            row = {"model": name, "error": f"{type(exc).__name__}: {exc}"}
+        reporter.end_model(name, row)
+        rows.append(row)
+    return rows
+
+
+class Reporter:
+    """Progress hooks; the CLI draws them with rich, the library ignores them."""
+
+    def start_model(self, name: str) -> None: ...
+
+    def start_fold(self, fold: int, folds: int) -> None: ...
+
+    def keras_callbacks(self) -> list:
+        return []
+
+    def end_model(self, name: str, row: dict) -> None: ...
+
+
+def _make(name, seed, estimator_params, model_params):
+    from textclass.estimator import TextClassifier
+    from textclass.models.registry import resolve
+
+    clf = TextClassifier(random_state=seed, **(estimator_params or {}))
+    clf.set_params(model=resolve(name, (model_params or {}).get(name)))
+    return clf
+
+
+def _run_one(name, dataset, split, cv, seed, estimator_params, model_params, reporter) -> dict:
+    from textclass.crossval import cross_validate
+    from textclass.evaluation import evaluate
+
+    clf = _make(name, seed, estimator_params, model_params)
+    row: dict = {"model": name, "error": None}
+    if cv:
+        measured = {}
+
+        def inspect(fold, model, held_texts):
+            if fold == 0:
+                measured.update(_measure(model, held_texts))
+
+        result = cross_validate(
+            clf,
+            dataset.texts,
+            dataset.labels,
+            cv=cv,
+            seed=seed,
+            groups=dataset.groups,
+            progress=reporter.start_fold,
+            fit_kwargs={"callbacks": reporter.keras_callbacks()},
+            inspect=inspect,
+        )
+        summary = result["summary"]
+        for key in ("accuracy", "f1_macro", "train_seconds"):
+            row[key] = summary[key]["mean"]
+            row[f"{key}_std"] = summary[key]["std"]
+        for group, stats in summary.get("per_group", {}).items():
+            row[f"accuracy[{group}]"] = stats["accuracy"]["mean"]
+        row.update(measured)
+        return row
+    train, test = split
+    started = time.perf_counter()
+    clf.fit(train.texts, train.labels, callbacks=reporter.keras_callbacks())
+    row["train_seconds"] = time.perf_counter() - started
+    metrics = evaluate(clf, test.texts, test.labels, test.groups)
+    row["accuracy"], row["f1_macro"] = metrics["accuracy"], metrics["f1_macro"]
+    for group, result in metrics.get("per_group", {}).items():
+        row[f"accuracy[{group}]"] = result["accuracy"]
+    row.update(_measure(clf, test.texts))
+    return row
+
+
+def _measure(clf, texts: list[str]) -> dict:
+    """Throughput of ``predict_proba`` on ``texts``, parameters, artifact size."""
+    sample = list(texts[:2000]) or ["a"]
+    clf.predict_proba(sample[:8])  # warm-up: compilation is not throughput
+    started = time.perf_counter()
+    clf.predict_proba(sample)
+    seconds = max(time.perf_counter() - started, 1e-9)
+    with tempfile.TemporaryDirectory() as tmp:
+        clf.save(Path(tmp) / "model")
+        size = sum(p.stat().st_size for p in (Path(tmp) / "model").iterdir())
+    return {
+        "texts_per_second": len(sample) / seconds,
+        "parameters": clf.count_params(),
+        "artifact_bytes": size,
+    }
+
+
+def leaderboard_columns(rows: list[dict]) -> list[str]:
+    groups = sorted({k for r in rows for k in r if k.startswith("accuracy[")})
+    stds = [c for c in ("accuracy_std", "f1_macro_std") if any(c in r for r in rows)]
+    return [*COLUMNS[:3], *stds, *COLUMNS[3:], *groups, "error"]
+
+
+def sort_rows(rows: list[dict]) -> list[dict]:
+    """Best accuracy first; failed models last."""
+    return sorted(rows, key=lambda r: (r.get("error") is not None, -(r.get("accuracy") or 0)))
+
+
+def _cell(key: str, value) -> str:
+    if value is None:
+        return ""
+    if key in ("parameters",):
+        return f"{int(value):,}"
+    if key == "artifact_bytes":
+        return f"{value / 1e6:.2f} MB"
+    if key == "texts_per_second":
+        return f"{value:,.0f}"
+    if key == "train_seconds":
+        return f"{value:.1f}"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value).replace("|", "/").replace("\n", " ")
+
+
+def to_markdown(rows: list[dict], title: str) -> str:
+    columns = leaderboard_columns(rows)
+    lines = [f"# {title}", "", "| " + " | ".join(columns) + " |"]
+    lines.append(
+        "|" + "|".join("---" if c in ("model", "error") else "---:" for c in columns) + "|"
+    )
+    for row in rows:
+        lines.append("| " + " | ".join(_cell(c, row.get(c)) for c in columns) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_leaderboard(rows: list[dict], out: str | Path, title: str) -> list[Path]:
+    """leaderboard.md, leaderboard.csv and leaderboard.html (with a bar chart) in ``out``."""
+    import pandas as pd
+
+    from textclass.plots import plot_leaderboard
+    from textclass.report import write_leaderboard_html
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    columns = leaderboard_columns(rows)
+    md = out / "leaderboard.md"
+    md.write_text(to_markdown(rows, title), encoding="utf-8")
+    csv = out / "leaderboard.csv"
+    pd.DataFrame([{c: r.get(c) for c in columns} for r in rows]).to_csv(csv, index=False)
+    chart = (
+        plot_leaderboard(rows, out / "leaderboard.png")
+        if any(r.get("error") is None for r in rows)
+        else None
+    )
+    formatted = [{c: _cell(c, r.get(c)) for c in columns} for r in rows]
+    html = write_leaderboard_html(formatted, columns, title, chart, out / "leaderboard.html")
+    return [md, csv, html]

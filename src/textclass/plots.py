@@ -1,0 +1,107 @@
+"""PNG figures: training history, confusion matrix, leaderboard bars.
+
+matplotlib is imported only here, only when a figure is drawn, and always with
+the headless Agg backend, so plotting needs no display (CI, servers, SSH).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _pyplot():
+    try:
+        import matplotlib
+    except ImportError:
+        from textclass.errors import ConfigError
+
+        raise ConfigError("plots need matplotlib: pip install 'textclass[plots]'") from None
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def plot_history(
+    history: dict, path: str | Path, validation_label: str | None = None
+) -> Path | None:
+    """Accuracy and loss per epoch, training vs validation, in two panels.
+
+    Returns None (and writes nothing) when there is no history (linear models).
+    """
+    if not history or "loss" not in history:
+        return None
+    plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
+    epochs = range(1, len(history["loss"]) + 1)
+    fig, (acc_ax, loss_ax) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for ax, key, title in ((acc_ax, "accuracy", "Accuracy"), (loss_ax, "loss", "Loss")):
+        if key in history:
+            ax.plot(epochs, history[key], "o-", color="tab:blue", ms=3, label="training")
+        if f"val_{key}" in history:
+            ax.plot(
+                epochs,
+                history[f"val_{key}"],
+                "o-",
+                color="tab:red",
+                ms=3,
+                label=validation_label or "validation",
+            )
+        ax.set_title(f"{title} per epoch")
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+    return _save(fig, plt, path)
+
+
+def plot_confusion(metrics: dict, path: str | Path, title: str = "Confusion matrix") -> Path:
+    """The confusion matrix of a metrics result (rows: true, columns: predicted)."""
+    import numpy as np
+
+    plt = _pyplot()
+    matrix = np.asarray(metrics["confusion_matrix"])
+    labels = [str(v) for v in metrics["labels"]]
+    size = 2.5 + 0.7 * len(labels)
+    fig, ax = plt.subplots(figsize=(size + 1, size))
+    image = ax.imshow(matrix, cmap="Blues")
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(title)
+    threshold = matrix.max() / 2 if matrix.size else 0
+    for (i, j), n in np.ndenumerate(matrix):
+        ax.text(j, i, str(n), ha="center", va="center", color="white" if n > threshold else "black")
+    fig.colorbar(image, ax=ax, fraction=0.046)
+    fig.tight_layout()
+    return _save(fig, plt, path)
+
+
+def plot_leaderboard(rows: list[dict], path: str | Path) -> Path:
+    """Horizontal bars: accuracy and macro F1 per model (failed models left out)."""
+    plt = _pyplot()
+    ok = [r for r in rows if r.get("error") is None]
+    names = [r["model"] for r in ok]
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.55 * max(len(ok), 1)))
+    ys = range(len(ok))
+    ax.barh([y + 0.2 for y in ys], [r["accuracy"] for r in ok], 0.4, label="accuracy")
+    ax.barh([y - 0.2 for y in ys], [r["f1_macro"] for r in ok], 0.4, label="macro F1")
+    ax.set_yticks(list(ys), names)
+    ax.set_xlim(0, 1)
+    ax.invert_yaxis()
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="lower right")
+    ax.set_title("Test scores by model")
+    fig.tight_layout()
+    return _save(fig, plt, path)
+
+
+def _save(fig, plt, path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -1,0 +1,71 @@
+"""Terminal progress for long jobs (compare, search), drawn with rich on stderr."""
+
+from __future__ import annotations
+
+import time
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from textclass.compare import Reporter
+
+
+def epoch_callback(on_epoch):
+    """A Keras callback calling ``on_epoch(epoch, total_epochs)`` after each epoch."""
+    import keras
+
+    class EpochProgress(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            on_epoch(epoch + 1, self.params.get("epochs") or 0)
+
+    return EpochProgress()
+
+
+class RichCompareReporter(Reporter):
+    """One bar over the models; its label shows the model, fold and epoch running."""
+
+    def __init__(self, n_models: int, console: Console | None = None) -> None:
+        self.console = console or Console(stderr=True)
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[detail]}"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=False,
+        )
+        self.task = self.progress.add_task("models", total=n_models, detail="")
+        self.model, self.fold, self.started = "", "", time.perf_counter()
+
+    def __enter__(self):
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.progress.stop()
+
+    def _show(self, epoch: str = "") -> None:
+        detail = " ".join(part for part in (self.model, self.fold, epoch) if part)
+        self.progress.update(self.task, detail=detail)
+
+    def start_model(self, name: str) -> None:
+        self.model, self.fold = name, ""
+        self._show()
+
+    def start_fold(self, fold: int, folds: int) -> None:
+        self.fold = f"fold {fold + 1}/{folds}"
+        self._show()
+
+    def keras_callbacks(self) -> list:
+        return [epoch_callback(lambda e, n: self._show(f"epoch {e}/{n}"))]
+
+    def end_model(self, name: str, row: dict) -> None:
+        if row.get("error"):
+            self.console.print(f"[red]{name} failed:[/red] {row['error']}")
+        else:
+            self.console.print(
+                f"{name}: accuracy {row['accuracy']:.4f}, macro F1 {row['f1_macro']:.4f}, "
+                f"{row['train_seconds']:.1f}s"
+            )
+        self.progress.advance(self.task)

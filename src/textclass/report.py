@@ -1,0 +1,185 @@
+"""Self-contained HTML pages: one per trained run, one per model comparison.
+
+Everything is inlined (CSS, PNGs as base64 data URIs), so a page opens from a
+file, an e-mail or an artifact store with no network and no other files.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from pathlib import Path
+
+from textclass.errors import ArtifactError
+
+STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:72rem;
+color:#1d2433;padding:0 1rem}
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #dde;padding-bottom:.3rem}
+table{border-collapse:collapse;margin:.5rem 0}
+td,th{border:1px solid #ccd;padding:.25rem .6rem;text-align:right;vertical-align:top}
+th{background:#f1f3f8}td.text,th.text{text-align:left;max-width:40rem}
+img{max-width:100%;border:1px solid #eee}.muted{color:#667}.error{color:#a11}
+code{background:#f4f4f8;padding:0 .2rem}
+"""
+
+
+def _page(title: str, body: list[str]) -> str:
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )
+
+
+def _img(path: Path, alt: str) -> str:
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f"<img alt='{html.escape(alt)}' src='data:image/png;base64,{data}'>"
+
+
+def _table(header: list[str], rows: list[list], text_columns: tuple[int, ...] = ()) -> str:
+    def cell(tag, i, value):
+        cls = " class='text'" if i in text_columns else ""
+        if isinstance(value, float):
+            value = f"{value:.4f}"
+        return f"<{tag}{cls}>{html.escape(str(value))}</{tag}>"
+
+    head = "".join(cell("th", i, h) for i, h in enumerate(header))
+    body = "".join(
+        "<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def metrics_html(metrics: dict) -> list[str]:
+    keys = ["accuracy", "precision", "recall", "f1", "f1_macro", "f1_weighted", "roc_auc"]
+    keys += ["log_loss", "mcc"]
+    out = [_table(["metric", "value"], [[k, metrics[k]] for k in keys if k in metrics], (0,))]
+    per_class = metrics.get("per_class", {})
+    if per_class:
+        out.append("<h3>Per class</h3>")
+        rows = [
+            [c, m["precision"], m["recall"], m["f1"], m["support"]] for c, m in per_class.items()
+        ]
+        out.append(_table(["class", "precision", "recall", "F1", "support"], rows, (0,)))
+    labels = [str(v) for v in metrics["labels"]]
+    out.append("<h3>Confusion matrix (rows: true, columns: predicted)</h3>")
+    out.append(
+        _table(
+            ["true \\ predicted", *labels],
+            [[name, *row] for name, row in zip(labels, metrics["confusion_matrix"])],
+            (0,),
+        )
+    )
+    groups = metrics.get("per_group", {})
+    if groups:
+        out.append("<h3>Per group</h3>")
+        rows = [
+            [g, m["n"], m["accuracy"], m.get("f1", m["f1_macro"]), m["f1_macro"]]
+            for g, m in groups.items()
+        ]
+        out.append(_table(["group", "texts", "accuracy", "F1", "macro F1"], rows, (0,)))
+    return out
+
+
+def write_run_report(run_dir: str | Path, out: str | Path | None = None) -> Path:
+    """``report.html`` for a run directory written by ``textclass train --out``.
+
+    Missing figures are drawn from ``history.json`` / ``metrics.json`` first.
+    """
+    from textclass import plots
+
+    run = Path(run_dir)
+    config_file = run / "config.json"
+    if not config_file.exists():
+        raise ArtifactError(f"{config_file}: missing; is {run} a textclass run directory?")
+    config = _load(config_file)
+    metrics = _load(run / "metrics.json") if (run / "metrics.json").exists() else None
+    history = _load(run / "history.json") if (run / "history.json").exists() else {}
+    mistakes = _load(run / "mistakes.json") if (run / "mistakes.json").exists() else []
+    if history and not (run / "history.png").exists():
+        monitor = (metrics or {}).get("history_validation", "")
+        plots.plot_history(
+            history, run / "history.png", "test (monitoring only)" if "test" in monitor else None
+        )
+    if metrics and not (run / "confusion.png").exists():
+        plots.plot_confusion(metrics, run / "confusion.png")
+
+    model = config.get("model", {})
+    title = (
+        f"textclass run: {model.get('name', '?')} on {config.get('data', {}).get('source', '?')}"
+    )
+    body = [f"<h1>{html.escape(title)}</h1>"]
+    versions = config.get("versions", {})
+    body.append(
+        "<p class='muted'>"
+        + html.escape(
+            f"{config.get('parameters', 0):,} parameters "
+            f"({config.get('trainable_parameters', config.get('parameters', 0)):,} trainable), "
+            f"vocabulary {config.get('vocab_size', 0):,}, maxlen {config.get('maxlen')}; "
+            f"keras {versions.get('keras', '?')} on {versions.get('keras_backend', '?')}"
+        )
+        + "</p>"
+    )
+    if metrics and "data" in metrics:
+        body.append("<h2>Data</h2>")
+        rows = []
+        for part, summary in metrics["data"].items():
+            labels = ", ".join(f"{k}: {v}" for k, v in summary.get("labels", {}).items())
+            rows.append([part, summary.get("name", ""), summary.get("rows", 0), labels])
+        body.append(_table(["part", "dataset", "rows", "labels"], rows, (0, 1, 3)))
+        if metrics.get("train_seconds") is not None:
+            body.append(f"<p>Training took {metrics['train_seconds']:.1f} s.</p>")
+    body.append("<h2>Configuration</h2>")
+    params = {
+        **config.get("estimator", {}),
+        **{f"model__{k}": v for k, v in model.get("params", {}).items()},
+    }
+    body.append(
+        _table(["setting", "value"], [[k, json.dumps(v)] for k, v in params.items()], (0, 1))
+    )
+    if config.get("pretrained"):
+        from textclass.pretrained import describe_coverage
+
+        body.append(f"<p>{html.escape(describe_coverage(config['pretrained']))}</p>")
+    if metrics:
+        body.append(f"<h2>Test metrics ({metrics.get('n', '?')} texts)</h2>")
+        body += metrics_html(metrics)
+    body.append("<h2>Plots</h2>")
+    for name, alt in (("history.png", "training history"), ("confusion.png", "confusion matrix")):
+        if (run / name).exists():
+            body.append(_img(run / name, alt))
+    if not history:
+        body.append(
+            "<p class='muted'>No per-epoch history: this model is not trained in epochs.</p>"
+        )
+    body.append("<h2>Most confident mistakes</h2>")
+    if mistakes:
+        rows = [[m["text"], m["true"], m["predicted"], m["probability"]] for m in mistakes]
+        body.append(_table(["text", "true label", "predicted", "probability"], rows, (0, 1, 2)))
+    else:
+        body.append("<p class='muted'>None recorded (no test set, or no mistakes).</p>")
+    path = Path(out) if out else run / "report.html"
+    path.write_text(_page(title, body), encoding="utf-8")
+    return path
+
+
+def write_leaderboard_html(
+    rows: list[dict], columns: list[str], title: str, chart: Path | None, path: Path
+) -> Path:
+    body = [f"<h1>{html.escape(title)}</h1>"]
+    if chart is not None and chart.exists():
+        body.append(_img(chart, "accuracy and macro F1 by model"))
+    table_rows = [[r.get(c, "") if r.get(c) is not None else "" for c in columns] for r in rows]
+    body.append(_table(columns, table_rows, (0, len(columns) - 1)))
+    path.write_text(_page(title, body), encoding="utf-8")
+    return path
+
+
+def _load(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ArtifactError(f"{path}: corrupt or truncated JSON ({exc})") from None

@@ -1,0 +1,268 @@
+"""Evaluation that answers questions: metrics vs scikit-learn, plots, HTML report, CV, compare."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn import metrics as skm
+
+from textclass import TextClassifier
+from textclass.cli import ExitCode, main
+from textclass.compare import compare_models, sort_rows, write_leaderboard
+from textclass.crossval import cross_validate, fold_indices
+from textclass.data import Dataset
+from textclass.evaluation import classification_metrics, confident_mistakes, evaluate
+from textclass.workflow import train
+
+POS = ["great food", "lovely staff", "great value", "really lovely", "good food", "nice place"]
+NEG = ["awful food", "rude staff", "awful value", "really bad", "bad food", "dirty place"]
+TEXTS = (POS + NEG) * 2
+LABELS = np.array(["pos"] * 6 + ["neg"] * 6 + ["pos"] * 6 + ["neg"] * 6)
+GROUPS = np.array(["a", "b"] * 12)
+
+
+# ------------------------------------------------------------------ metrics
+def test_binary_metrics_equal_sklearn():
+    rng = np.random.default_rng(0)
+    y = rng.choice(["neg", "pos"], 200)
+    proba = rng.random((200, 2))
+    proba /= proba.sum(axis=1, keepdims=True)
+    pred = np.array(["neg", "pos"])[proba.argmax(axis=1)]
+    m = classification_metrics(y, pred, proba, ["neg", "pos"])
+    assert m["accuracy"] == skm.accuracy_score(y, pred)
+    assert m["precision"] == skm.precision_score(y, pred, pos_label="pos")
+    assert m["recall"] == skm.recall_score(y, pred, pos_label="pos")
+    assert m["f1"] == skm.f1_score(y, pred, pos_label="pos")
+    assert m["mcc"] == skm.matthews_corrcoef(y, pred)
+    assert m["roc_auc"] == skm.roc_auc_score(y == "pos", proba[:, 1])
+    assert m["log_loss"] == skm.log_loss(y, proba, labels=["neg", "pos"])
+    assert m["confusion_matrix"] == skm.confusion_matrix(y, pred, labels=["neg", "pos"]).tolist()
+    assert m["per_class"]["pos"]["support"] == int((y == "pos").sum())
+
+
+def test_multiclass_metrics_equal_sklearn():
+    rng = np.random.default_rng(1)
+    labels = ["business", "sport", "tech"]
+    y = rng.choice(labels, 300)
+    proba = rng.random((300, 3))
+    proba /= proba.sum(axis=1, keepdims=True)
+    pred = np.array(labels)[proba.argmax(axis=1)]
+    m = classification_metrics(y, pred, proba, labels)
+    for average in ("macro", "weighted"):
+        assert m[f"f1_{average}"] == skm.f1_score(y, pred, average=average)
+        assert m[f"precision_{average}"] == skm.precision_score(y, pred, average=average)
+        assert m[f"recall_{average}"] == skm.recall_score(y, pred, average=average)
+    per_class = skm.f1_score(y, pred, average=None, labels=labels)
+    assert [m["per_class"][c]["f1"] for c in labels] == per_class.tolist()
+    assert m["roc_auc"] == skm.roc_auc_score(y, proba, multi_class="ovr", labels=labels)
+    assert "precision" not in m  # binary-only keys stay out
+
+
+def test_per_group_metrics_equal_sklearn_on_each_group():
+    clf = TextClassifier(model="logreg", random_state=0).fit(TEXTS, LABELS)
+    result = evaluate(clf, TEXTS, LABELS, GROUPS)
+    pred = clf.predict(TEXTS)
+    for g in ("a", "b"):
+        mask = GROUPS == g
+        assert result["per_group"][g]["n"] == mask.sum()
+        assert result["per_group"][g]["accuracy"] == skm.accuracy_score(LABELS[mask], pred[mask])
+        assert result["per_group"][g]["f1"] == skm.f1_score(
+            LABELS[mask], pred[mask], pos_label="pos"
+        )
+
+
+def test_confident_mistakes_are_wrong_and_sorted():
+    proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.4, 0.6], [0.05, 0.95]])
+    classes = np.array(["neg", "pos"])
+    out = confident_mistakes(["a", "b", "c", "d"], ["pos", "pos", "neg", "neg"], proba, classes)
+    assert [m["text"] for m in out] == ["d", "a", "c"]
+    assert out[0] == {"text": "d", "true": "neg", "predicted": "pos", "probability": 0.95}
+
+
+# -------------------------------------------------------------------- plots
+def test_importing_textclass_does_not_import_matplotlib():
+    code = "import sys, textclass, textclass.cli; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory, shared_data):
+    out = tmp_path_factory.mktemp("run") / "yelp"
+    train(
+        "uci-sentiment",
+        test_size=0.25,
+        seed=0,
+        estimator_params={"model": "embedding", "epochs": 3},
+        out=out,
+    )
+    return out
+
+
+def test_train_leaves_plots_metrics_and_report(run_dir):
+    for name in ("history.png", "confusion.png", "metrics.json", "report.html", "mistakes.json"):
+        assert (run_dir / name).stat().st_size > 0, name
+    assert (run_dir / "history.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert set(metrics["per_group"]) == {"yelp", "amazon", "imdb"}
+    mistakes = json.loads((run_dir / "mistakes.json").read_text())
+    assert mistakes and all(m["true"] != m["predicted"] for m in mistakes)
+    probs = [m["probability"] for m in mistakes]
+    assert probs == sorted(probs, reverse=True)
+    page = (run_dir / "report.html").read_text()
+    for section in ("Data", "Configuration", "Per class", "Per group", "Plots"):
+        assert f">{section}<" in page, section
+    assert ">Test metrics (750 texts)<" in page and ">Most confident mistakes<" in page
+    assert page.count("data:image/png;base64,") == 2
+    assert "http://" not in page and "https://" not in page  # nothing fetched
+
+
+def test_report_command_rebuilds_missing_figures(run_dir, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(run_dir, copy)
+    for name in ("history.png", "confusion.png", "report.html"):
+        (copy / name).unlink()
+    assert main(["report", str(copy)]) == ExitCode.OK
+    assert (copy / "history.png").exists() and (copy / "report.html").exists()
+    assert main(["report", str(tmp_path / "nowhere")]) == ExitCode.DATA
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Chromium not installed (Debian: apt install chromium)"
+)
+def test_report_renders_in_headless_chromium(run_dir, tmp_path):
+    page = (run_dir / "report.html").read_text()
+    probe = """<script>window.addEventListener('load', () => {
+      const imgs = [...document.images];
+      document.body.setAttribute('data-images', imgs.length);
+      document.body.setAttribute('data-decoded', imgs.filter(i => i.naturalWidth > 100).length);
+      document.body.setAttribute('data-tables', document.querySelectorAll('table').length);
+    });</script>"""
+    probed = tmp_path / "probed.html"
+    probed.write_text(page.replace("</body>", probe + "</body>"), encoding="utf-8")
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--virtual-time-budget=5000",
+    ]
+    dom = subprocess.run(
+        [CHROMIUM, *flags, "--dump-dom", probed.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    assert 'data-images="2"' in dom and 'data-decoded="2"' in dom, dom[:500]
+    assert "Most confident mistakes" in dom
+    shot = tmp_path / "shot.png"
+    subprocess.run(
+        [CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,2000", probed.as_uri()],
+        capture_output=True,
+        timeout=120,
+    )
+    assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
+
+
+# ------------------------------------------------------------ cross-validation
+def test_cross_validation_fits_the_vocabulary_inside_each_fold():
+    texts = [f"{w} common" for w in ("alpha", "beta", "gamma", "delta", "omega", "zeta")] * 2
+    labels = ["x", "y"] * 6
+    seen = []
+
+    def inspect(fold, model, held_texts):
+        seen.append((model.tokenizer_.word_index, held_texts))
+
+    result = cross_validate(
+        TextClassifier(model="logreg"), texts, labels, cv=3, seed=0, inspect=inspect
+    )
+    folds = fold_indices(labels, 3, 0)
+    for (vocab, _held), (train_idx, _) in zip(seen, folds):
+        train_words = {w for i in train_idx for w in texts[i].split()}
+        assert set(vocab) == train_words  # nothing from the held-out part
+    accs = [f["accuracy"] for f in result["folds"]]
+    assert result["summary"]["accuracy"]["mean"] == pytest.approx(np.mean(accs))
+    assert result["summary"]["accuracy"]["std"] == pytest.approx(np.std(accs))
+
+
+def test_cross_validation_matches_sklearn_cross_val_score():
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    clf = TextClassifier(model="logreg")
+    ours = cross_validate(clf, TEXTS, LABELS, cv=4, seed=3)
+    theirs = cross_val_score(
+        clf, TEXTS, LABELS, cv=StratifiedKFold(4, shuffle=True, random_state=3)
+    )
+    assert [f["accuracy"] for f in ours["folds"]] == pytest.approx(theirs.tolist())
+
+
+def test_too_many_folds_is_a_clear_error():
+    from textclass import DataError
+
+    with pytest.raises(DataError, match="cv=20 folds need at least 20 texts of every label"):
+        fold_indices(LABELS, 20, 0)
+
+
+# ------------------------------------------------------------------- compare
+def test_compare_keeps_going_when_a_model_fails(tmp_path):
+    data = Dataset(
+        texts=TEXTS * 2,
+        labels=np.concatenate([LABELS, LABELS]),
+        groups=np.concatenate([GROUPS, GROUPS]),
+        group_name="source",
+    )
+    rows = compare_models(
+        data,
+        ["logreg", "dense", "cnn"],
+        seed=0,
+        estimator_params={"epochs": 2, "maxlen": 4},
+        model_params={"cnn": {"kernel_size": 0}},
+    )
+    by_model = {r["model"]: r for r in rows}
+    assert "kernel_size" in by_model["cnn"]["error"]
+    for name in ("logreg", "dense"):
+        row = by_model[name]
+        assert row["error"] is None and 0 <= row["accuracy"] <= 1
+        assert row["texts_per_second"] > 0 and row["parameters"] > 0 and row["artifact_bytes"] > 0
+        assert {"accuracy[a]", "accuracy[b]"} <= set(row)
+    rows = sort_rows(rows)
+    assert rows[-1]["model"] == "cnn"
+    paths = write_leaderboard(rows, tmp_path, "test board")
+    assert [p.name for p in paths] == ["leaderboard.md", "leaderboard.csv", "leaderboard.html"]
+    assert "| cnn |" in paths[0].read_text()
+    assert "data:image/png;base64," in paths[2].read_text()
+
+
+def test_compare_with_cv_reports_spread():
+    data = Dataset(texts=TEXTS, labels=LABELS)
+    (row,) = compare_models(data, ["logreg"], cv=3, seed=0)
+    assert row["error"] is None and "accuracy_std" in row and row["parameters"] > 0
+
+
+def test_cli_compare_and_evaluate_cv(tmp_path, run_dir):
+    csv = tmp_path / "reviews.csv"
+    csv.write_text("text,label\n" + "\n".join(f"{t},{y}" for t, y in zip(TEXTS, LABELS)) + "\n")
+    out = tmp_path / "board"
+    code = main(
+        ["compare", str(csv), "--models", "logreg,dense", "--epochs", "2", "--out", str(out)]
+    )
+    assert code == ExitCode.OK and (out / "leaderboard.csv").exists()
+    assert main(["compare", str(csv), "--models", "logreg,nope"]) == ExitCode.USAGE
+    report = tmp_path / "cv.json"
+    code = main(
+        ["evaluate", str(run_dir), "uci-sentiment:yelp", "--cv", "2", "--json", str(report)]
+    )
+    assert code == ExitCode.OK
+    result = json.loads(report.read_text())
+    assert len(result["folds"]) == 2 and "mean" in result["summary"]["accuracy"]
