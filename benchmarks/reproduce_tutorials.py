@@ -109,7 +109,7 @@ def run_experiment(dataset: str, settings: dict, seeds: list[int]) -> dict:
 
     from textclass import TextClassifier, load_dataset, split_dataset
 
-    if dataset == "imdb":
+    if dataset == "imdb-25k":
         train, test = split_dataset(load_dataset("imdb"))
     else:
         data = load_dataset(f"uci-sentiment:{dataset}")
@@ -159,9 +159,8 @@ def run_backend(args) -> None:
         if (dataset, key) in done:
             continue
         print(f"[{backend}] {dataset} {key} ...", flush=True)
-        data_name = "imdb" if dataset == "imdb-25k" else dataset
         seeds = args.seeds[:1] if dataset == "imdb-25k" else args.seeds
-        row = run_experiment(data_name, settings, seeds)
+        row = run_experiment(dataset, settings, seeds)
         row.update(
             backend=backend,
             dataset=dataset,

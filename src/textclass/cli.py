@@ -440,6 +440,114 @@ def models(
             typer.echo(f"    total parameters {total:,}, trainable {trainable:,}\n")
 
 
+@app.command()
+def search(
+    data: Annotated[str, typer.Argument(help="A named dataset or a labeled file")],
+    model: Annotated[str, typer.Option(help="Model family (see `textclass models`)")] = "cnn",
+    param: Annotated[
+        list[str],
+        typer.Option(
+            "--param",
+            "-p",
+            help="NAME=V1,V2,... or NAME=loguniform(a,b) / uniform(a,b) / randint(a,b); "
+            "model hyperparameters or classifier settings (learning_rate, epochs, ...)",
+        ),
+    ] = [],  # noqa: B006
+    cv: Annotated[int, typer.Option(help="Folds of cross-validation")] = 5,
+    n_iter: Annotated[int, typer.Option(help="Random candidates (ignored with --grid)")] = 10,
+    grid: Annotated[bool, typer.Option(help="Every combination instead of random ones")] = False,
+    seed: Annotated[int, typer.Option(help="Seed for candidates, folds and models")] = 0,
+    split_seed: Annotated[
+        int | None, typer.Option(help="Seed of the train/test split (default: --seed)")
+    ] = None,
+    test_size: Annotated[float, typer.Option(help="Held-out fraction for the final test")] = 0.25,
+    scoring: Annotated[
+        str, typer.Option(help="scikit-learn scorer: accuracy, f1_macro, balanced_accuracy, ...")
+    ] = "accuracy",
+    per_group: Annotated[bool, typer.Option(help="A separate search per group")] = False,
+    epochs: Annotated[int | None, typer.Option(help="Training epochs (Keras families)")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Batch size")] = None,
+    maxlen: Annotated[int | None, typer.Option(help="Sequence length")] = None,
+    num_words: Annotated[int | None, typer.Option(help="Vocabulary limit")] = None,
+    jobs: Annotated[int, typer.Option(help="Trials run in parallel processes")] = 1,
+    resume: Annotated[
+        bool, typer.Option(help="Continue the search in --out, skipping finished trials")
+    ] = False,
+    out: Annotated[Path, typer.Option(help="Directory for trials.jsonl and results")] = Path(
+        "runs/search"
+    ),
+    text_col: TextCol = None,
+    label_col: LabelCol = None,
+    group_col: GroupCol = None,
+    fmt: Format = None,
+    encoding: Encoding = "utf-8",
+    on_empty: OnEmpty = "error",
+) -> None:
+    """Grid or random hyperparameter search with k-fold CV; every trial is saved as it finishes."""
+    from sklearn.metrics import get_scorer_names
+
+    from textclass import workflow
+    from textclass.models.registry import family_class
+    from textclass.progress import RichSearchProgress
+    from textclass.search import SearchSettings, parse_space
+
+    family_class(model)
+    if scoring not in get_scorer_names():
+        raise typer.BadParameter(
+            f"unknown scorer {scoring!r} (e.g. accuracy, f1_macro, balanced_accuracy)",
+            param_hint="--scoring",
+        )
+    if jobs < 1:
+        raise typer.BadParameter("must be at least 1", param_hint="--jobs")
+    raw = {}
+    for pair in param:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"expected NAME=VALUES, got {pair!r}", param_hint="--param")
+        raw[key.strip()] = value
+    if not raw:
+        raise typer.BadParameter(
+            "give at least one --param NAME=VALUES to search", param_hint="--param"
+        )
+    estimator = {
+        k: v
+        for k, v in {
+            "epochs": epochs,
+            "batch_size": batch_size,
+            "maxlen": maxlen,
+            "num_words": num_words,
+        }.items()
+        if v is not None
+    }
+    parse_space(raw)  # a malformed range fails here, before any data is read
+    settings = SearchSettings(
+        model=model,
+        space=raw,  # as typed: the log's fingerprint; parsed again in each process
+        cv=cv,
+        grid=grid,
+        n_iter=n_iter,
+        seed=seed,
+        scoring=scoring,
+        estimator_params=estimator,
+    )
+    options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
+    with RichSearchProgress(scoring) as progress:
+        report = workflow.search(
+            data,
+            settings,
+            data_options=options,
+            test_size=test_size,
+            split_seed=split_seed,
+            per_group=per_group,
+            out=out,
+            resume=resume,
+            jobs=jobs,
+            on_progress=progress,
+        )
+    typer.echo(workflow.search_markdown(report))
+    typer.echo(f"wrote {out / 'results.md'}, {out / 'results.json'} and trials.jsonl")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     from textclass.errors import ArtifactError, ConfigError, DataError, TextclassError

@@ -69,3 +69,53 @@ class RichCompareReporter(Reporter):
                 f"{row['train_seconds']:.1f}s"
             )
         self.progress.advance(self.task)
+
+
+class RichSearchProgress:
+    """``on_progress`` for :func:`textclass.search.run_search`: trials done / total,
+    elapsed, estimated time left and the best score so far, one bar per group."""
+
+    def __init__(self, scoring: str, console: Console | None = None) -> None:
+        self.scoring = scoring
+        self.console = console or Console(stderr=True)
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("elapsed {task.fields[elapsed]}  left {task.fields[left]}"),
+            TextColumn("best {task.fields[best]}"),
+            console=self.console,
+        )
+        self.tasks: dict = {}
+
+    def __enter__(self):
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.progress.stop()
+
+    def __call__(self, p) -> None:
+        name = f"trials {p.group}" if p.group else "trials"
+        if name not in self.tasks:
+            self.tasks[name] = self.progress.add_task(
+                name, total=p.total, elapsed="0s", left="?", best="-"
+            )
+        best = f"{p.best['mean_score']:.4f} {p.best['params']}" if p.best else "-"
+        self.progress.update(
+            self.tasks[name],
+            completed=p.done,
+            elapsed=_duration(p.elapsed),
+            left="?" if p.remaining is None else _duration(p.remaining),
+            best=best,
+        )
+        if p.last is not None:
+            self.console.print(
+                f"  {p.last['params']}: {self.scoring} {p.last['mean_score']:.4f} "
+                f"± {p.last['std_score']:.4f} ({p.last['fit_seconds']:.1f}s)"
+            )
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"

@@ -188,3 +188,99 @@ def predict_texts(
     proba = clf.predict_proba(texts)
     best = np.argmax(proba, axis=1)
     return clf.classes_[best], proba[np.arange(len(best)), best], clf.classes_
+
+
+def search(
+    data: str,
+    settings,
+    *,
+    data_options: DataOptions = DataOptions(),
+    test_size: float = 0.25,
+    split_seed: int | None = None,
+    per_group: bool = False,
+    out: str | Path = "runs/search",
+    resume: bool = False,
+    jobs: int = 1,
+    on_progress=None,
+) -> dict:
+    """Search on the training part of ``data`` (per group if asked), then score the
+    refitted best candidate on the held-out part. Writes results.json / results.md."""
+    import json
+
+    from sklearn.metrics import get_scorer
+
+    from textclass.search import format_trials, make_estimator, run_search
+
+    dataset = load_data(data, data_options)
+    seed = settings.seed if split_seed is None else split_seed
+    if per_group and dataset.groups is None:
+        raise ConfigError(f"--per-group needs groups: {data} has none (give --group-col)")
+    parts = {None: dataset}
+    if per_group:
+        parts = {
+            str(g): dataset.subset(dataset.groups == g, name=f"{dataset.name}[{g}]")
+            for g in dict.fromkeys(dataset.groups.tolist())
+        }
+    out = Path(out)
+    report = {"data": data, "settings": settings.fingerprint(), "split_seed": seed, "groups": {}}
+    for group, part in parts.items():
+        train_set, test_set = split_dataset(part, test_size=test_size, seed=seed)
+        folder = out / group if group else out
+        result = run_search(
+            settings,
+            train_set.texts,
+            train_set.labels,
+            folder,
+            resume=resume,
+            jobs=jobs,
+            on_progress=on_progress,
+            group=group,
+        )
+        best = result["best"]
+        clf = make_estimator(settings, best["params"]).fit(train_set.texts, train_set.labels)
+        scorer = get_scorer(settings.scoring)
+        entry = {
+            "trials": result["trials"],
+            "best_params": best["params"],
+            "best_cv_score": best["mean_score"],
+            "best_cv_std": best["std_score"],
+            "test_score": float(scorer(clf, test_set.texts, test_set.labels)),
+            "test_accuracy": float(clf.score(test_set.texts, test_set.labels)),
+            "train_rows": len(train_set),
+            "test_rows": len(test_set),
+            "trials_table": format_trials(result, settings.scoring),
+        }
+        report["groups"][group or "all"] = entry
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(
+        json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8"
+    )
+    (out / "results.md").write_text(search_markdown(report), encoding="utf-8")
+    return report
+
+
+def search_markdown(report: dict) -> str:
+    settings = report["settings"]
+    scoring = settings["scoring"]
+    how = "grid" if settings["grid"] else f"random, {settings['n_iter']} candidates"
+    lines = [
+        f"# Search: {settings['model']} on {report['data']}",
+        "",
+        f"{how}, "
+        f"{settings['cv']}-fold CV on the training part, scoring {scoring}, seed {settings['seed']}; "
+        f"space {settings['space']}",
+        "",
+        f"| group | best params | best CV {scoring} | test {scoring} |"
+        + (" test accuracy |" if scoring != "accuracy" else ""),
+        "|---|---|---:|---:|" + ("---:|" if scoring != "accuracy" else ""),
+    ]
+    for group, entry in report["groups"].items():
+        params = ", ".join(f"{k}={v}" for k, v in entry["best_params"].items())
+        lines.append(
+            f"| {group} | {params} | {entry['best_cv_score']:.4f} ± {entry['best_cv_std']:.4f} | "
+            f"{entry['test_score']:.4f} |"
+            + (f" {entry['test_accuracy']:.4f} |" if scoring != "accuracy" else "")
+        )
+    for group, entry in report["groups"].items():
+        lines += ["", f"## Trials: {group}", "", entry["trials_table"]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,248 @@
+"""Hyperparameter search: scikit-learn compatibility, no leak, nothing lost, progress, jobs."""
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
+
+from textclass import ConfigError, TextClassifier
+from textclass.cli import ExitCode, main
+from textclass.search import SearchSettings, candidates, parse_space, run_search
+
+SCRIPT = shutil.which("textclass", path=str(Path(sys.executable).parent)) or "textclass"
+
+# every text carries one word of its own, so a fold's held-out words are known exactly
+WORDS = ["good", "great", "fine", "bad", "awful", "poor"]
+TEXTS = [f"{WORDS[i % 6]} item{i} thing" for i in range(36)]
+LABELS = ["pos" if i % 6 < 3 else "neg" for i in range(36)]
+
+
+def test_parse_space_lists_brackets_and_distributions():
+    space = parse_space(
+        {"filters": "32,64,128", "units": "[16,16],[32]", "learning_rate": "loguniform(1e-4,1e-2)"}
+    )
+    assert space["filters"] == [32, 64, 128] and space["units"] == [[16, 16], [32]]
+    draws = space["learning_rate"].rvs(size=200, random_state=0)
+    assert draws.min() >= 1e-4 and draws.max() <= 1e-2
+    assert candidates(space, grid=False, n_iter=5, seed=1) == candidates(
+        space, grid=False, n_iter=5, seed=1
+    )
+    with pytest.raises(ConfigError, match="--grid needs lists"):
+        candidates(space, grid=True, n_iter=5, seed=1)
+
+
+def vocabulary_guard(estimator, X_val, y_val):
+    """A scorer that fails the search if the fold's model knows a held-out-only word."""
+    held_only = {w for t in X_val for w in t.split() if w.startswith("item")}
+    leaked = held_only & set(estimator.tokenizer_.word_index)
+    assert not leaked, f"vocabulary leak: {sorted(leaked)[:5]}"
+    return estimator.score(X_val, y_val)
+
+
+@pytest.mark.parametrize("search_class", [GridSearchCV, RandomizedSearchCV])
+def test_sklearn_searches_fit_the_vocabulary_inside_each_fold(search_class):
+    clf = TextClassifier(model="cnn", epochs=1, maxlen=4, random_state=0)
+    clf.set_params(model__embedding_dim=4)
+    space = {"model__filters": [2, 4], "model__kernel_size": [2]}
+    extra = {"n_iter": 2, "random_state": 0} if search_class is RandomizedSearchCV else {}
+    search = search_class(clf, space, cv=3, scoring=vocabulary_guard, error_score="raise", **extra)
+    search.fit(TEXTS, LABELS)
+    assert search.best_params_["model__filters"] in (2, 4)
+    assert search.best_estimator_.tokenizer_.word_index.keys() >= {"item0", "item35"}
+
+
+def test_our_search_never_leaks_held_out_words(tmp_path, monkeypatch):
+    from textclass import crossval
+
+    seen = []
+    original = crossval.fold_indices
+
+    def spy(labels, k, seed):
+        folds = original(labels, k, seed)
+        seen.append(folds)
+        return folds
+
+    monkeypatch.setattr(crossval, "fold_indices", spy)
+    fitted = []
+    real_fit = TextClassifier.fit
+
+    def recording_fit(self, X, y, **kw):
+        fitted.append((set(X), self))
+        return real_fit(self, X, y, **kw)
+
+    monkeypatch.setattr(TextClassifier, "fit", recording_fit)
+    settings = SearchSettings(model="logreg", space={"C": [0.5, 2.0]}, cv=3, grid=True)
+    run_search(settings, TEXTS, LABELS, tmp_path)
+    assert len(fitted) == 6
+    for train_texts, model in fitted:
+        vocab = set(model.tokenizer_.word_index)
+        train_words = {w for t in train_texts for w in t.split()}
+        assert vocab <= train_words  # nothing from the fold's held-out texts
+
+
+def start_cli(*args):
+    return subprocess.Popen(
+        [SCRIPT, *map(str, args)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def run_cli(*args):
+    return subprocess.run([SCRIPT, *map(str, args)], capture_output=True, text=True, timeout=600)
+
+
+SEARCH = [
+    "search",
+    "uci-sentiment:yelp",
+    "--model",
+    "dense",
+    "--param",
+    "units=2,4,8,16,32,64",
+    "--grid",
+    "--cv",
+    "2",
+    "--epochs",
+    "3",
+    "--seed",
+    "1",
+]
+
+
+def trials(folder: Path) -> list[dict]:
+    path = folder / "trials.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.endswith("}")]
+
+
+def test_killed_search_resumes_without_losing_or_repeating_trials(tmp_path, shared_data):
+    killed = tmp_path / "killed"
+    proc = start_cli(*SEARCH, "--out", killed)
+    deadline = time.time() + 300
+    while len(trials(killed)) < 2 and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the search ended before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    before = trials(killed)
+    assert 2 <= len(before) < 6
+
+    refused = run_cli(*SEARCH, "--out", killed)
+    assert refused.returncode == ExitCode.USAGE and "--resume" in refused.stderr
+
+    resumed = run_cli(*SEARCH, "--out", killed, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    after = trials(killed)
+    keys = [t["key"] for t in after]
+    assert len(keys) == len(set(keys)) == 6  # none repeated, none missing
+    assert after[: len(before)] == before  # finished trials untouched
+
+    whole = tmp_path / "whole"
+    assert run_cli(*SEARCH, "--out", whole).returncode == 0
+    by_key = {t["key"]: t["fold_scores"] for t in trials(whole)}
+    assert {t["key"]: t["fold_scores"] for t in after} == by_key
+    ours = json.loads((killed / "results.json").read_text())["groups"]["all"]
+    theirs = json.loads((whole / "results.json").read_text())["groups"]["all"]
+    assert ours["best_params"] == theirs["best_params"]
+    assert ours["test_score"] == theirs["test_score"]
+
+
+def test_resume_refuses_changed_settings_and_skips_torn_lines(tmp_path):
+    settings = SearchSettings(model="logreg", space={"C": [0.5, 1.0, 2.0]}, cv=3, grid=True)
+    first = run_search(settings, TEXTS, LABELS, tmp_path)
+    log = tmp_path / "trials.jsonl"
+    lines = log.read_text().splitlines()
+    log.write_text(lines[0] + "\n" + lines[1][:20])  # killed while writing trial 2
+    progress = []
+    again = run_search(settings, TEXTS, LABELS, tmp_path, resume=True, on_progress=progress.append)
+    assert [t["key"] for t in again["trials"]] == [t["key"] for t in first["trials"]]
+    assert again["best"]["params"] == first["best"]["params"]
+    assert progress[0].done == 1 and progress[-1].done == 3 and progress[-1].best is not None
+    other = SearchSettings(model="logreg", space={"C": [5.0]}, cv=3, grid=True)
+    with pytest.raises(ConfigError, match="search settings differ .*space"):
+        run_search(other, TEXTS, LABELS, tmp_path, resume=True)
+
+
+def test_parallel_jobs_give_the_same_trials(tmp_path):
+    settings = SearchSettings(model="logreg", space={"C": [0.1, 1.0, 10.0]}, cv=3, grid=True)
+    serial = run_search(settings, TEXTS, LABELS, tmp_path / "one")
+    parallel = run_search(settings, TEXTS, LABELS, tmp_path / "two", jobs=2)
+    assert [t["fold_scores"] for t in parallel["trials"]] == [
+        t["fold_scores"] for t in serial["trials"]
+    ]
+
+
+def test_cli_search_per_group_writes_results(tmp_path, shared_data):
+    out = tmp_path / "s"
+    code = main(
+        [
+            "search",
+            "uci-sentiment",
+            "--model",
+            "logreg",
+            "--param",
+            "C=0.5,2",
+            "--grid",
+            "--cv",
+            "3",
+            "--per-group",
+            "--scoring",
+            "f1_macro",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == ExitCode.OK
+    report = json.loads((out / "results.json").read_text())
+    assert set(report["groups"]) == {"yelp", "amazon", "imdb"}
+    for group in ("yelp", "amazon", "imdb"):
+        assert len(trials(out / group)) == 2
+        assert 0.5 < report["groups"][group]["test_score"] <= 1
+    assert "| yelp |" in (out / "results.md").read_text()
+    assert (
+        main(
+            [
+                "search",
+                "uci-sentiment",
+                "--model",
+                "logreg",
+                "--param",
+                "C=1",
+                "--scoring",
+                "nope",
+                "--out",
+                str(tmp_path / "x"),
+            ]
+        )
+        == ExitCode.USAGE
+    )
+    csv = tmp_path / "plain.csv"
+    csv.write_text("text,label\n" + "\n".join(f"{t},{y}" for t, y in zip(TEXTS, LABELS)))
+    assert (
+        main(
+            [
+                "search",
+                str(csv),
+                "--model",
+                "logreg",
+                "--param",
+                "C=1",
+                "--per-group",
+                "--out",
+                str(tmp_path / "y"),
+            ]
+        )
+        == ExitCode.USAGE
+    )
+
+
+def test_bad_ranges_are_clear_errors():
+    with pytest.raises(ConfigError, match="no values"):
+        parse_space({"filters": ""})
+    assert np.isclose(parse_space({"lr": "uniform(0.1,0.3)"})["lr"].rvs(random_state=0), 0.2097627)
