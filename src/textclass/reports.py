@@ -11,6 +11,14 @@ def metrics_table(metrics: dict, title: str) -> str:
             lines.append(f"  {key:<10} {metrics[key]:.4f}")
     labels = [str(v) for v in metrics["labels"]]
     width = max(8, *(len(v) for v in labels)) + 1
+    per_class = metrics.get("per_class", {})
+    if per_class:
+        lines.append(f"  {'class':>{width}} precision   recall       f1  support")
+        for name, m in per_class.items():
+            lines.append(
+                f"  {name:>{width}} {m['precision']:9.4f} {m['recall']:8.4f} {m['f1']:8.4f} "
+                f"{m['support']:8d}"
+            )
     lines.append("  confusion matrix (rows: true, columns: predicted)")
     lines.append("  " + " " * width + "".join(f"{v:>{width}}" for v in labels))
     for name, row in zip(labels, metrics["confusion_matrix"]):

@@ -1,0 +1,60 @@
+"""The ``textclass`` command: a thin shell over :mod:`textclass.workflow`.
+
+Each command parses its options, calls one library function and prints. Errors
+that are the user's to fix print one line and exit with a status from
+:class:`ExitCode`; anything else is a bug and keeps its traceback.
+
+``common`` holds the app and shared options; ``jobs`` the single-model commands
+(train, evaluate, report, predict, datasets, models); ``experiments`` the
+many-model ones (compare, search).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from textclass.cli.common import ExitCode, _echo_err, app
+
+# isort: split
+# importing the command modules registers their commands, in this order
+from textclass.cli import jobs  # noqa: F401
+
+# isort: split
+from textclass.cli import experiments  # noqa: F401
+
+__all__ = ["ExitCode", "app", "main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    from textclass.errors import ArtifactError, ConfigError, DataError, TextclassError
+
+    try:
+        app(args=argv, standalone_mode=False)
+    except (DataError, ArtifactError) as exc:
+        _echo_err(f"error: {exc}")
+        return ExitCode.DATA
+    except ConfigError as exc:
+        _echo_err(f"error: {exc}")
+        return ExitCode.USAGE
+    except TextclassError as exc:
+        _echo_err(f"error: {exc}")
+        return ExitCode.ERROR
+    except typer.TyperException as exc:  # usage errors: bad option, missing argument
+        if hasattr(exc, "show"):
+            exc.show()
+        else:
+            _echo_err(f"error: {exc.format_message()}")
+        return ExitCode.USAGE
+    except typer.Exit as exc:
+        return exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        _echo_err("interrupted")
+        return ExitCode.INTERRUPTED
+    return ExitCode.OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

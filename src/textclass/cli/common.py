@@ -1,0 +1,91 @@
+"""Shared pieces of the ``textclass`` command: the app, exit codes, common options."""
+
+from __future__ import annotations
+
+import enum
+import json
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Text classification with Keras 3: train, evaluate, predict.",
+)
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    DATA = 3
+    INTERRUPTED = 130
+
+
+def _echo_err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+TextCol = Annotated[
+    str | None,
+    typer.Option(
+        help="Column holding the text (default: text/sentence/review/..., else the first)"
+    ),
+]
+LabelCol = Annotated[
+    str | None,
+    typer.Option(help="Column holding the label (default: label/category/..., else the last)"),
+]
+GroupCol = Annotated[
+    str | None, typer.Option(help="Optional column of groups, reported separately (e.g. source)")
+]
+Format = Annotated[
+    str | None,
+    typer.Option(
+        "--format", help="csv, tsv, jsonl, parquet, fasttext or folder (default: from the file)"
+    ),
+]
+OnEmpty = Annotated[
+    str, typer.Option(help="Rows with empty or missing text: error or drop (counted)")
+]
+Encoding = Annotated[str, typer.Option(help="Text encoding of the input file")]
+
+
+def _data_options(text_col, label_col, group_col, fmt, encoding, on_empty):
+    from textclass.workflow import DataOptions
+
+    return DataOptions(
+        text_col=text_col,
+        label_col=label_col,
+        group_col=group_col,
+        format=fmt,
+        encoding=encoding,
+        on_empty=on_empty,
+    )
+
+
+def _parse_params(pairs: list[str]) -> dict:
+    """``["units=16", "pooling=max"]`` -> typed values (JSON where it parses)."""
+    params = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--param")
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        params[key.strip()] = value
+    return params
+
+
+def _print_metrics(metrics: dict, title: str) -> None:
+    from textclass.reports import metrics_table
+
+    typer.echo(metrics_table(metrics, title))
+
+
+Epochs = Annotated[int | None, typer.Option(help="Training epochs (Keras families)")]
+BatchSize = Annotated[int | None, typer.Option(help="Batch size")]
+Maxlen = Annotated[int | None, typer.Option(help="Sequence length (sequence families)")]

@@ -1,0 +1,212 @@
+"""Commands that train many models: compare (a leaderboard) and search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from textclass.cli.common import (
+    BatchSize,
+    Encoding,
+    Epochs,
+    ExitCode,
+    Format,
+    GroupCol,
+    LabelCol,
+    Maxlen,
+    OnEmpty,
+    TextCol,
+    _data_options,
+    _parse_params,
+    app,
+)
+
+
+@app.command()
+def compare(
+    data: Annotated[str, typer.Argument(help="A named dataset or a labeled file")],
+    models: Annotated[
+        str, typer.Option(help="Comma-separated families")
+    ] = "logreg,dense,embedding,cnn,rnn",
+    param: Annotated[
+        list[str],
+        typer.Option(
+            "--param", "-p", help="MODEL.NAME=VALUE hyperparameter for one family (repeatable)"
+        ),
+    ] = [],  # noqa: B006
+    test_size: Annotated[
+        float | None, typer.Option(help="Test fraction (default 0.25, or the publisher's split)")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for the split/folds and the models")] = 0,
+    cv: Annotated[
+        int | None, typer.Option(help="K-fold cross-validation instead of a split")
+    ] = None,
+    epochs: Epochs = None,
+    batch_size: BatchSize = None,
+    maxlen: Maxlen = None,
+    out: Annotated[Path, typer.Option(help="Directory for leaderboard.md/.csv/.html")] = Path(
+        "runs/compare"
+    ),
+    text_col: TextCol = None,
+    label_col: LabelCol = None,
+    group_col: GroupCol = None,
+    fmt: Format = None,
+    encoding: Encoding = "utf-8",
+    on_empty: OnEmpty = "error",
+) -> None:
+    """Train several model families on the same split(s) and print a leaderboard."""
+    from textclass import workflow
+    from textclass.compare import compare_models, sort_rows, to_markdown, write_leaderboard
+    from textclass.models.registry import family_class
+    from textclass.progress import RichCompareReporter
+
+    names = [m.strip() for m in models.split(",") if m.strip()]
+    for name in names:
+        family_class(name)  # unknown names fail before any training
+    model_params: dict = {}
+    for key, value in _parse_params(param).items():
+        family, dot, hyper = key.partition(".")
+        if not dot:
+            raise typer.BadParameter(
+                f"expected MODEL.NAME=VALUE, got {key!r}", param_hint="--param"
+            )
+        model_params.setdefault(family, {})[hyper] = value
+    estimator = {
+        k: v for k, v in {"epochs": epochs, "batch_size": batch_size, "maxlen": maxlen}.items() if v
+    }
+    options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
+    dataset = workflow.load_data(data, options)
+    has_split = test_size is None and dataset.split is not None
+    with RichCompareReporter(len(names)) as reporter:
+        rows = compare_models(
+            dataset,
+            names,
+            test_size=None if has_split else (test_size or 0.25),
+            seed=seed,
+            cv=cv,
+            estimator_params=estimator,
+            model_params=model_params,
+            reporter=reporter,
+        )
+    rows = sort_rows(rows)
+    how = (
+        f"{cv}-fold CV"
+        if cv
+        else ("publisher's split" if has_split else f"test {test_size or 0.25}")
+    )
+    title = f"Leaderboard: {data} ({how}, seed {seed})"
+    typer.echo(to_markdown(rows, title))
+    for path in write_leaderboard(rows, out, title):
+        typer.echo(f"wrote {path}")
+    if all(r.get("error") for r in rows):
+        raise typer.Exit(ExitCode.ERROR)
+
+
+@app.command()
+def search(
+    data: Annotated[str, typer.Argument(help="A named dataset or a labeled file")],
+    model: Annotated[str, typer.Option(help="Model family (see `textclass models`)")] = "cnn",
+    param: Annotated[
+        list[str],
+        typer.Option(
+            "--param",
+            "-p",
+            help="NAME=V1,V2,... or NAME=loguniform(a,b) / uniform(a,b) / randint(a,b); "
+            "model hyperparameters or classifier settings (learning_rate, epochs, ...)",
+        ),
+    ] = [],  # noqa: B006
+    cv: Annotated[int, typer.Option(help="Folds of cross-validation")] = 5,
+    n_iter: Annotated[int, typer.Option(help="Random candidates (ignored with --grid)")] = 10,
+    grid: Annotated[bool, typer.Option(help="Every combination instead of random ones")] = False,
+    seed: Annotated[int, typer.Option(help="Seed for candidates, folds and models")] = 0,
+    split_seed: Annotated[
+        int | None, typer.Option(help="Seed of the train/test split (default: --seed)")
+    ] = None,
+    test_size: Annotated[float, typer.Option(help="Held-out fraction for the final test")] = 0.25,
+    scoring: Annotated[
+        str, typer.Option(help="scikit-learn scorer: accuracy, f1_macro, balanced_accuracy, ...")
+    ] = "accuracy",
+    per_group: Annotated[bool, typer.Option(help="A separate search per group")] = False,
+    epochs: Epochs = None,
+    batch_size: BatchSize = None,
+    maxlen: Maxlen = None,
+    num_words: Annotated[int | None, typer.Option(help="Vocabulary limit")] = None,
+    jobs: Annotated[int, typer.Option(help="Trials run in parallel processes")] = 1,
+    resume: Annotated[
+        bool, typer.Option(help="Continue the search in --out, skipping finished trials")
+    ] = False,
+    out: Annotated[Path, typer.Option(help="Directory for trials.jsonl and results")] = Path(
+        "runs/search"
+    ),
+    text_col: TextCol = None,
+    label_col: LabelCol = None,
+    group_col: GroupCol = None,
+    fmt: Format = None,
+    encoding: Encoding = "utf-8",
+    on_empty: OnEmpty = "error",
+) -> None:
+    """Grid or random hyperparameter search with k-fold CV; every trial is saved as it finishes."""
+    from sklearn.metrics import get_scorer_names
+
+    from textclass import workflow
+    from textclass.models.registry import family_class
+    from textclass.progress import RichSearchProgress
+    from textclass.search import SearchSettings, parse_space
+
+    family_class(model)
+    if scoring not in get_scorer_names():
+        raise typer.BadParameter(
+            f"unknown scorer {scoring!r} (e.g. accuracy, f1_macro, balanced_accuracy)",
+            param_hint="--scoring",
+        )
+    if jobs < 1:
+        raise typer.BadParameter("must be at least 1", param_hint="--jobs")
+    raw = {}
+    for pair in param:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"expected NAME=VALUES, got {pair!r}", param_hint="--param")
+        raw[key.strip()] = value
+    if not raw:
+        raise typer.BadParameter(
+            "give at least one --param NAME=VALUES to search", param_hint="--param"
+        )
+    estimator = {
+        k: v
+        for k, v in {
+            "epochs": epochs,
+            "batch_size": batch_size,
+            "maxlen": maxlen,
+            "num_words": num_words,
+        }.items()
+        if v is not None
+    }
+    parse_space(raw)  # a malformed range fails here, before any data is read
+    settings = SearchSettings(
+        model=model,
+        space=raw,  # as typed: the log's fingerprint; parsed again in each process
+        cv=cv,
+        grid=grid,
+        n_iter=n_iter,
+        seed=seed,
+        scoring=scoring,
+        estimator_params=estimator,
+    )
+    options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
+    with RichSearchProgress(scoring) as progress:
+        report = workflow.search(
+            data,
+            settings,
+            data_options=options,
+            test_size=test_size,
+            split_seed=split_seed,
+            per_group=per_group,
+            out=out,
+            resume=resume,
+            jobs=jobs,
+            on_progress=progress,
+        )
+    typer.echo(workflow.search_markdown(report))
+    typer.echo(f"wrote {out / 'results.md'}, {out / 'results.json'} and trials.jsonl")

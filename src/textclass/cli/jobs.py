@@ -1,0 +1,293 @@
+"""Commands on one model: train, evaluate, report, predict; and the catalog listings."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from textclass.cli.common import (
+    BatchSize,
+    Encoding,
+    Epochs,
+    Format,
+    GroupCol,
+    LabelCol,
+    Maxlen,
+    OnEmpty,
+    TextCol,
+    _data_options,
+    _echo_err,
+    _parse_params,
+    _print_metrics,
+    app,
+)
+
+
+@app.command()
+def train(
+    data: Annotated[
+        str, typer.Argument(help="A named dataset (uci-sentiment:yelp) or a file/folder")
+    ],
+    model: Annotated[str, typer.Option(help="Model family (see `textclass models`)")] = "embedding",
+    param: Annotated[
+        list[str],
+        typer.Option("--param", "-p", help="Model hyperparameter NAME=VALUE (repeatable)"),
+    ] = [],  # noqa: B006
+    test_size: Annotated[
+        float | None,
+        typer.Option(
+            help="Fraction held out for testing (default 0.25; the publisher's split where one exists)"
+        ),
+    ] = None,
+    test: Annotated[
+        str | None, typer.Option(help="Separate labeled test data instead of a split")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed for the split and the model")] = None,
+    stratify: Annotated[bool, typer.Option(help="Keep label proportions in the split")] = False,
+    epochs: Epochs = None,
+    batch_size: BatchSize = None,
+    maxlen: Maxlen = None,
+    num_words: Annotated[
+        int | None, typer.Option(help="Vocabulary limit (most frequent words)")
+    ] = None,
+    validation_split: Annotated[
+        float | None, typer.Option(help="Fraction of training data for validation")
+    ] = None,
+    early_stopping: Annotated[
+        int | None, typer.Option(help="Stop after N epochs without validation improvement")
+    ] = None,
+    optimizer: Annotated[
+        str | None, typer.Option(help="adam, rmsprop, sgd, adamw, adagrad (default: the family's)")
+    ] = None,
+    learning_rate: Annotated[float | None, typer.Option(help="Optimizer learning rate")] = None,
+    loss: Annotated[
+        str | None, typer.Option(help="Keras loss override, e.g. mse (default: cross-entropy)")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Directory to save the trained model in")] = None,
+    text_col: TextCol = None,
+    label_col: LabelCol = None,
+    group_col: GroupCol = None,
+    fmt: Format = None,
+    encoding: Encoding = "utf-8",
+    on_empty: OnEmpty = "error",
+    verbose: Annotated[int, typer.Option(help="0 quiet, 1 progress bar, 2 a line per epoch")] = 0,
+) -> None:
+    """Train a model, report its test metrics, and save it with --out."""
+    from textclass import workflow
+    from textclass.data import registry
+
+    options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
+    estimator = {"model": model, "verbose": verbose}
+    for key, value in {
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "maxlen": maxlen,
+        "num_words": num_words,
+        "validation_split": validation_split,
+        "early_stopping": early_stopping,
+        "optimizer": optimizer,
+        "learning_rate": learning_rate,
+        "loss": loss,
+    }.items():
+        if value is not None:
+            estimator[key] = value
+    params = _parse_params(param)
+    if params:
+        from textclass.models.registry import resolve
+
+        estimator["model"] = resolve(model, params)
+    has_split = (
+        test is None
+        and test_size is None
+        and registry.is_dataset_name(data)
+        and data.partition(":")[0] == "imdb"
+        and ":" not in data
+    )
+    result = workflow.train(
+        data,
+        data_options=options,
+        test_data=test,
+        test_size=None if has_split else (test_size or 0.25),
+        seed=seed,
+        stratify=stratify,
+        estimator_params=estimator,
+        out=out,
+    )
+    for note in result.notes:
+        _echo_err(f"note: {note}")
+    if result.classifier.coverage_:
+        from textclass.pretrained import describe_coverage
+
+        typer.echo(describe_coverage(result.classifier.coverage_))
+    typer.echo(
+        f"model {model}: trained on {len(result.train)} texts in {result.seconds:.1f}s, "
+        f"{result.classifier.count_params():,} parameters, vocabulary {result.classifier.tokenizer_.vocab_size:,}"
+    )
+    _print_metrics(result.metrics, f"test ({len(result.test)} texts)")
+    typer.echo(f"test accuracy {result.metrics['accuracy']:.4f}")
+    if out is not None:
+        typer.echo(f"saved to {out}")
+
+
+@app.command()
+def evaluate(
+    run: Annotated[Path, typer.Argument(help="A model directory written by `train --out`")],
+    data: Annotated[str, typer.Argument(help="Labeled data: a named dataset or a file")],
+    cv: Annotated[
+        int | None,
+        typer.Option(
+            help="Instead of scoring the saved model, re-fit its settings on K folds of DATA "
+            "(vocabulary fitted inside each fold) and report mean ± std"
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for the --cv folds")] = 0,
+    text_col: TextCol = None,
+    label_col: LabelCol = None,
+    group_col: GroupCol = None,
+    fmt: Format = None,
+    encoding: Encoding = "utf-8",
+    on_empty: OnEmpty = "error",
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Also write the metrics as JSON here")
+    ] = None,
+) -> None:
+    """Score a saved model on labeled data (or cross-validate its settings with --cv)."""
+    from textclass import workflow
+
+    options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
+    if cv is not None:
+        from textclass.crossval import format_summary
+
+        result = workflow.cross_validate_run(
+            run, data, options, cv=cv, seed=seed, progress=_fold_echo
+        )
+        typer.echo(format_summary(result["summary"], f"{data}: {cv}-fold cross-validation"))
+        metrics = result
+    else:
+        metrics = workflow.evaluate_run(run, data, options)
+        _print_metrics(metrics, f"{data} ({metrics['n']} texts)")
+    if json_out:
+        json_out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+
+
+def _fold_echo(fold: int, folds: int) -> None:
+    _echo_err(f"fold {fold + 1}/{folds} ...")
+
+
+@app.command()
+def report(
+    run: Annotated[Path, typer.Argument(help="A model directory written by `train --out`")],
+    out: Annotated[Path | None, typer.Option(help="HTML file (default RUN/report.html)")] = None,
+) -> None:
+    """Write the self-contained HTML report of a trained run."""
+    from textclass.report import write_run_report
+
+    typer.echo(f"wrote {write_run_report(run, out)}")
+
+
+@app.command()
+def predict(
+    run: Annotated[Path, typer.Argument(help="A model directory written by `train --out`")],
+    texts: Annotated[list[str] | None, typer.Argument(help="Texts to classify")] = None,
+    input: Annotated[
+        Path | None, typer.Option("--input", "-i", help="A file of texts to classify")
+    ] = None,  # noqa: A002
+    text_col: TextCol = None,
+    input_format: Annotated[
+        str | None, typer.Option(help="Format of --input (default: from the file)")
+    ] = None,
+    encoding: Encoding = "utf-8",
+    output: Annotated[str, typer.Option("--format", help="Output: table, csv or jsonl")] = "table",
+) -> None:
+    """Predict labels for texts given as arguments or in a file (--input)."""
+    import pandas as pd
+
+    from textclass import workflow
+    from textclass.data.readers import read_frame, text_column
+
+    if output not in ("table", "csv", "jsonl"):
+        raise typer.BadParameter("choose table, csv or jsonl", param_hint="--format")
+    frame = None
+    if input is not None:
+        frame = read_frame(
+            input, format=input_format, encoding=encoding, wanted=(text_col,) if text_col else ()
+        )
+        texts = text_column(frame, input, text_col)
+    if not texts:
+        raise typer.BadParameter("give texts as arguments or a file with --input")
+    labels, confidence, _ = workflow.predict_texts(run, texts)
+    result = frame.copy() if frame is not None else pd.DataFrame({"text": texts})
+    result["predicted"] = labels
+    result["probability"] = confidence.round(6)
+    if output == "csv":
+        result.to_csv(sys.stdout, index=False)
+    elif output == "jsonl":
+        result.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)
+    else:
+        for text, label, p in zip(texts, labels, confidence):
+            typer.echo(f"{label}\t{p:.3f}\t{text}")
+
+
+@app.command()
+def datasets() -> None:
+    """List the named datasets, where they are cached, and whether they verified."""
+    from textclass.data import registry
+
+    for name in registry.dataset_names():
+        spec = registry.get_spec(name)
+        state = registry.status(spec)
+        mark = "verified" if state["verified"] else "; ".join(state["problems"])
+        parts = f" (parts: {', '.join(spec.parts)})" if spec.parts else ""
+        typer.echo(
+            f"{name}{parts}\n  {spec.description}\n  source: {spec.url}\n"
+            f"  location: {state['location'] or '-'}: {mark}"
+        )
+
+
+@app.command()
+def models(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Families to show (default: all)")
+    ] = None,
+    summary: Annotated[
+        bool, typer.Option(help="Build each family and print its layers and parameter counts")
+    ] = False,
+    param: Annotated[
+        list[str],
+        typer.Option("--param", "-p", help="Hyperparameter NAME=VALUE for --summary (repeatable)"),
+    ] = [],  # noqa: B006
+    vocab_size: Annotated[
+        int, typer.Option(help="Embedding rows / vocabulary for --summary (yelp split: 1747)")
+    ] = 1747,
+    maxlen: Annotated[int, typer.Option(help="Sequence length for --summary")] = 100,
+    classes: Annotated[int, typer.Option(help="Number of classes for --summary")] = 2,
+) -> None:
+    """List the model families and their hyperparameters; --summary adds layers and parameters."""
+    from textclass.models.registry import build_summary, describe
+
+    params = _parse_params(param)
+    families = describe()
+    if names:
+        known = {f["name"] for f in families}
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise typer.BadParameter(
+                f"unknown model {', '.join(unknown)}; known: {', '.join(sorted(known))}",
+                param_hint="NAMES",
+            )
+        families = [f for f in families if f["name"] in names]
+    for family in families:
+        typer.echo(f"{family['name']}: {family['description']} (input: {family['inputs']})")
+        for key, info in family["hyperparameters"].items():
+            typer.echo(f"    {key} = {info['default']!r}  {info['help']}")
+        if summary:
+            own = {k: v for k, v in params.items() if k in family["hyperparameters"]}
+            table, total, trainable = build_summary(
+                family["name"], own, vocab_size=vocab_size, maxlen=maxlen, n_classes=classes
+            )
+            typer.echo(table)
+            typer.echo(f"    total parameters {total:,}, trainable {trainable:,}\n")
