@@ -143,10 +143,14 @@ def run_experiment(dataset: str, settings: dict, seeds: list[int]) -> dict:
     return row
 
 
-def experiments(sources: list[str], imdb: bool):
+def experiments(sources: list[str], imdb: bool, imdb_ladder: bool = False):
     for source in sources:
         for key, (description, settings, tutorial) in LADDER.items():
             yield source, key, description, settings, tutorial.get(source)
+    if imdb_ladder:  # the Real Python ladder, same settings, on IMDB 25k/25k (seed 0 only)
+        for key, (description, settings, _) in LADDER.items():
+            if key != "logreg":
+                yield "imdb-25k", f"ladder-{key}", description, settings, None
     if imdb:
         base = IMDB_CHAPTER["multihot"][1]
         for key, (description, settings, tutorial) in IMDB_CHAPTER.items():
@@ -163,7 +167,8 @@ def run_backend(args) -> None:
     if args.fresh and out.exists():
         out.unlink()
     done = {(r["dataset"], r["experiment"]) for r in _read_jsonl(out)}
-    for dataset, key, description, settings, tutorial in experiments(args.sources, args.imdb):
+    todo = experiments(args.sources, args.imdb, args.imdb_ladder)
+    for dataset, key, description, settings, tutorial in todo:
         if (dataset, key) in done:
             continue
         print(f"[{backend}] {dataset} {key} ...", flush=True)
@@ -252,6 +257,9 @@ def main() -> None:
         "--sources", default="yelp,amazon,imdb", help="UCI sources, comma-separated"
     )
     parser.add_argument("--imdb", action="store_true", help="also run the IMDB 25k/25k chapter")
+    parser.add_argument(
+        "--imdb-ladder", action="store_true", help="also run the Real Python ladder on IMDB 25k"
+    )
     parser.add_argument("--backend", default=None, help="jax, tensorflow, torch or all")
     parser.add_argument("--seeds", default="0,1,2", help="seeds per UCI row (IMDB: the first)")
     parser.add_argument("--fresh", action="store_true", help="discard earlier results")
@@ -269,6 +277,7 @@ def main() -> None:
             env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
             argv = ["--sources", ",".join(args.sources), "--seeds", ",".join(map(str, args.seeds))]
             argv += ["--imdb"] * args.imdb + ["--fresh"] * args.fresh
+            argv += ["--imdb-ladder"] * args.imdb_ladder
             subprocess.run([sys.executable, __file__, *argv], env=env, check=True)
     print(write_markdown())
 
