@@ -55,11 +55,14 @@ def cross_validate(
     progress=None,
     fit_kwargs: dict | None = None,
     inspect=None,
+    scorer=None,
 ) -> dict:
     """Fit and score ``clf`` on ``cv`` folds; return per-fold metrics and mean/std.
 
     ``progress(fold, total)`` is called before each fold (for a progress display);
-    ``inspect(fold, fitted_model, held_out_texts)`` after each fit.
+    ``inspect(fold, fitted_model, held_out_texts)`` after each fit. With a
+    scikit-learn ``scorer``, each fold reports only ``{"score": ...}`` (and its
+    train seconds) instead of the full metrics.
     """
     from textclass.evaluation import evaluate
 
@@ -75,7 +78,11 @@ def cross_validate(
         model.fit([texts[j] for j in train], labels[train], **(fit_kwargs or {}))
         seconds = time.perf_counter() - started
         held_texts = [texts[j] for j in held]
-        result = evaluate(model, held_texts, labels[held], None if groups is None else groups[held])
+        if scorer is not None:
+            result = {"score": float(scorer(model, held_texts, labels[held]))}
+        else:
+            held_groups = None if groups is None else groups[held]
+            result = evaluate(model, held_texts, labels[held], held_groups)
         if inspect is not None:
             inspect(i, model, held_texts)
         result["train_seconds"] = seconds
@@ -86,7 +93,7 @@ def cross_validate(
 def summarize(folds: list[dict]) -> dict:
     """``{metric: {"mean", "std"}}`` over folds, also per group when folds have groups."""
     out = {}
-    for key in (*SUMMARY_KEYS, "train_seconds"):
+    for key in (*SUMMARY_KEYS, "score", "train_seconds"):
         values = [f[key] for f in folds if key in f]
         if len(values) == len(folds):
             out[key] = {"mean": float(np.mean(values)), "std": float(np.std(values))}

@@ -31,7 +31,6 @@ import numpy as np
 
 from textclass.errors import ConfigError
 
-DISTRIBUTIONS = {"loguniform", "uniform", "randint"}
 _DIST = re.compile(r"^(loguniform|uniform|randint)\(\s*([^,]+)\s*,\s*([^)]+)\s*\)$")
 
 
@@ -80,12 +79,6 @@ def _typed(value: str):
         return json.loads(value)
     except json.JSONDecodeError:
         return value
-
-
-def describe_space(space: dict) -> dict:
-    return {
-        k: (v if isinstance(v, list) else getattr(v, "spec", repr(v))) for k, v in space.items()
-    }
 
 
 def candidates(space: dict, *, grid: bool, n_iter: int, seed: int | None) -> list[dict]:
@@ -138,28 +131,26 @@ def make_estimator(settings: SearchSettings, params: dict):
 # --------------------------------------------------------------- one trial
 def run_trial(settings: SearchSettings, params: dict, texts: list[str], labels) -> dict:
     """Mean and spread of the CV score of one candidate (a fresh fit per fold)."""
-    from sklearn.base import clone
     from sklearn.metrics import get_scorer
 
-    from textclass.crossval import fold_indices
+    from textclass.crossval import cross_validate
 
-    labels = np.asarray(labels)
-    scorer = get_scorer(settings.scoring)
-    template = make_estimator(settings, params)
-    scores, fit_seconds = [], []
-    for train, held in fold_indices(labels, settings.cv, settings.seed):
-        clf = clone(template)
-        started = time.perf_counter()
-        clf.fit([texts[i] for i in train], labels[train])
-        fit_seconds.append(time.perf_counter() - started)
-        scores.append(float(scorer(clf, [texts[i] for i in held], labels[held])))
+    result = cross_validate(
+        make_estimator(settings, params),
+        texts,
+        labels,
+        cv=settings.cv,
+        seed=settings.seed,
+        scorer=get_scorer(settings.scoring),
+    )
+    scores = [fold["score"] for fold in result["folds"]]
     return {
         "key": trial_key(params),
         "params": params,
         "mean_score": float(np.mean(scores)),
         "std_score": float(np.std(scores)),
         "fold_scores": scores,
-        "fit_seconds": float(np.sum(fit_seconds)),
+        "fit_seconds": float(sum(fold["train_seconds"] for fold in result["folds"])),
     }
 
 
@@ -244,7 +235,8 @@ def run_search(
     done = log.finished()
     pending = [p for p in todo_params if trial_key(p) not in done]
     total, started = len(todo_params), time.perf_counter()
-    results = {k: v for k, v in done.items() if k in {trial_key(p) for p in todo_params}}
+    wanted = {trial_key(p) for p in todo_params}
+    results = {k: v for k, v in done.items() if k in wanted}
     fresh_seconds: list[float] = []
 
     def record(trial: dict) -> None:
