@@ -43,7 +43,8 @@ def library_versions() -> dict:
     return versions
 
 
-def _write_json(path: Path, data) -> None:
+def write_json(path: Path, data) -> None:
+    """UTF-8, indented JSON; numpy scalars and arrays become plain values."""
     path.write_text(
         json.dumps(data, indent=2, ensure_ascii=False, default=_jsonable) + "\n", encoding="utf-8"
     )
@@ -76,10 +77,10 @@ def save_classifier(clf, path, *, metrics: dict | None = None, extra: dict | Non
         "versions": library_versions(),
         **(extra or {}),
     }
-    _write_json(path / "config.json", config)
-    _write_json(path / "tokenizer.json", clf.tokenizer_.to_dict())
+    write_json(path / "config.json", config)
+    write_json(path / "tokenizer.json", clf.tokenizer_.to_dict())
     classes = clf.classes_
-    _write_json(path / "labels.json", {"classes": classes.tolist(), "dtype": classes.dtype.kind})
+    write_json(path / "labels.json", {"classes": classes.tolist(), "dtype": classes.dtype.kind})
     if clf.idf_ is not None:
         np.savez(path / "idf.npz", idf=clf.idf_)
     if family.kind == "linear":
@@ -91,13 +92,14 @@ def save_classifier(clf, path, *, metrics: dict | None = None, extra: dict | Non
         )
     else:
         clf.model_.save(path / "model.keras")
-    _write_json(path / "history.json", clf.history_)
+    write_json(path / "history.json", clf.history_)
     if metrics is not None:
-        _write_json(path / "metrics.json", metrics)
+        write_json(path / "metrics.json", metrics)
     return path
 
 
-def _read_json(path: Path):
+def read_json(path: Path):
+    """JSON from ``path``; a missing or damaged file raises ArtifactError naming it."""
     if not path.exists():
         raise ArtifactError(f"{path}: missing; is {path.parent} a textclass model directory?")
     try:
@@ -108,7 +110,7 @@ def _read_json(path: Path):
 
 def read_metrics(path) -> dict | None:
     file = Path(path) / "metrics.json"
-    return _read_json(file) if file.exists() else None
+    return read_json(file) if file.exists() else None
 
 
 def load_classifier(path):
@@ -119,7 +121,7 @@ def load_classifier(path):
     path = Path(path)
     if not path.is_dir():
         raise ArtifactError(f"{path}: no such model directory")
-    config = _read_json(path / "config.json")
+    config = read_json(path / "config.json")
     if config.get("format") != FORMAT:
         raise ArtifactError(
             f"{path / 'config.json'}: not a textclass model (format={config.get('format')!r})"
@@ -133,8 +135,8 @@ def load_classifier(path):
         family = resolve(config["model"]["name"], config["model"]["params"])
         params = {**config["estimator"], "model": family}
         clf = TextClassifier(**params)
-        tokenizer = Tokenizer.from_dict(_read_json(path / "tokenizer.json"))
-        labels = _read_json(path / "labels.json")
+        tokenizer = Tokenizer.from_dict(read_json(path / "tokenizer.json"))
+        labels = read_json(path / "labels.json")
         classes = np.asarray(labels["classes"])
     except (KeyError, TypeError, ValueError) as exc:
         raise ArtifactError(f"{path}: incompatible or incomplete model files ({exc})") from None
@@ -146,7 +148,7 @@ def load_classifier(path):
     clf.classes_ = clf.label_encoder_.classes_
     clf.idf_ = _load_npz(path / "idf.npz")["idf"] if (path / "idf.npz").exists() else None
     history = path / "history.json"
-    clf.history_ = _read_json(history) if history.exists() else {}
+    clf.history_ = read_json(history) if history.exists() else {}
     if family.kind == "linear":
         arrays = _load_npz(path / "linear.npz")
         model = family.build()

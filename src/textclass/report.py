@@ -11,8 +11,6 @@ import html
 import json
 from pathlib import Path
 
-from textclass.errors import ArtifactError
-
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:72rem;
 color:#1d2433;padding:0 1rem}
@@ -84,27 +82,32 @@ def metrics_html(metrics: dict) -> list[str]:
     return out
 
 
-def write_run_report(run_dir: str | Path, out: str | Path | None = None) -> Path:
+def write_run_report(
+    run_dir: str | Path, out: str | Path | None = None, *, redraw: bool = False
+) -> Path:
     """``report.html`` for a run directory written by ``textclass train --out``.
 
-    Missing figures are drawn from ``history.json`` / ``metrics.json`` first.
+    ``history.png`` and ``confusion.png`` are drawn from ``history.json`` /
+    ``metrics.json`` first: when missing, or always with ``redraw``.
     """
     from textclass import plots
+    from textclass.persistence import read_json
 
     run = Path(run_dir)
-    config_file = run / "config.json"
-    if not config_file.exists():
-        raise ArtifactError(f"{config_file}: missing; is {run} a textclass run directory?")
-    config = _load(config_file)
-    metrics = _load(run / "metrics.json") if (run / "metrics.json").exists() else None
-    history = _load(run / "history.json") if (run / "history.json").exists() else {}
-    mistakes = _load(run / "mistakes.json") if (run / "mistakes.json").exists() else []
-    if history and not (run / "history.png").exists():
+    config = read_json(run / "config.json")
+
+    def optional(name, default):
+        return read_json(run / name) if (run / name).exists() else default
+
+    metrics = optional("metrics.json", None)
+    history = optional("history.json", {})
+    mistakes = optional("mistakes.json", [])
+    if history and (redraw or not (run / "history.png").exists()):
         monitor = (metrics or {}).get("history_validation", "")
         plots.plot_history(
             history, run / "history.png", "test (monitoring only)" if "test" in monitor else None
         )
-    if metrics and not (run / "confusion.png").exists():
+    if metrics and (redraw or not (run / "confusion.png").exists()):
         plots.plot_confusion(metrics, run / "confusion.png")
 
     model = config.get("model", {})
@@ -176,10 +179,3 @@ def write_leaderboard_html(
     body.append(_table(columns, table_rows, (0, len(columns) - 1)))
     path.write_text(_page(title, body), encoding="utf-8")
     return path
-
-
-def _load(path: Path):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ArtifactError(f"{path}: corrupt or truncated JSON ({exc})") from None

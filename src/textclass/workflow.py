@@ -108,8 +108,11 @@ def train(
                 "data": {"source": data, "test": test_data, "test_size": test_size, "seed": seed}
             },
         )
-        _write_json(Path(out) / "mistakes.json", mistakes)
-        write_run_figures(out, clf.history_, metrics)
+        from textclass.persistence import write_json
+        from textclass.report import write_run_report
+
+        write_json(Path(out) / "mistakes.json", mistakes)
+        write_run_report(out, redraw=True)  # also draws history.png and confusion.png
     return TrainResult(
         clf,
         train_set,
@@ -119,27 +122,6 @@ def train(
         None if out is None else Path(out),
         dataset.notes,
     )
-
-
-def write_run_figures(out: str | Path, history: dict, metrics: dict) -> list[Path]:
-    """history.png, confusion.png and report.html in a run directory."""
-    from textclass import plots
-    from textclass.report import write_run_report
-
-    out = Path(out)
-    written = [plots.plot_confusion(metrics, out / "confusion.png")]
-    label = "test (monitoring only)" if "test" in metrics.get("history_validation", "") else None
-    history_png = plots.plot_history(history, out / "history.png", validation_label=label)
-    if history_png is not None:
-        written.append(history_png)
-    written.append(write_run_report(out))
-    return written
-
-
-def _write_json(path: Path, data) -> None:
-    import json
-
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def evaluate_run(run_dir: str | Path, data: str, data_options: DataOptions = DataOptions()) -> dict:
