@@ -22,7 +22,7 @@ from textclass.preprocessing import (
     pad_sequences,
 )
 from textclass.preprocessing.vectors import TfidfVectors, vectorize
-from textclass.training import fit_keras, predict_keras
+from textclass.training import count_weights, fit_keras, predict_keras
 
 ANALYZERS = ("auto", "keras", "sklearn")
 
@@ -288,9 +288,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "tokenizer_")
         if self.family_.kind == "linear":
             return int(self.model_.coef_.size + self.model_.intercept_.size)
-        if trainable_only:
-            return int(sum(np.prod(w.shape) for w in self.model_.trainable_weights))
-        return int(self.model_.count_params())
+        return count_weights(self.model_, trainable_only=trainable_only)
 
     # ---------------------------------------------------------- persistence
     def save(self, path, *, metrics: dict | None = None, extra: dict | None = None) -> None:

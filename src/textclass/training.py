@@ -69,6 +69,12 @@ def fit_keras(
     return model, {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
 
+def count_weights(model, *, trainable_only: bool = False) -> int:
+    """Parameters of a Keras model, without the optimizer's state (Keras 3 counts it)."""
+    weights = model.trainable_weights if trainable_only else model.weights
+    return int(sum(np.prod(w.shape) for w in weights))
+
+
 def _targets(codes, n_classes: int, loss) -> np.ndarray:
     """Labels as the loss wants them: 0/1 floats (binary), class ids, or one-hot rows."""
     if n_classes == 2:

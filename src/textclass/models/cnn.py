@@ -47,11 +47,7 @@ class CNN(ModelFamily):
         import keras
 
         inputs, x = embedded_words(
-            vocab_size=vocab_size,
-            maxlen=maxlen,
-            embedding_dim=self.embedding_dim,
-            pretrained=pretrained,
-            trainable=self.trainable,
+            self, vocab_size=vocab_size, maxlen=maxlen, pretrained=pretrained
         )
         # "same" padding: texts shorter than kernel_size still work; parameter
         # counts are those of the tutorial's "valid" convolution.

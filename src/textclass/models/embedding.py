@@ -50,11 +50,7 @@ class Embedding(ModelFamily):
         import keras
 
         inputs, x = embedded_words(
-            vocab_size=vocab_size,
-            maxlen=maxlen,
-            embedding_dim=self.embedding_dim,
-            pretrained=pretrained,
-            trainable=self.trainable,
+            self, vocab_size=vocab_size, maxlen=maxlen, pretrained=pretrained
         )
         if self.pooling == "flatten":
             x = keras.layers.Flatten()(x)

@@ -33,27 +33,20 @@ def make_optimizer(name: str, learning_rate: float | None):
     return known[name]() if learning_rate is None else known[name](learning_rate=learning_rate)
 
 
-def embedded_words(
-    *,
-    vocab_size: int,
-    maxlen: int,
-    embedding_dim: int,
-    pretrained=None,
-    trainable=True,
-    mask_zero: bool = False,
-):
+def embedded_words(family, *, vocab_size: int, maxlen: int, pretrained=None, mask_zero=False):
     """``(inputs, x)``: padded word ids -> an Embedding layer, optionally pretrained.
 
-    With ``pretrained`` (a ``(vocab_size, dim)`` matrix) the layer takes its
-    width from the matrix and starts from those rows; ``trainable=False`` keeps
-    them frozen (the tutorials' "GloVe frozen" model).
+    Width and trainability come from the family's ``embedding_dim`` and
+    ``trainable``. With ``pretrained`` (a ``(vocab_size, dim)`` matrix) the layer
+    takes its width from the matrix and starts from those rows; ``trainable=False``
+    keeps them frozen (the tutorials' "GloVe frozen" model).
     """
     import keras
 
     inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
-    dim = embedding_dim if pretrained is None else pretrained.shape[1]
+    dim = family.embedding_dim if pretrained is None else pretrained.shape[1]
     layer = keras.layers.Embedding(
-        vocab_size, dim, mask_zero=mask_zero, trainable=bool(trainable), name="embedding"
+        vocab_size, dim, mask_zero=mask_zero, trainable=bool(family.trainable), name="embedding"
     )
     x = layer(inputs)
     if pretrained is not None:

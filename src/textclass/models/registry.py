@@ -97,5 +97,6 @@ def build_summary(
     net = family.build(n_classes=n_classes, **context)
     lines: list[str] = []
     net.summary(print_fn=lambda line, *_, **__: lines.append(line))
-    trainable = sum(int(np.prod(w.shape)) for w in net.trainable_weights)
-    return "\n".join(lines), int(net.count_params()), trainable
+    from textclass.training import count_weights
+
+    return "\n".join(lines), count_weights(net), count_weights(net, trainable_only=True)

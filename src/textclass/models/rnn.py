@@ -62,12 +62,7 @@ class RNN(ModelFamily):
             "gru": keras.layers.GRU,
         }[self.cell]
         inputs, x = embedded_words(
-            vocab_size=vocab_size,
-            maxlen=maxlen,
-            embedding_dim=self.embedding_dim,
-            pretrained=pretrained,
-            trainable=self.trainable,
-            mask_zero=True,
+            self, vocab_size=vocab_size, maxlen=maxlen, pretrained=pretrained, mask_zero=True
         )
         sizes = as_list(self.units)
         for i, size in enumerate(sizes):
