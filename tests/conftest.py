@@ -23,8 +23,3 @@ def shared_data() -> Path:
 if SHARED_DATA.exists():
     os.environ.setdefault("TEXTCLASS_DATA", str(SHARED_DATA))
 os.environ["TEXTCLASS_CACHE"] = tempfile.mkdtemp(prefix="textclass-cache-")
-
-
-@pytest.fixture(params=[0, 1, 42])
-def global_random_seed(request) -> int:
-    return request.param

@@ -42,24 +42,30 @@ def tasks(kind: str) -> dict[str, tuple[list, list]]:
     return out
 
 
-def settings(model: str, kind: str) -> dict:
-    if model == "logreg":
-        return {"random_state": 0}
+def classifier(model: str, kind: str):
+    """The family's tiny configuration; on real data its own sizes, 2 epochs if it has epochs."""
+    from textclass import TextClassifier
+    from textclass.models import family_class, resolve
+
+    cls = family_class(model)
+    settings = {**cls.tiny_settings, "random_state": 0}
+    if cls.tiny_settings:
+        settings["epochs"] = 2
     if kind == "real":
-        return {"epochs": 2, "random_state": 0}
-    return {"epochs": 2, "batch_size": 4, "maxlen": 6, "random_state": 0}
+        settings = {k: v for k, v in settings.items() if k in ("epochs", "random_state")}
+        return TextClassifier(model=model, **settings)
+    return TextClassifier(model=resolve(model, dict(cls.tiny_params)), **settings)
 
 
 def train(out: Path, kind: str) -> None:
     import keras
 
-    from textclass import TextClassifier
     from textclass.models import model_names
 
     done = []
     for task, (texts, labels) in tasks(kind).items():
         for model in model_names():
-            clf = TextClassifier(model=model, **settings(model, kind)).fit(texts, labels)
+            clf = classifier(model, kind).fit(texts, labels)
             run = out / f"{task}-{model}"
             clf.save(run)
             np.save(run / "expected_proba.npy", clf.predict_proba(PROBE))

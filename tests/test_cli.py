@@ -155,8 +155,8 @@ def test_corrupt_artifacts_name_the_file(yelp_run, tmp_path):
     out, _ = yelp_run
     broken = tmp_path / "broken"
     shutil.copytree(out, broken)
-    (broken / "tokenizer.json").write_text('{"config": {', encoding="utf-8")
-    with pytest.raises(ArtifactError, match=r"tokenizer\.json: corrupt or truncated JSON"):
+    (broken / "preprocessor.json").write_text('{"config": {', encoding="utf-8")
+    with pytest.raises(ArtifactError, match=r"preprocessor\.json: corrupt or truncated JSON"):
         TextClassifier.load(broken)
     shutil.copytree(out, tmp_path / "v2")
     config = json.loads((tmp_path / "v2" / "config.json").read_text())

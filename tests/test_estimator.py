@@ -1,5 +1,7 @@
 """The estimator contract, run over every registered model family."""
 
+import json
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -7,7 +9,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, cross_val_score
 
 from textclass import DataError, TextClassifier
-from textclass.models import model_names
+from textclass.models import family_class, model_names, resolve
 
 POS = [
     "great food",
@@ -32,33 +34,36 @@ NEG = [
 TEXTS = POS + NEG
 LABELS = ["pos"] * len(POS) + ["neg"] * len(NEG)
 TOPICS = ["goal match team", "vote party minister", "stock market profit"] * 4
-TOPIC_LABELS = ["sport", "politics", "business"] * 4
+TOPIC_CODES = [7, 3, 5] * 4  # sport, politics, business
 
 
 def tiny(model, **kw):
-    params = {"epochs": 3, "batch_size": 4, "maxlen": 6, "random_state": 0}
-    if model != "logreg":
-        params.update(kw)
-    else:
-        params = {"random_state": 0}
-    clf = TextClassifier(model=model, **params)
-    if model in ("embedding", "cnn", "rnn"):
-        clf.set_params(model__embedding_dim=4)
-    if model == "cnn":
-        clf.set_params(model__filters=4, model__kernel_size=2)
-    if model == "rnn":
-        clf.set_params(model__units=4)
-    return clf
+    """The family's own tiny configuration (its ``tiny_params`` and ``tiny_settings``)."""
+    cls = family_class(model)
+    settings = {**cls.tiny_settings, "random_state": 0}
+    if cls.tiny_settings:  # families trained in epochs take the test's overrides
+        settings.update(kw)
+    return TextClassifier(model=resolve(model, dict(cls.tiny_params)), **settings)
+
+
+def deep_params(clf) -> dict:
+    """Settings and hyperparameters as JSON holds them (a tuple reads back as a list)."""
+    params = {k: v for k, v in clf.get_params(deep=True).items() if k != "model"}
+    return json.loads(json.dumps(params))
 
 
 @pytest.mark.parametrize("model", model_names())
 def test_contract(model, tmp_path):
+    cls = family_class(model)
     clf = tiny(model)
+    # every hyperparameter is documented and constrained
+    assert set(cls().get_params()) == set(cls.docs) == set(cls.constraints), model
     # clone and parameter round-trip
     again = clone(clf)
     assert again.get_params(deep=False).keys() == clf.get_params(deep=False).keys()
     assert clf.get_params()["random_state"] == 0
     assert any(k.startswith("model__") for k in clf.get_params(deep=True))
+    assert deep_params(clone(clf).set_params(**clf.get_params(deep=True))) == deep_params(clf)
     # not fitted
     with pytest.raises(NotFittedError):
         clf.predict(["great"])
@@ -67,24 +72,37 @@ def test_contract(model, tmp_path):
     proba = clf.predict_proba(["great food", "awful staff", ""])
     assert proba.shape == (3, 2)
     assert np.allclose(proba.sum(axis=1), 1.0)
-    assert set(clf.predict(["great food"])) <= {"neg", "pos"}
+    predicted = clf.predict(["great food", "awful staff"])
+    assert predicted.dtype.kind == "U" and set(predicted.tolist()) <= {"neg", "pos"}
+    assert all(type(label) is str for label in predicted.tolist())
+    assert clf.count_params() >= clf.count_params(trainable_only=True) > 0
     # save / load gives identical predictions
     clf.save(tmp_path / "run")
     loaded = TextClassifier.load(tmp_path / "run")
     assert np.array_equal(loaded.predict_proba(TEXTS), clf.predict_proba(TEXTS))
     assert loaded.predict(TEXTS).tolist() == clf.predict(TEXTS).tolist()
-    # the same seed gives the same result
+    assert deep_params(loaded) == deep_params(clf)
+    # the same seed gives the same result (seed 1: test_same_seed_same_result)
     assert np.array_equal(
         tiny(model).fit(TEXTS, LABELS).predict_proba(TEXTS), clf.predict_proba(TEXTS)
     )
 
 
 @pytest.mark.parametrize("model", model_names())
-def test_multiclass(model):
-    clf = tiny(model).fit(TOPICS, TOPIC_LABELS)
-    assert clf.classes_.tolist() == ["business", "politics", "sport"]
+def test_same_seed_same_result(model):
+    first = tiny(model).set_params(random_state=1).fit(TEXTS, LABELS)
+    second = tiny(model).set_params(random_state=1).fit(TEXTS, LABELS)
+    assert np.array_equal(first.predict_proba(TEXTS), second.predict_proba(TEXTS))
+
+
+@pytest.mark.parametrize("model", model_names())
+def test_multiclass_with_integer_labels(model):
+    clf = tiny(model).fit(TOPICS, TOPIC_CODES)
+    assert clf.classes_.tolist() == [3, 5, 7]
     proba = clf.predict_proba(TOPICS)
     assert proba.shape == (12, 3) and np.allclose(proba.sum(axis=1), 1)
+    predicted = clf.predict(TOPICS[:3])
+    assert predicted.dtype.kind == "i" and set(predicted.tolist()) <= {3, 5, 7}
 
 
 def test_numeric_labels_come_back_as_given():

@@ -42,7 +42,7 @@ def test_parameter_counts_equal_the_tutorial_tables(name, yelp_train):
     settings, total, trainable = TUTORIAL_TABLES[name]
     clf = TextClassifier(num_words=5000, maxlen=100, epochs=1, random_state=0)
     clf.set_params(**settings).fit(yelp_train.texts, yelp_train.labels)
-    assert clf.tokenizer_.vocab_size == (1715 if "dense" in name else 1747)
+    assert clf.preprocessor_.vocab_size == (1715 if "dense" in name else 1747)
     assert clf.count_params() == total
     assert clf.count_params(trainable_only=True) == trainable
     lines = []
@@ -71,7 +71,7 @@ def test_glove_coverage_matches_the_tutorial(yelp_train):
     # frozen: training did not move the vectors away from GloVe's
     from textclass.pretrained import embedding_rows as rows_for
 
-    expected = rows_for("glove-6b-50d", clf.tokenizer_.words_, 1747, 1).matrix
+    expected = rows_for("glove-6b-50d", clf.preprocessor_.tokenizer.words_, 1747, 1).matrix
     assert np.array_equal(embedding, expected)
 
 
@@ -123,7 +123,7 @@ def test_bad_vector_inputs_name_the_problem(tmp_path):
 
 def test_multihot_is_the_imdb_chapter_net():
     clf = TextClassifier(model="multihot", epochs=2, random_state=0).fit(TEXTS, LABELS)
-    assert clf.tokenizer_.num_words == 10_000
+    assert clf.preprocessor_.tokenizer.num_words == 10_000
     assert type(clf.model_.optimizer).__name__ == "RMSprop"
     dense = [layer for layer in clf.model_.layers if type(layer).__name__ == "Dense"]
     assert [layer.units for layer in dense] == [16, 16, 1]

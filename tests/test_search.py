@@ -14,7 +14,7 @@ from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 
 from textclass import ConfigError, TextClassifier
 from textclass.cli import ExitCode, main
-from textclass.search import SearchSettings, candidates, parse_space, run_search
+from textclass.experiments.search import SearchSettings, candidates, parse_space, run_search
 
 SCRIPT = shutil.which("textclass", path=str(Path(sys.executable).parent)) or "textclass"
 
@@ -41,7 +41,7 @@ def test_parse_space_lists_brackets_and_distributions():
 def vocabulary_guard(estimator, X_val, y_val):
     """A scorer that fails the search if the fold's model knows a held-out-only word."""
     held_only = {w for t in X_val for w in t.split() if w.startswith("item")}
-    leaked = held_only & set(estimator.tokenizer_.word_index)
+    leaked = held_only & set(estimator.preprocessor_.tokenizer.word_index)
     assert not leaked, f"vocabulary leak: {sorted(leaked)[:5]}"
     return estimator.score(X_val, y_val)
 
@@ -55,11 +55,11 @@ def test_sklearn_searches_fit_the_vocabulary_inside_each_fold(search_class):
     search = search_class(clf, space, cv=3, scoring=vocabulary_guard, error_score="raise", **extra)
     search.fit(TEXTS, LABELS)
     assert search.best_params_["model__filters"] in (2, 4)
-    assert search.best_estimator_.tokenizer_.word_index.keys() >= {"item0", "item35"}
+    assert search.best_estimator_.preprocessor_.tokenizer.word_index.keys() >= {"item0", "item35"}
 
 
 def test_our_search_never_leaks_held_out_words(tmp_path, monkeypatch):
-    from textclass import crossval
+    from textclass.evaluation import crossval
 
     seen = []
     original = crossval.fold_indices
@@ -82,7 +82,7 @@ def test_our_search_never_leaks_held_out_words(tmp_path, monkeypatch):
     run_search(settings, TEXTS, LABELS, tmp_path)
     assert len(fitted) == 6
     for train_texts, model in fitted:
-        vocab = set(model.tokenizer_.word_index)
+        vocab = set(model.preprocessor_.tokenizer.word_index)
         train_words = {w for t in train_texts for w in t.split()}
         assert vocab <= train_words  # nothing from the fold's held-out texts
 

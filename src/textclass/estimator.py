@@ -1,8 +1,10 @@
 """``TextClassifier``: raw texts in, labels out, scikit-learn compatible.
 
-It owns everything between the text and the network: tokenization, padding or
-bag-of-words vectors, label encoding, compile defaults, seeding, fitting and
-``history_``. The network itself comes from a model family (``models/``).
+It is family-agnostic: it checks inputs, encodes labels, resolves the training
+settings (the family's defaults where the user set none), seeds, and delegates.
+The family (``models/``) names its preprocessor (texts -> model inputs) and its
+runtime (build, fit, predict, save); the estimator only talks to those two
+interfaces and never asks what kind of family it holds.
 """
 
 from __future__ import annotations
@@ -14,15 +16,8 @@ from sklearn.utils.validation import check_is_fitted
 from textclass.errors import DataError, invalid
 from textclass.models.base import ModelFamily
 from textclass.models.registry import resolve
-from textclass.preprocessing import (
-    SKLEARN_TOKEN_PATTERN,
-    LabelEncoder,
-    Tokenizer,
-    check_texts,
-    pad_sequences,
-)
-from textclass.preprocessing.vectors import TfidfVectors, vectorize
-from textclass.training import count_weights, fit_keras, predict_keras
+from textclass.preprocessing import LabelEncoder, check_texts
+from textclass.runtimes.base import TrainingSettings
 
 ANALYZERS = ("auto", "keras", "sklearn")
 
@@ -47,8 +42,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         How words are split: the Keras 2 ``Tokenizer`` rules, scikit-learn's
         ``CountVectorizer`` pattern, or the family's own default ("auto").
     epochs, batch_size, optimizer, learning_rate, loss :
-        Keras training settings. ``optimizer`` is adam, rmsprop, sgd, adamw or
-        adagrad; None takes the family's default (adam; rmsprop for multihot).
+        Keras training settings. None takes the family's default
+        (``textclass models`` shows them: 20 epochs of 32 with adam for most;
+        4 epochs of 512 with rmsprop for multihot). ``optimizer`` is adam,
+        rmsprop, sgd, adamw or adagrad.
         ``loss=None`` picks binary or sparse categorical cross-entropy from the
         number of classes; any Keras loss name overrides it (e.g. "mse").
     validation_split : float
@@ -73,8 +70,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         oov_token=None,
         analyzer="auto",
         lower=True,
-        epochs=20,
-        batch_size=32,
+        epochs=None,
+        batch_size=None,
         optimizer=None,
         learning_rate=None,
         loss=None,
@@ -132,10 +129,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             raise invalid("analyzer", " or ".join(ANALYZERS), self.analyzer)
         if self.maxlen is not None and (not isinstance(self.maxlen, int) or self.maxlen < 1):
             raise invalid("maxlen", "a positive integer or None", self.maxlen)
-        if not isinstance(self.epochs, int) or self.epochs < 1:
-            raise invalid("epochs", "a positive integer", self.epochs)
-        if not isinstance(self.batch_size, int) or self.batch_size < 1:
-            raise invalid("batch_size", "a positive integer", self.batch_size)
+        for name in ("epochs", "batch_size"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise invalid(name, "a positive integer or None (the family's default)", value)
         if not (isinstance(self.validation_split, (int, float)) and 0 <= self.validation_split < 1):
             raise invalid("validation_split", "a fraction in [0, 1)", self.validation_split)
         if self.early_stopping is not None and (
@@ -145,15 +142,25 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                 "early_stopping", "a positive integer (patience) or None", self.early_stopping
             )
 
+    def check_params(self) -> TextClassifier:
+        """Raise ConfigError for an impossible setting or hyperparameter, before any fitting."""
+        self._validate_params()
+        self._family().validate()
+        return self
+
+    def _family(self) -> ModelFamily:
+        family = resolve(self.model)
+        return clone(family) if isinstance(self.model, ModelFamily) else family
+
     # ------------------------------------------------------------------ fit
     def fit(self, X, y, *, validation_data=None, callbacks=None):
-        """Learn the vocabulary, the label set and the model from texts ``X`` and labels ``y``.
+        """Learn the preprocessing, the label set and the model from texts ``X`` and labels ``y``.
 
         ``validation_data=(texts, labels)`` is scored after every epoch (and
-        drives ``early_stopping``); it is never used to build the vocabulary.
+        drives ``early_stopping``); it is never used to fit the preprocessing.
         ``callbacks``: extra Keras callbacks (progress displays, logging).
         """
-        self._validate_params()
+        self.check_params()
         texts = check_texts(X, name="X")
         if len(texts) == 0:
             raise DataError("cannot fit on an empty dataset (0 texts)")
@@ -166,99 +173,41 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                 f"cannot train a classifier on a single class ({encoder.classes_[0]!r}): "
                 "the labels need at least two distinct values"
             )
-        family = resolve(self.model)
-        family = clone(family) if isinstance(self.model, ModelFamily) else family
-        family.validate()
+        family = self._family()
+        settings = TrainingSettings.resolve(self, family)
 
         self.family_ = family
-        self.label_encoder_ = encoder
         self.classes_ = encoder.classes_
-        self.tokenizer_ = self._make_tokenizer(family)
-        sequences = self.tokenizer_.fit_transform(texts)
-        self.maxlen_ = self.maxlen or max(int(sequences.lengths.max(initial=0)), 1)
-        self.idf_ = None
-        if family.inputs == "bow" and family.features == "tfidf":
-            tfidf = TfidfVectors()
-            tfidf.fit_transform(sequences, self.tokenizer_.vocab_size)
-            self.idf_ = tfidf.idf
-        features = self._features(sequences)
-        self.coverage_ = None  # pretrained vectors' coverage of the vocabulary
-
-        if family.kind == "linear":
-            self.model_ = family.build(random_state=self.random_state).fit(features, codes)
-            self.history_ = {}
-            return self
+        self.preprocessor_ = family.make_preprocessor(self)
+        x = self.preprocessor_.fit_transform(texts)
         validation = None
         if validation_data is not None:
             val_texts, val_labels = validation_data
-            validation = (self._features(self._sequences(val_texts)), encoder.transform(val_labels))
-        context = {
-            "vocab_size": self.tokenizer_.vocab_size,
-            "maxlen": self.maxlen_,
-            "n_features": features.shape[1],
-        }
-        if family.pretrained_source:
-            rows = self._pretrained_rows(family.pretrained_source)
-            self.coverage_ = rows.coverage
-            context["pretrained"] = rows.matrix
-        self.model_, self.history_ = fit_keras(
-            family,
-            features,
+            validation = (self.transform_texts(val_texts), encoder.transform(val_labels))
+        inputs, self.notes_ = family.build_inputs(self.preprocessor_)
+        self.runtime_ = family.runtime_cls(family)
+        self.runtime_.seed(self.random_state)
+        self.history_ = self.runtime_.fit(
+            x,
             codes,
             n_classes=len(self.classes_),
-            context=context,
-            settings=self,
+            inputs=inputs,
+            settings=settings,
             validation=validation,
             callbacks=callbacks,
         )
         return self
 
-    def _pretrained_rows(self, source: str):
-        from textclass.pretrained import embedding_rows
-
-        tok = self.tokenizer_
-        first_index = 2 if tok.oov_token is not None else 1
-        return embedding_rows(source, tok.words_, tok.vocab_size, first_index)
-
-    def _make_tokenizer(self, family: ModelFamily) -> Tokenizer:
-        analyzer = family.analyzer if self.analyzer == "auto" else self.analyzer
-        return Tokenizer(
-            num_words=self.num_words if self.num_words is not None else family.vocabulary_limit,
-            lower=self.lower,
-            oov_token=self.oov_token,
-            token_pattern=SKLEARN_TOKEN_PATTERN if analyzer == "sklearn" else None,
-        )
-
-    # ------------------------------------------------------------- features
-    def _sequences(self, X):
-        return self.tokenizer_.transform(check_texts(X, name="X"))
-
-    def _features(self, sequences):
-        if self.family_.inputs == "bow":
-            return vectorize(
-                sequences, self.tokenizer_.vocab_size, self.family_.features, self.idf_
-            )
-        return pad_sequences(
-            sequences, self.maxlen_, padding=self.padding, truncating=self.truncating
-        )
-
     def transform_texts(self, X):
-        """The model's input for texts ``X`` (padded indices or a sparse matrix)."""
-        check_is_fitted(self, "tokenizer_")
-        return self._features(self._sequences(X))
+        """The model's input for texts ``X`` (padded indices, a sparse matrix, ...)."""
+        check_is_fitted(self, "preprocessor_")
+        return self.preprocessor_.transform(check_texts(X, name="X"))
 
     # ------------------------------------------------------------ predicting
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one column per entry of ``classes_``; rows sum to 1."""
-        check_is_fitted(self, "tokenizer_")
-        features = self.transform_texts(X)
-        if self.family_.kind == "linear":
-            proba = self.model_.predict_proba(features)
-        else:
-            out = predict_keras(self.model_, features, self.batch_size)
-            proba = np.column_stack([1.0 - out[:, 0], out[:, 0]]) if out.shape[1] == 1 else out
-        proba = np.clip(np.asarray(proba, dtype=np.float64), 0.0, None)
-        return proba / proba.sum(axis=1, keepdims=True)
+        check_is_fitted(self, "runtime_")
+        return self.runtime_.predict_proba(self.transform_texts(X))
 
     def predict(self, X) -> np.ndarray:
         """The most probable label of each text, as the labels given to ``fit``."""
@@ -266,40 +215,67 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(proba, axis=1)]
 
     # ------------------------------------------------------------ inspecting
+    @property
+    def model_(self):
+        """The fitted model itself (a ``keras.Model``, a scikit-learn estimator)."""
+        check_is_fitted(self, "runtime_")
+        return self.runtime_.model
+
+    @property
+    def coverage_(self) -> dict | None:
+        """Pretrained vectors' coverage of the vocabulary (None without vectors)."""
+        check_is_fitted(self, "runtime_")
+        return self.notes_.get("pretrained")
+
+    def describe_inputs(self) -> dict:
+        """What the preprocessor learned, in a few numbers (vocabulary size, maxlen, ...)."""
+        check_is_fitted(self, "preprocessor_")
+        return self.preprocessor_.describe()
+
+    def training_settings(self) -> dict:
+        """The settings ``fit`` uses: the classifier's, the family's defaults where None."""
+        return TrainingSettings.resolve(self, self._family()).to_dict()
+
     def summary(self, print_fn=print) -> None:
-        """Print the layers and parameter counts (Keras families) or the linear model."""
-        check_is_fitted(self, "tokenizer_")
-        if self.family_.kind == "linear":
-            n_features, n_out = self.model_.coef_.shape[1], self.model_.coef_.shape[0]
-            print_fn(
-                f"LogisticRegression: {n_features} features -> {n_out} output(s), "
-                f"{self.count_params()} parameters"
-            )
-        else:
-            self.model_.summary(print_fn=print_fn)
-            # Keras 3 adds the optimizer's state to "Total params"; the tutorials' tables don't
-            print_fn(
-                f"Model parameters: {self.count_params():,} "
-                f"(trainable {self.count_params(trainable_only=True):,}; optimizer state not counted)"
-            )
+        """Print the layers and parameter counts (or the linear model's size)."""
+        check_is_fitted(self, "runtime_")
+        self.runtime_.summary(print_fn=print_fn)
 
     def count_params(self, *, trainable_only: bool = False) -> int:
         """Parameters of the model (only those training updates, if asked)."""
-        check_is_fitted(self, "tokenizer_")
-        if self.family_.kind == "linear":
-            return int(self.model_.coef_.size + self.model_.intercept_.size)
-        return count_weights(self.model_, trainable_only=trainable_only)
+        check_is_fitted(self, "runtime_")
+        return self.runtime_.count_params(trainable_only=trainable_only)
 
     # ---------------------------------------------------------- persistence
     def save(self, path, *, metrics: dict | None = None, extra: dict | None = None) -> None:
-        """Write one artifact directory (no pickle); see :mod:`textclass.persistence`."""
-        from textclass.persistence import save_classifier
+        """Write one run directory (no pickle); see :mod:`textclass.persistence`."""
+        from textclass.persistence.artifact import SavedParts, save_parts
 
-        check_is_fitted(self, "tokenizer_")
-        save_classifier(self, path, metrics=metrics, extra=extra)
+        check_is_fitted(self, "runtime_")
+        parts = SavedParts(
+            estimator_params=self.get_params(deep=False),
+            family=self.family_,
+            preprocessor=self.preprocessor_,
+            runtime=self.runtime_,
+            classes=self.classes_,
+            history=self.history_,
+            notes=self.notes_,
+        )
+        run = save_parts(parts, path, extra=extra)
+        if metrics is not None:
+            run.write_metrics(metrics)
 
     @classmethod
     def load(cls, path) -> TextClassifier:
-        from textclass.persistence import load_classifier
+        """A fitted classifier from a run directory written by ``save`` (any format version)."""
+        from textclass.persistence.artifact import load_parts
 
-        return load_classifier(path)
+        parts = load_parts(path)
+        clf = cls(**{**parts.estimator_params, "model": parts.family})
+        clf.family_ = parts.family
+        clf.classes_ = LabelEncoder(parts.classes).classes_
+        clf.preprocessor_ = parts.preprocessor
+        clf.runtime_ = parts.runtime
+        clf.history_ = parts.history
+        clf.notes_ = parts.notes
+        return clf

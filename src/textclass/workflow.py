@@ -61,24 +61,32 @@ def train(
     *,
     data_options: DataOptions = DataOptions(),
     test_data: str | None = None,
-    test_size: float | None = 0.25,
+    test_size: float | None = None,
     seed: int | None = None,
     stratify: bool = False,
     estimator_params: dict | None = None,
+    model_params: dict | None = None,
     out: str | Path | None = None,
 ) -> TrainResult:
-    """Load ``data``, split it (or use ``test_data``), fit, evaluate on the test part, save."""
+    """Load ``data``, split it (or use ``test_data``), fit, evaluate on the test part, save.
+
+    ``test_size=None``: the publisher's train/test split where the dataset has
+    one (IMDB), else 25 % (see :func:`textclass.data.split_dataset`).
+    ``model_params``: the family's hyperparameters (``estimator_params["model"]``
+    names the family).
+    """
+    params = {"random_state": seed, **(estimator_params or {})}
+    clf = TextClassifier(**params)
+    if model_params:
+        clf.set_params(**{f"model__{k}": v for k, v in model_params.items()})
+    clf.check_params()  # impossible settings fail before any data is read
     dataset = load_data(data, data_options)
     if test_data is not None:
         train_set, test_set = dataset, load_data(test_data, data_options)
     else:
-        if test_size is None and dataset.split is None:
-            raise ConfigError(f"{data} has no predefined split: give --test-size or --test")
         train_set, test_set = split_dataset(
             dataset, test_size=test_size, seed=seed, stratify=stratify
         )
-    params = {"random_state": seed, **(estimator_params or {})}
-    clf = TextClassifier(**params)
     # With no validation split and no early stopping, the test set is scored after
     # each epoch for the history plot only (as the tutorials do); it never steers
     # training. With early stopping, only a validation split from training data is used.
@@ -95,6 +103,7 @@ def train(
     proba = clf.predict_proba(test_set.texts)
     metrics = metrics_from_proba(clf, test_set.labels, proba, test_set.groups)
     mistakes = confident_mistakes(test_set.texts, test_set.labels, proba, clf.classes_)
+    notes = list(dataset.notes)
     metrics["train_seconds"] = seconds
     metrics["history_validation"] = (
         "test set, monitoring only" if monitor is not None else "validation split"
@@ -108,11 +117,14 @@ def train(
                 "data": {"source": data, "test": test_data, "test_size": test_size, "seed": seed}
             },
         )
-        from textclass.persistence import write_json
-        from textclass.report import write_run_report
+        from textclass.persistence import RunDirectory
+        from textclass.rendering import plots
+        from textclass.rendering.html import write_run_report
 
-        write_json(Path(out) / "mistakes.json", mistakes)
+        RunDirectory(out).write_mistakes(mistakes)
         write_run_report(out, redraw=True)  # also draws history.png and confusion.png
+        if not plots.available():
+            notes.append(plots.PLOTS_MISSING)
     return TrainResult(
         clf,
         train_set,
@@ -120,7 +132,7 @@ def train(
         metrics,
         seconds,
         None if out is None else Path(out),
-        dataset.notes,
+        notes,
     )
 
 
@@ -142,10 +154,10 @@ def cross_validate_run(
     seed: int | None = 0,
     progress=None,
 ) -> dict:
-    """Re-fit a saved run's settings on ``cv`` folds of ``data`` (see :mod:`textclass.crossval`)."""
+    """Re-fit a saved run's settings on ``cv`` folds of ``data`` (see :mod:`textclass.evaluation.crossval`)."""
     from sklearn.base import clone
 
-    from textclass.crossval import cross_validate
+    from textclass.evaluation.crossval import cross_validate
 
     recipe = clone(TextClassifier.load(run_dir))
     dataset = load_data(data, data_options)
@@ -191,7 +203,8 @@ def search(
 
     from sklearn.metrics import get_scorer
 
-    from textclass.search import format_trials, make_estimator, run_search
+    from textclass.experiments.search import make_estimator, run_search
+    from textclass.rendering.markdown import format_trials, search_markdown
 
     dataset = load_data(data, data_options)
     seed = settings.seed if split_seed is None else split_seed
@@ -239,30 +252,3 @@ def search(
     )
     (out / "results.md").write_text(search_markdown(report), encoding="utf-8")
     return report
-
-
-def search_markdown(report: dict) -> str:
-    settings = report["settings"]
-    scoring = settings["scoring"]
-    how = "grid" if settings["grid"] else f"random, {settings['n_iter']} candidates"
-    lines = [
-        f"# Search: {settings['model']} on {report['data']}",
-        "",
-        f"{how}, "
-        f"{settings['cv']}-fold CV on the training part, scoring {scoring}, seed {settings['seed']}; "
-        f"space {settings['space']}",
-        "",
-        f"| group | best params | best CV {scoring} | test {scoring} |"
-        + (" test accuracy |" if scoring != "accuracy" else ""),
-        "|---|---|---:|---:|" + ("---:|" if scoring != "accuracy" else ""),
-    ]
-    for group, entry in report["groups"].items():
-        params = ", ".join(f"{k}={v}" for k, v in entry["best_params"].items())
-        lines.append(
-            f"| {group} | {params} | {entry['best_cv_score']:.4f} ± {entry['best_cv_std']:.4f} | "
-            f"{entry['test_score']:.4f} |"
-            + (f" {entry['test_accuracy']:.4f} |" if scoring != "accuracy" else "")
-        )
-    for group, entry in report["groups"].items():
-        lines += ["", f"## Trials: {group}", "", entry["trials_table"]]
-    return "\n".join(lines) + "\n"

@@ -81,7 +81,7 @@ def _parse_params(pairs: list[str]) -> dict:
 
 
 def _print_metrics(metrics: dict, title: str) -> None:
-    from textclass.reports import metrics_table
+    from textclass.rendering.terminal import metrics_table
 
     typer.echo(metrics_table(metrics, title))
 

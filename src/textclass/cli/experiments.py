@@ -58,9 +58,11 @@ def compare(
 ) -> None:
     """Train several model families on the same split(s) and print a leaderboard."""
     from textclass import workflow
-    from textclass.compare import compare_models, sort_rows, to_markdown, write_leaderboard
+    from textclass.cli.progress import RichCompareReporter
+    from textclass.data.splits import DEFAULT_TEST_SIZE, has_publisher_split
+    from textclass.experiments.compare import compare_models, sort_rows, write_leaderboard
     from textclass.models.registry import family_class
-    from textclass.progress import RichCompareReporter
+    from textclass.rendering.markdown import to_markdown
 
     names = [m.strip() for m in models.split(",") if m.strip()]
     for name in names:
@@ -74,16 +76,18 @@ def compare(
             )
         model_params.setdefault(family, {})[hyper] = value
     estimator = {
-        k: v for k, v in {"epochs": epochs, "batch_size": batch_size, "maxlen": maxlen}.items() if v
+        k: v
+        for k, v in {"epochs": epochs, "batch_size": batch_size, "maxlen": maxlen}.items()
+        if v is not None
     }
     options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
     dataset = workflow.load_data(data, options)
-    has_split = test_size is None and dataset.split is not None
+    has_split = test_size is None and has_publisher_split(dataset)
     with RichCompareReporter(len(names)) as reporter:
         rows = compare_models(
             dataset,
             names,
-            test_size=None if has_split else (test_size or 0.25),
+            test_size=test_size,
             seed=seed,
             cv=cv,
             estimator_params=estimator,
@@ -94,7 +98,7 @@ def compare(
     how = (
         f"{cv}-fold CV"
         if cv
-        else ("publisher's split" if has_split else f"test {test_size or 0.25}")
+        else ("publisher's split" if has_split else f"test {test_size or DEFAULT_TEST_SIZE}")
     )
     title = f"Leaderboard: {data} ({how}, seed {seed})"
     typer.echo(to_markdown(rows, title))
@@ -151,9 +155,10 @@ def search(
     from sklearn.metrics import get_scorer_names
 
     from textclass import workflow
+    from textclass.cli.progress import RichSearchProgress
+    from textclass.experiments.search import SearchSettings, parse_space
     from textclass.models.registry import family_class
-    from textclass.progress import RichSearchProgress
-    from textclass.search import SearchSettings, parse_space
+    from textclass.rendering.markdown import search_markdown
 
     family_class(model)
     if scoring not in get_scorer_names():
@@ -208,5 +213,5 @@ def search(
             jobs=jobs,
             on_progress=progress,
         )
-    typer.echo(workflow.search_markdown(report))
+    typer.echo(search_markdown(report))
     typer.echo(f"wrote {out / 'results.md'}, {out / 'results.json'} and trials.jsonl")

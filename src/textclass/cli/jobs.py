@@ -78,7 +78,6 @@ def train(
 ) -> None:
     """Train a model, report its test metrics, and save it with --out."""
     from textclass import workflow
-    from textclass.data import registry
 
     options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
     estimator = {"model": model, "verbose": verbose}
@@ -95,37 +94,28 @@ def train(
     }.items():
         if value is not None:
             estimator[key] = value
-    params = _parse_params(param)
-    if params:
-        from textclass.models.registry import resolve
-
-        estimator["model"] = resolve(model, params)
-    has_split = (
-        test is None
-        and test_size is None
-        and registry.is_dataset_name(data)
-        and data.partition(":")[0] == "imdb"
-        and ":" not in data
-    )
     result = workflow.train(
         data,
         data_options=options,
         test_data=test,
-        test_size=None if has_split else (test_size or 0.25),
+        test_size=test_size,
         seed=seed,
         stratify=stratify,
         estimator_params=estimator,
+        model_params=_parse_params(param),
         out=out,
     )
     for note in result.notes:
         _echo_err(f"note: {note}")
-    if result.classifier.coverage_:
+    clf = result.classifier
+    if clf.coverage_:
         from textclass.pretrained import describe_coverage
 
-        typer.echo(describe_coverage(result.classifier.coverage_))
+        typer.echo(describe_coverage(clf.coverage_))
+    inputs = ", ".join(f"{k} {v:,}" for k, v in clf.describe_inputs().items())
     typer.echo(
         f"model {model}: trained on {len(result.train)} texts in {result.seconds:.1f}s, "
-        f"{result.classifier.count_params():,} parameters, vocabulary {result.classifier.tokenizer_.vocab_size:,}"
+        f"{clf.count_params():,} parameters, {inputs}"
     )
     _print_metrics(result.metrics, f"test ({len(result.test)} texts)")
     typer.echo(f"test accuracy {result.metrics['accuracy']:.4f}")
@@ -160,7 +150,7 @@ def evaluate(
 
     options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
     if cv is not None:
-        from textclass.crossval import format_summary
+        from textclass.rendering.terminal import format_summary
 
         result = workflow.cross_validate_run(
             run, data, options, cv=cv, seed=seed, progress=_fold_echo
@@ -184,7 +174,7 @@ def report(
     out: Annotated[Path | None, typer.Option(help="HTML file (default RUN/report.html)")] = None,
 ) -> None:
     """Write the self-contained HTML report of a trained run."""
-    from textclass.report import write_run_report
+    from textclass.rendering.html import write_run_report
 
     typer.echo(f"wrote {write_run_report(run, out)}")
 
@@ -281,7 +271,12 @@ def models(
             )
         families = [f for f in families if f["name"] in names]
     for family in families:
-        typer.echo(f"{family['name']}: {family['description']} (input: {family['inputs']})")
+        training = ", ".join(f"{k} {v}" for k, v in family["training"].items()) or "none"
+        typer.echo(
+            f"{family['name']}: {family['description']}\n"
+            f"    preprocessor {family['preprocessor']}, runtime {family['runtime']}; "
+            f"training defaults: {training}"
+        )
         for key, info in family["hyperparameters"].items():
             typer.echo(f"    {key} = {info['default']!r}  {info['help']}")
         if summary:

@@ -6,7 +6,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from textclass.errors import DataError
 
@@ -58,14 +57,6 @@ class Dataset:
 
     def label_counts(self) -> dict:
         return dict(sorted(Counter(self.labels.tolist()).items(), key=lambda kv: str(kv[0])))
-
-    def to_frame(self) -> pd.DataFrame:
-        frame = pd.DataFrame({"text": self.texts, "label": self.labels})
-        if self.groups is not None:
-            frame[self.group_name or "group"] = self.groups
-        if self.split is not None:
-            frame["split"] = self.split
-        return frame
 
     def summary(self) -> dict:
         """Rows, labels and groups, JSON-ready."""

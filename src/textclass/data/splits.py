@@ -8,6 +8,13 @@ from sklearn.model_selection import train_test_split
 from textclass.data.dataset import Dataset
 from textclass.errors import DataError, invalid
 
+DEFAULT_TEST_SIZE = 0.25
+
+
+def has_publisher_split(dataset: Dataset) -> bool:
+    """True when the dataset carries its publisher's train and test rows."""
+    return dataset.split is not None and {"train", "test"} <= set(dataset.split.tolist())
+
 
 def split_dataset(
     dataset: Dataset,
@@ -18,14 +25,14 @@ def split_dataset(
 ) -> tuple[Dataset, Dataset]:
     """Split into (train, test).
 
-    A dataset with a publisher's split (IMDB) keeps it when ``test_size`` is None.
-    Otherwise the split is exactly ``train_test_split(texts, labels,
+    ``test_size=None``: a dataset with a publisher's split (IMDB, both parts
+    loaded) keeps it; any other dataset gets the default 25 %. Otherwise the split is exactly ``train_test_split(texts, labels,
     test_size=test_size, random_state=seed)``: it depends only on the row count
     and the seed, so the same rows land in test as in the tutorials.
     """
+    if test_size is None and not has_publisher_split(dataset):
+        test_size = DEFAULT_TEST_SIZE
     if test_size is None:
-        if dataset.split is None:
-            raise DataError(f"{dataset.name}: has no predefined split; give a test size")
         train = dataset.split == "train"
         return dataset.subset(train, dataset.name + "[train]"), dataset.subset(
             ~train, dataset.name + "[test]"

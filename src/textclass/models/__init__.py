@@ -1,4 +1,4 @@
-"""Model families, one file each, and the registry that names them."""
+"""Model families, one file each; each registers itself (``@register``) where it is defined."""
 
 from textclass.models.base import ModelFamily
 from textclass.models.cnn import CNN
@@ -6,7 +6,14 @@ from textclass.models.dense import Dense
 from textclass.models.embedding import Embedding
 from textclass.models.logreg import LogReg
 from textclass.models.multihot import MultiHot
-from textclass.models.registry import describe, model_names, register, resolve
+from textclass.models.registry import (
+    describe,
+    families,
+    family_class,
+    model_names,
+    register,
+    resolve,
+)
 from textclass.models.rnn import RNN
 
 __all__ = [
@@ -18,6 +25,8 @@ __all__ = [
     "ModelFamily",
     "MultiHot",
     "describe",
+    "families",
+    "family_class",
     "model_names",
     "register",
     "resolve",

@@ -1,33 +1,52 @@
-"""What every model family is: named hyperparameters plus a way to build the model.
+"""What every model family is: named hyperparameters, its parts, and its defaults.
 
 A family is a small scikit-learn style parameter object: ``__init__`` takes
 keyword-only hyperparameters and stores them verbatim, so ``get_params``,
 ``set_params`` and ``clone`` work, and :class:`textclass.TextClassifier` exposes
 them as ``model__<name>`` to ``GridSearchCV``.
+
+As in KerasHub, a family *names its parts* and generic code asks, never branches:
+
+- ``preprocessor_cls``: turns raw texts into model inputs (word-id sequences,
+  bag-of-words vectors, ...), see :mod:`textclass.preprocessing.base`;
+  ``preprocessor_options()`` configures it for this family;
+- ``runtime_cls``: builds, fits, runs, counts and saves the model (a Keras
+  network, a scikit-learn estimator), see :mod:`textclass.runtimes.base`;
+- ``build(...)``: the backbone and head, from the sizes the preprocessor learned
+  (``build_inputs``);
+- ``training_defaults``, ``constraints`` and a ``tiny`` configuration for tests.
+
+A family registers itself with ``@register`` in its own file; the registry finds
+every module of this package, so a new family is one new file.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from sklearn.base import BaseEstimator
 
-from textclass.errors import invalid
+from textclass.models.constraints import Constraint
+
+# every family trains this way unless it says otherwise (the tutorials' settings)
+TRAINING_DEFAULTS = {"epochs": 20, "batch_size": 32, "optimizer": "adam"}
+# what the contract test trains a family with: a handful of texts in a second
+TINY_SETTINGS = {"epochs": 3, "batch_size": 4, "maxlen": 6}
 
 
 class ModelFamily(BaseEstimator):
-    """Base class. Subclasses set the class attributes and implement ``build``.
+    """Base class. Subclasses set the class attributes and implement ``build``."""
 
-    ``inputs`` is ``"sequence"`` (padded word indices) or ``"bow"`` (a
-    bag-of-words matrix, see ``features``). ``kind`` is ``"keras"`` or
-    ``"linear"`` (scikit-learn).
-    """
-
-    name: str = ""
-    description: str = ""
-    kind: str = "keras"
-    inputs: str = "sequence"
-    analyzer: str = "keras"  # word splitting the family defaults to
-    default_optimizer: str = "adam"  # used when the classifier's optimizer is None
-    docs: dict[str, str] = {}
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    docs: ClassVar[dict[str, str]] = {}
+    constraints: ClassVar[dict[str, Constraint]] = {}
+    preprocessor_cls: ClassVar[type]  # a textclass.preprocessing.base.Preprocessor
+    runtime_cls: ClassVar[type]  # a textclass.runtimes.base.Runtime
+    training_defaults: ClassVar[dict] = TRAINING_DEFAULTS
+    # hyperparameters and classifier settings for a tiny, fast test fit
+    tiny_params: ClassVar[dict] = {}
+    tiny_settings: ClassVar[dict] = TINY_SETTINGS
 
     def hyperparameters(self) -> dict:
         return self.get_params(deep=False)
@@ -35,41 +54,28 @@ class ModelFamily(BaseEstimator):
     def validate(self) -> None:
         """Raise ConfigError for an invalid hyperparameter (called by ``fit``)."""
         for key, value in self.hyperparameters().items():
-            if key in ("units", "filters", "embedding_dim", "kernel_size", "num_words") and not (
-                _positive_ints(value)
-            ):
-                raise invalid(key, "a positive integer (or a list of them)", value)
-            if key in ("dropout", "recurrent_dropout") and not (
-                isinstance(value, (int, float)) and 0 <= value < 1
-            ):
-                raise invalid(key, "a number in [0, 1)", value)
-            if key == "trainable" and not isinstance(value, bool):
-                raise invalid(key, "True or False", value)
-            if key == "vectors" and value is not None and not isinstance(value, str):
-                raise invalid(key, "a vector set name or a file path", value)
+            if key in self.constraints:
+                self.constraints[key].check(key, value)
 
-    @property
-    def features(self) -> str:
-        return getattr(self, "mode", "count")
+    # ------------------------------------------------------------ the parts
+    def preprocessor_options(self) -> dict:
+        """Keyword arguments for ``preprocessor_cls.from_settings`` (the family's own say)."""
+        return {}
 
-    @property
-    def vocabulary_limit(self) -> int | None:
-        """The family's own ``num_words`` default (the classifier's setting wins)."""
-        return None
+    def make_preprocessor(self, settings):
+        """An unfitted preprocessor for this family, given the classifier's settings."""
+        return self.preprocessor_cls.from_settings(settings, **self.preprocessor_options())
 
-    @property
-    def pretrained_source(self) -> str | None:
-        return getattr(self, "vectors", None)
+    def build_inputs(self, preprocessor) -> tuple[dict, dict]:
+        """``(sizes for build, notes for the artifact)`` from a fitted preprocessor."""
+        return preprocessor.model_inputs(), {}
 
-    def build(self, *, vocab_size: int, n_classes: int, maxlen: int, **context):
+    def sketch_inputs(self, *, vocab_size: int, maxlen: int) -> dict:
+        """Stand-in ``build_inputs`` for an untrained model of the given size."""
+        return {"vocab_size": vocab_size, "maxlen": maxlen, "n_features": max(vocab_size - 1, 1)}
+
+    def build(self, *, n_classes: int, **inputs):
         raise NotImplementedError
-
-
-def _positive_ints(value) -> bool:
-    values = value if isinstance(value, (list, tuple)) else [value]
-    return bool(values) and all(
-        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values
-    )
 
 
 def as_list(value) -> list:

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from textclass.models.base import ModelFamily, as_list
-from textclass.models.heads import embedded_words, output_layer
+from textclass.models.constraints import (
+    BOOLEAN,
+    FRACTION,
+    NAME,
+    OPTIONAL_SOURCE,
+    POSITIVE_INT,
+    POSITIVE_INTS,
+)
+from textclass.models.heads import PretrainedWords, embedded_words, output_layer
+from textclass.models.registry import register
+from textclass.preprocessing.preprocessors import WordIds
+from textclass.runtimes.keras_runtime import KerasRuntime
 
 
-class CNN(ModelFamily):
+@register
+class CNN(PretrainedWords, ModelFamily):
     name = "cnn"
     description = (
         "Embedding -> Conv1D(filters, kernel_size, relu) -> GlobalMaxPooling1D -> Dense -> output"
     )
+    preprocessor_cls = WordIds
+    runtime_cls = KerasRuntime
     docs = {
         "embedding_dim": "size of each word vector (taken from `vectors` when set)",
         "filters": "convolution filters",
@@ -21,6 +35,17 @@ class CNN(ModelFamily):
         "vectors": "pretrained word vectors: glove-6b-50d or a GloVe/word2vec .txt/.vec path",
         "trainable": "fine-tune the word vectors (False keeps pretrained vectors frozen)",
     }
+    constraints = {
+        "embedding_dim": POSITIVE_INT,
+        "filters": POSITIVE_INT,
+        "kernel_size": POSITIVE_INT,
+        "units": POSITIVE_INTS,
+        "activation": NAME,
+        "dropout": FRACTION,
+        "vectors": OPTIONAL_SOURCE,
+        "trainable": BOOLEAN,
+    }
+    tiny_params = {"embedding_dim": 4, "filters": 4, "kernel_size": 2}
 
     def __init__(
         self,

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 from textclass.models.base import ModelFamily, as_list
+from textclass.models.constraints import FRACTION, NAME, POSITIVE_INTS, one_of
 from textclass.models.heads import output_layer
+from textclass.models.registry import register
+from textclass.preprocessing.preprocessors import BagOfWords
+from textclass.preprocessing.vectors import MODES
+from textclass.runtimes.keras_runtime import KerasRuntime
 
 
+@register
 class Dense(ModelFamily):
     name = "dense"
     description = "Bag-of-words vector -> Dense hidden layers -> sigmoid/softmax"
-    inputs = "bow"
+    preprocessor_cls = BagOfWords
+    runtime_cls = KerasRuntime
     docs = {
         "units": "hidden layer sizes, one int per layer",
         "activation": "hidden activation (relu, tanh, ...)",
         "dropout": "dropout after each hidden layer",
         "mode": "bag-of-words values: count, binary, tfidf or freq",
+    }
+    constraints = {
+        "units": POSITIVE_INTS,
+        "activation": NAME,
+        "dropout": FRACTION,
+        "mode": one_of(*MODES),
     }
 
     def __init__(
@@ -24,6 +37,9 @@ class Dense(ModelFamily):
         self.activation = activation
         self.dropout = dropout
         self.mode = mode
+
+    def preprocessor_options(self) -> dict:
+        return {"mode": self.mode}
 
     def build(self, *, n_features: int, n_classes: int, **_):
         import keras

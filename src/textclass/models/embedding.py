@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from textclass.errors import invalid
 from textclass.models.base import ModelFamily, as_list
-from textclass.models.heads import embedded_words, output_layer
+from textclass.models.constraints import (
+    BOOLEAN,
+    FRACTION,
+    NAME,
+    OPTIONAL_SOURCE,
+    POSITIVE_INT,
+    POSITIVE_INTS,
+    one_of,
+)
+from textclass.models.heads import PretrainedWords, embedded_words, output_layer
+from textclass.models.registry import register
+from textclass.preprocessing.preprocessors import WordIds
+from textclass.runtimes.keras_runtime import KerasRuntime
 
 POOLINGS = ("flatten", "max", "average")
 
 
-class Embedding(ModelFamily):
+@register
+class Embedding(PretrainedWords, ModelFamily):
     name = "embedding"
     description = "Embedding -> Flatten / GlobalMax / GlobalAverage pooling -> Dense -> output"
+    preprocessor_cls = WordIds
+    runtime_cls = KerasRuntime
     docs = {
         "embedding_dim": "size of each word vector (taken from `vectors` when set)",
         "pooling": "flatten, max or average",
@@ -21,6 +35,17 @@ class Embedding(ModelFamily):
         "vectors": "pretrained word vectors: glove-6b-50d or a GloVe/word2vec .txt/.vec path",
         "trainable": "fine-tune the word vectors (False keeps pretrained vectors frozen)",
     }
+
+    constraints = {
+        "embedding_dim": POSITIVE_INT,
+        "units": POSITIVE_INTS,
+        "activation": NAME,
+        "dropout": FRACTION,
+        "vectors": OPTIONAL_SOURCE,
+        "trainable": BOOLEAN,
+        "pooling": one_of(*POOLINGS),
+    }
+    tiny_params = {"embedding_dim": 4}
 
     def __init__(
         self,
@@ -40,11 +65,6 @@ class Embedding(ModelFamily):
         self.dropout = dropout
         self.vectors = vectors
         self.trainable = trainable
-
-    def validate(self) -> None:
-        super().validate()
-        if self.pooling not in POOLINGS:
-            raise invalid("pooling", " or ".join(POOLINGS), self.pooling)
 
     def build(self, *, vocab_size: int, n_classes: int, maxlen: int, pretrained=None, **_):
         import keras

@@ -1,6 +1,13 @@
-"""Classification heads and compile settings shared by every Keras family."""
+"""Pieces shared by the Keras families: the classification head, the word-embedding input.
+
+``PretrainedWords`` is the mixin of families whose ``vectors`` hyperparameter
+can start the embedding from pretrained word vectors (GloVe, word2vec): it
+looks the fitted vocabulary up and records the coverage in the artifact.
+"""
 
 from __future__ import annotations
+
+import numpy as np
 
 
 def output_layer(x, n_classes: int):
@@ -10,27 +17,6 @@ def output_layer(x, n_classes: int):
     if n_classes == 2:
         return keras.layers.Dense(1, activation="sigmoid", name="output")(x)
     return keras.layers.Dense(n_classes, activation="softmax", name="output")(x)
-
-
-def default_loss(n_classes: int) -> str:
-    return "binary_crossentropy" if n_classes == 2 else "sparse_categorical_crossentropy"
-
-
-def make_optimizer(name: str, learning_rate: float | None):
-    import keras
-
-    from textclass.errors import invalid
-
-    known = {
-        "adam": keras.optimizers.Adam,
-        "rmsprop": keras.optimizers.RMSprop,
-        "sgd": keras.optimizers.SGD,
-        "adamw": keras.optimizers.AdamW,
-        "adagrad": keras.optimizers.Adagrad,
-    }
-    if name not in known:
-        raise invalid("optimizer", " or ".join(known), name)
-    return known[name]() if learning_rate is None else known[name](learning_rate=learning_rate)
 
 
 def embedded_words(family, *, vocab_size: int, maxlen: int, pretrained=None, mask_zero=False):
@@ -52,3 +38,29 @@ def embedded_words(family, *, vocab_size: int, maxlen: int, pretrained=None, mas
     if pretrained is not None:
         layer.set_weights([pretrained])
     return inputs, x
+
+
+class PretrainedWords:
+    """Mixin: ``vectors`` (a source name or file) seeds the embedding rows."""
+
+    vectors: str | None
+
+    def build_inputs(self, preprocessor) -> tuple[dict, dict]:
+        inputs, notes = super().build_inputs(preprocessor)
+        if self.vectors:
+            from textclass.pretrained import embedding_rows
+
+            words, first_index = preprocessor.vocabulary()
+            rows = embedding_rows(self.vectors, words, preprocessor.vocab_size, first_index)
+            inputs["pretrained"] = rows.matrix
+            notes = {**notes, "pretrained": rows.coverage}
+        return inputs, notes
+
+    def sketch_inputs(self, *, vocab_size: int, maxlen: int) -> dict:
+        inputs = super().sketch_inputs(vocab_size=vocab_size, maxlen=maxlen)
+        if self.vectors:
+            from textclass.pretrained import vector_dimension
+
+            dim = vector_dimension(self.vectors)
+            inputs["pretrained"] = np.zeros((vocab_size, dim), dtype="float32")
+        return inputs

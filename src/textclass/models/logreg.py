@@ -8,24 +8,35 @@ Words are split as scikit-learn's ``CountVectorizer`` splits them (lower-case,
 from __future__ import annotations
 
 from textclass.models.base import ModelFamily
+from textclass.models.constraints import POSITIVE_INT, POSITIVE_NUMBER, one_of
+from textclass.models.registry import register
+from textclass.preprocessing.preprocessors import BagOfWords
+from textclass.preprocessing.vectors import MODES
+from textclass.runtimes.sklearn_runtime import SklearnRuntime
 
 
+@register
 class LogReg(ModelFamily):
     name = "logreg"
     description = "Bag-of-words counts + scikit-learn LogisticRegression (baseline)"
-    kind = "linear"
-    inputs = "bow"
-    analyzer = "sklearn"
+    preprocessor_cls = BagOfWords
+    runtime_cls = SklearnRuntime
     docs = {
         "C": "inverse regularization strength",
         "max_iter": "solver iterations",
         "mode": "bag-of-words values: count, binary, tfidf or freq",
     }
+    constraints = {"C": POSITIVE_NUMBER, "max_iter": POSITIVE_INT, "mode": one_of(*MODES)}
+    training_defaults = {}  # not trained in epochs
+    tiny_settings = {}  # the defaults are already fast
 
     def __init__(self, *, C: float = 1.0, max_iter: int = 1000, mode: str = "count"):
         self.C = C
         self.max_iter = max_iter
         self.mode = mode
+
+    def preprocessor_options(self) -> dict:
+        return {"analyzer": "sklearn", "mode": self.mode}
 
     def build(self, *, random_state=None, **_):
         from sklearn.linear_model import LogisticRegression

@@ -1,70 +1,97 @@
-"""The model registry: one name per family, one class per file."""
+"""The model registry: families register themselves in their own files.
+
+``register`` is a class decorator; the first lookup imports every module of
+:mod:`textclass.models`, so a family defined in a new file there is found with
+no list to edit.
+"""
 
 from __future__ import annotations
 
-import numpy as np
+import importlib
+import pkgutil
 
 from textclass.errors import ConfigError
 from textclass.models.base import ModelFamily
-from textclass.models.cnn import CNN
-from textclass.models.dense import Dense
-from textclass.models.embedding import Embedding
-from textclass.models.logreg import LogReg
-from textclass.models.multihot import MultiHot
-from textclass.models.rnn import RNN
 
 _FAMILIES: dict[str, type[ModelFamily]] = {}
+_discovered = False
 
 
 def register(family: type[ModelFamily]) -> type[ModelFamily]:
+    """Class decorator: make ``family`` known by its ``name``."""
+    if not family.name:
+        raise TypeError(f"{family.__name__} has no `name`")
+    known = _FAMILIES.get(family.name)
+    if known is not None and known.__qualname__ != family.__qualname__:
+        raise TypeError(f"model name {family.name!r} is taken by {known.__name__}")
     _FAMILIES[family.name] = family
     return family
 
 
-for _family in (LogReg, Dense, MultiHot, Embedding, CNN, RNN):
-    register(_family)
+def _discover() -> None:
+    global _discovered
+    if _discovered:
+        return
+    _discovered = True
+    import textclass.models as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}")
+
+
+def families() -> dict[str, type[ModelFamily]]:
+    _discover()
+    return dict(_FAMILIES)
 
 
 def model_names() -> list[str]:
-    return list(_FAMILIES)
+    return list(families())
 
 
 def family_class(name: str) -> type[ModelFamily]:
-    if name not in _FAMILIES:
+    known = families()
+    if name not in known:
         raise ConfigError(
             f"Received an invalid value for `model`, expected one of "
-            f"{', '.join(_FAMILIES)}. Received: model={name!r}"
+            f"{', '.join(known)}. Received: model={name!r}"
         )
-    return _FAMILIES[name]
+    return known[name]
 
 
 def resolve(model, params: dict | None = None) -> ModelFamily:
     """A family instance from a name (with optional hyperparameters) or an instance."""
     if isinstance(model, ModelFamily):
+        _check_names(type(model), params or {})
         return model.set_params(**params) if params else model
     if isinstance(model, str):
         cls = family_class(model)
-        try:
-            return cls(**(params or {}))
-        except TypeError:
-            known = ", ".join(cls().get_params())
-            unknown = ", ".join(sorted(set(params) - set(cls().get_params())))
-            raise ConfigError(
-                f"model {model!r} has no hyperparameter {unknown}; it has: {known}"
-            ) from None
+        _check_names(cls, params or {})
+        return cls(**(params or {}))
     raise ConfigError(f"`model` must be a model name or a ModelFamily, got {type(model).__name__}")
 
 
+def _check_names(cls: type[ModelFamily], params: dict) -> None:
+    known = cls().get_params()
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"model {cls.name!r} has no hyperparameter {', '.join(unknown)}; "
+            f"it has: {', '.join(known)}"
+        )
+
+
 def describe() -> list[dict]:
-    """Every family with its hyperparameters, defaults and their meaning."""
+    """Every family with its parts, training defaults, hyperparameters and their meaning."""
     rows = []
-    for name, cls in _FAMILIES.items():
+    for name, cls in families().items():
         defaults = cls().get_params()
         rows.append(
             {
                 "name": name,
                 "description": cls.description,
-                "inputs": cls.inputs,
+                "preprocessor": cls.preprocessor_cls.name,
+                "runtime": cls.runtime_cls.name,
+                "training": dict(cls.training_defaults),
                 "hyperparameters": {
                     k: {"default": v, "help": cls.docs.get(k, "")} for k, v in defaults.items()
                 },
@@ -83,20 +110,5 @@ def build_summary(
     """
     family = resolve(model, params)
     family.validate()
-    n_features = max(vocab_size - 1, 1)
-    if family.kind == "linear":
-        n_out = 1 if n_classes == 2 else n_classes
-        total = n_features * n_out + n_out
-        return f"{family.name}: {n_features} features -> {n_out} output(s)", total, total
-    context = {"vocab_size": vocab_size, "maxlen": maxlen, "n_features": n_features}
-    if family.pretrained_source:
-        from textclass.pretrained import vector_dimension
-
-        dim = vector_dimension(family.pretrained_source)
-        context["pretrained"] = np.zeros((vocab_size, dim), dtype="float32")
-    net = family.build(n_classes=n_classes, **context)
-    lines: list[str] = []
-    net.summary(print_fn=lambda line, *_, **__: lines.append(line))
-    from textclass.training import count_weights
-
-    return "\n".join(lines), count_weights(net), count_weights(net, trainable_only=True)
+    inputs = family.sketch_inputs(vocab_size=vocab_size, maxlen=maxlen)
+    return family.runtime_cls.sketch(family, inputs, n_classes)

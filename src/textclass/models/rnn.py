@@ -6,16 +6,29 @@ out the final state.
 
 from __future__ import annotations
 
-from textclass.errors import invalid
 from textclass.models.base import ModelFamily, as_list
-from textclass.models.heads import embedded_words, output_layer
+from textclass.models.constraints import (
+    BOOLEAN,
+    FRACTION,
+    OPTIONAL_SOURCE,
+    POSITIVE_INT,
+    POSITIVE_INTS,
+    one_of,
+)
+from textclass.models.heads import PretrainedWords, embedded_words, output_layer
+from textclass.models.registry import register
+from textclass.preprocessing.preprocessors import WordIds
+from textclass.runtimes.keras_runtime import KerasRuntime
 
 CELLS = ("simple", "lstm", "gru")
 
 
-class RNN(ModelFamily):
+@register
+class RNN(PretrainedWords, ModelFamily):
     name = "rnn"
     description = "Embedding -> (bidirectional) SimpleRNN/LSTM/GRU layers -> Dense -> output"
+    preprocessor_cls = WordIds
+    runtime_cls = KerasRuntime
     docs = {
         "cell": "simple, lstm or gru",
         "embedding_dim": "size of each word vector (taken from `vectors` when set)",
@@ -26,6 +39,18 @@ class RNN(ModelFamily):
         "vectors": "pretrained word vectors: glove-6b-50d or a GloVe/word2vec .txt/.vec path",
         "trainable": "fine-tune the word vectors (False keeps pretrained vectors frozen)",
     }
+
+    constraints = {
+        "embedding_dim": POSITIVE_INT,
+        "units": POSITIVE_INTS,
+        "dropout": FRACTION,
+        "vectors": OPTIONAL_SOURCE,
+        "trainable": BOOLEAN,
+        "cell": one_of(*CELLS),
+        "bidirectional": BOOLEAN,
+        "recurrent_dropout": FRACTION,
+    }
+    tiny_params = {"embedding_dim": 4, "units": 4}
 
     def __init__(
         self,
@@ -47,11 +72,6 @@ class RNN(ModelFamily):
         self.recurrent_dropout = recurrent_dropout
         self.vectors = vectors
         self.trainable = trainable
-
-    def validate(self) -> None:
-        super().validate()
-        if self.cell not in CELLS:
-            raise invalid("cell", " or ".join(CELLS), self.cell)
 
     def build(self, *, vocab_size: int, n_classes: int, maxlen: int, pretrained=None, **_):
         import keras

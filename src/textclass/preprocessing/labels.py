@@ -43,9 +43,6 @@ class LabelEncoder:
     def inverse_transform(self, codes) -> np.ndarray:
         return self.classes_[np.asarray(codes, dtype=np.int64)]
 
-    def to_list(self) -> list:
-        return self.classes_.tolist()
-
 
 def _as_array(labels) -> np.ndarray:
     if isinstance(labels, (str, bytes)):

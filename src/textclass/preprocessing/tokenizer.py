@@ -187,10 +187,6 @@ class Tokenizer:
         return spans.words(first), counts, codes, spans.offsets
 
     # ------------------------------------------------------------ vocabulary
-    @property
-    def is_fitted(self) -> bool:
-        return self.words_ is not None
-
     def _check_fitted(self) -> None:
         if self.words_ is None:
             raise ConfigError("This Tokenizer is not fitted yet: call fit(texts) first.")

@@ -3,7 +3,7 @@
 Guarantees:
 
 - **No leak**: every fold fits a fresh classifier (tokenizer included) on the
-  fold's training part only (:mod:`textclass.crossval`).
+  fold's training part only (:mod:`textclass.evaluation.crossval`).
 - **Nothing lost**: each trial is appended to ``trials.jsonl`` (flushed and
   fsynced) the moment it finishes; ``resume=True`` skips the trials already there,
   so a killed search loses at most the trials in flight and, resumed, ends with
@@ -133,7 +133,7 @@ def run_trial(settings: SearchSettings, params: dict, texts: list[str], labels) 
     """Mean and spread of the CV score of one candidate (a fresh fit per fold)."""
     from sklearn.metrics import get_scorer
 
-    from textclass.crossval import cross_validate
+    from textclass.evaluation.crossval import cross_validate
 
     result = cross_validate(
         make_estimator(settings, params),
@@ -325,14 +325,3 @@ def limit_threads(threads: int) -> None:
             torch.set_num_interop_threads(1)
     except RuntimeError:
         pass
-
-
-# ------------------------------------------------------------------ report
-def format_trials(result: dict, scoring: str) -> str:
-    lines = [f"| trial | params | mean {scoring} | std | fit s |", "|---:|---|---:|---:|---:|"]
-    for i, t in enumerate(result["trials"], start=1):
-        params = ", ".join(f"{k}={v}" for k, v in t["params"].items())
-        lines.append(
-            f"| {i} | {params} | {t['mean_score']:.4f} | {t['std_score']:.4f} | {t['fit_seconds']:.1f} |"
-        )
-    return "\n".join(lines)

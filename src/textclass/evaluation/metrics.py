@@ -106,9 +106,3 @@ def confident_mistakes(texts, labels, proba, classes, k: int = 20) -> list[dict]
         }
         for i in order.tolist()
     ]
-
-
-def headline(result: dict) -> dict:
-    """The few numbers worth a line in a terminal."""
-    keys = ("accuracy", "precision", "recall", "f1", "f1_macro", "roc_auc")
-    return {k: result[k] for k in keys if k in result}

@@ -1,4 +1,4 @@
-"""Metrics as readable terminal tables."""
+"""Metrics and cross-validation summaries as readable terminal tables."""
 
 from __future__ import annotations
 
@@ -28,4 +28,16 @@ def metrics_table(metrics: dict, title: str) -> str:
             f"  group {group:<12} n={result['n']:<6} accuracy {result['accuracy']:.4f}"
             + (f"  f1 {result['f1']:.4f}" if "f1" in result else "")
         )
+    return "\n".join(lines)
+
+
+def format_summary(summary: dict, title: str) -> str:
+    lines = [title]
+    for key, stats in summary.items():
+        if key == "per_group":
+            continue
+        lines.append(f"  {key:<14} {stats['mean']:.4f} ± {stats['std']:.4f}")
+    for group, stats in summary.get("per_group", {}).items():
+        acc = stats["accuracy"]
+        lines.append(f"  group {group:<12} accuracy {acc['mean']:.4f} ± {acc['std']:.4f}")
     return "\n".join(lines)

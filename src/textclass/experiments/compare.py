@@ -13,16 +13,7 @@ from pathlib import Path
 
 from textclass.data import Dataset, split_dataset
 from textclass.errors import TextclassError
-
-COLUMNS = [
-    "model",
-    "accuracy",
-    "f1_macro",
-    "train_seconds",
-    "texts_per_second",
-    "parameters",
-    "artifact_bytes",
-]
+from textclass.persistence import RunDirectory
 
 
 def compare_models(
@@ -44,6 +35,8 @@ def compare_models(
     hyperparameters. ``reporter`` (see :class:`Reporter`) follows the progress.
     """
     reporter = reporter or Reporter()
+    for name in models:  # impossible settings fail here, before any model trains
+        _make(name, seed, estimator_params, model_params).check_params()
     rows = []
     split = None if cv else split_dataset(dataset, test_size=test_size, seed=seed)
     for name in models:
@@ -80,8 +73,8 @@ def _make(name, seed, estimator_params, model_params):
 
 
 def _run_one(name, dataset, split, cv, seed, estimator_params, model_params, reporter) -> dict:
-    from textclass.crossval import cross_validate
     from textclass.evaluation import evaluate
+    from textclass.evaluation.crossval import cross_validate
 
     clf = _make(name, seed, estimator_params, model_params)
     row: dict = {"model": name, "error": None}
@@ -132,7 +125,7 @@ def _measure(clf, texts: list[str]) -> dict:
     seconds = max(time.perf_counter() - started, 1e-9)
     with tempfile.TemporaryDirectory() as tmp:
         clf.save(Path(tmp) / "model")
-        size = sum(p.stat().st_size for p in (Path(tmp) / "model").iterdir())
+        size = RunDirectory(Path(tmp) / "model").size_bytes()
     return {
         "texts_per_second": len(sample) / seconds,
         "parameters": clf.count_params(),
@@ -140,50 +133,18 @@ def _measure(clf, texts: list[str]) -> dict:
     }
 
 
-def leaderboard_columns(rows: list[dict]) -> list[str]:
-    groups = sorted({k for r in rows for k in r if k.startswith("accuracy[")})
-    stds = [c for c in ("accuracy_std", "f1_macro_std") if any(c in r for r in rows)]
-    return [*COLUMNS[:3], *stds, *COLUMNS[3:], *groups, "error"]
-
-
 def sort_rows(rows: list[dict]) -> list[dict]:
     """Best accuracy first; failed models last."""
     return sorted(rows, key=lambda r: (r.get("error") is not None, -(r.get("accuracy") or 0)))
-
-
-def _cell(key: str, value) -> str:
-    if value is None:
-        return ""
-    if key in ("parameters",):
-        return f"{int(value):,}"
-    if key == "artifact_bytes":
-        return f"{value / 1e6:.2f} MB"
-    if key == "texts_per_second":
-        return f"{value:,.0f}"
-    if key == "train_seconds":
-        return f"{value:.1f}"
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    return str(value).replace("|", "/").replace("\n", " ")
-
-
-def to_markdown(rows: list[dict], title: str) -> str:
-    columns = leaderboard_columns(rows)
-    lines = [f"# {title}", "", "| " + " | ".join(columns) + " |"]
-    lines.append(
-        "|" + "|".join("---" if c in ("model", "error") else "---:" for c in columns) + "|"
-    )
-    for row in rows:
-        lines.append("| " + " | ".join(_cell(c, row.get(c)) for c in columns) + " |")
-    return "\n".join(lines) + "\n"
 
 
 def write_leaderboard(rows: list[dict], out: str | Path, title: str) -> list[Path]:
     """leaderboard.md, leaderboard.csv and leaderboard.html (with a bar chart) in ``out``."""
     import pandas as pd
 
-    from textclass.plots import plot_leaderboard
-    from textclass.report import write_leaderboard_html
+    from textclass.rendering.html import write_leaderboard_html
+    from textclass.rendering.markdown import cell, leaderboard_columns, to_markdown
+    from textclass.rendering.plots import PlotsUnavailable, plot_leaderboard
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -192,11 +153,12 @@ def write_leaderboard(rows: list[dict], out: str | Path, title: str) -> list[Pat
     md.write_text(to_markdown(rows, title), encoding="utf-8")
     csv = out / "leaderboard.csv"
     pd.DataFrame([{c: r.get(c) for c in columns} for r in rows]).to_csv(csv, index=False)
-    chart = (
-        plot_leaderboard(rows, out / "leaderboard.png")
-        if any(r.get("error") is None for r in rows)
-        else None
-    )
-    formatted = [{c: _cell(c, r.get(c)) for c in columns} for r in rows]
+    chart = None
+    if any(r.get("error") is None for r in rows):
+        try:
+            chart = plot_leaderboard(rows, out / "leaderboard.png")
+        except PlotsUnavailable:
+            pass  # the page and tables do without the chart
+    formatted = [{c: cell(c, r.get(c)) for c in columns} for r in rows]
     html = write_leaderboard_html(formatted, columns, title, chart, out / "leaderboard.html")
     return [md, csv, html]

@@ -7,7 +7,7 @@ import time
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from textclass.compare import Reporter
+from textclass.experiments.compare import Reporter
 
 
 def epoch_callback(on_epoch):
@@ -72,7 +72,7 @@ class RichCompareReporter(Reporter):
 
 
 class RichSearchProgress:
-    """``on_progress`` for :func:`textclass.search.run_search`: trials done / total,
+    """``on_progress`` for :func:`textclass.experiments.search.run_search`: trials done / total,
     elapsed, estimated time left and the best score so far, one bar per group."""
 
     def __init__(self, scoring: str, console: Console | None = None) -> None:

@@ -111,15 +111,3 @@ def summarize(folds: list[dict]) -> dict:
             if all(g in f.get("per_group", {}) for f in folds)
         }
     return out
-
-
-def format_summary(summary: dict, title: str) -> str:
-    lines = [title]
-    for key, stats in summary.items():
-        if key == "per_group":
-            continue
-        lines.append(f"  {key:<14} {stats['mean']:.4f} ± {stats['std']:.4f}")
-    for group, stats in summary.get("per_group", {}).items():
-        acc = stats["accuracy"]
-        lines.append(f"  group {group:<12} accuracy {acc['mean']:.4f} ± {acc['std']:.4f}")
-    return "\n".join(lines)

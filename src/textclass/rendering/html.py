@@ -62,6 +62,8 @@ def metrics_html(metrics: dict) -> list[str]:
             [c, m["precision"], m["recall"], m["f1"], m["support"]] for c, m in per_class.items()
         ]
         out.append(_table(["class", "precision", "recall", "F1", "support"], rows, (0,)))
+    if "confusion_matrix" not in metrics:
+        return out
     labels = [str(v) for v in metrics["labels"]]
     out.append("<h3>Confusion matrix (rows: true, columns: predicted)</h3>")
     out.append(
@@ -90,25 +92,14 @@ def write_run_report(
     ``history.png`` and ``confusion.png`` are drawn from ``history.json`` /
     ``metrics.json`` first: when missing, or always with ``redraw``.
     """
-    from textclass import plots
-    from textclass.persistence import read_json
+    from textclass.persistence import RunDirectory
 
-    run = Path(run_dir)
-    config = read_json(run / "config.json")
-
-    def optional(name, default):
-        return read_json(run / name) if (run / name).exists() else default
-
-    metrics = optional("metrics.json", None)
-    history = optional("history.json", {})
-    mistakes = optional("mistakes.json", [])
-    if history and (redraw or not (run / "history.png").exists()):
-        monitor = (metrics or {}).get("history_validation", "")
-        plots.plot_history(
-            history, run / "history.png", "test (monitoring only)" if "test" in monitor else None
-        )
-    if metrics and (redraw or not (run / "confusion.png").exists()):
-        plots.plot_confusion(metrics, run / "confusion.png")
+    run = RunDirectory(run_dir)
+    config = run.read_config()
+    metrics = run.read_metrics()
+    history = run.read_history()
+    mistakes = run.read_mistakes()
+    skipped = draw_run_figures(run, history, metrics, redraw=redraw)
 
     model = config.get("model", {})
     title = (
@@ -121,7 +112,7 @@ def write_run_report(
         + html.escape(
             f"{config.get('parameters', 0):,} parameters "
             f"({config.get('trainable_parameters', config.get('parameters', 0)):,} trainable), "
-            f"vocabulary {config.get('vocab_size', 0):,}, maxlen {config.get('maxlen')}; "
+            f"{describe_inputs(config)}; "
             f"keras {versions.get('keras', '?')} on {versions.get('keras_backend', '?')}"
         )
         + "</p>"
@@ -143,17 +134,23 @@ def write_run_report(
     body.append(
         _table(["setting", "value"], [[k, json.dumps(v)] for k, v in params.items()], (0, 1))
     )
-    if config.get("pretrained"):
+    pretrained = (config.get("notes") or {}).get("pretrained")
+    if pretrained:
         from textclass.pretrained import describe_coverage
 
-        body.append(f"<p>{html.escape(describe_coverage(config['pretrained']))}</p>")
+        body.append(f"<p>{html.escape(describe_coverage(pretrained))}</p>")
     if metrics:
         body.append(f"<h2>Test metrics ({metrics.get('n', '?')} texts)</h2>")
         body += metrics_html(metrics)
     body.append("<h2>Plots</h2>")
-    for name, alt in (("history.png", "training history"), ("confusion.png", "confusion matrix")):
-        if (run / name).exists():
-            body.append(_img(run / name, alt))
+    if skipped:
+        body.append(f"<p class='muted'>{html.escape(skipped)}</p>")
+    for path, alt in (
+        (run.history_png, "training history"),
+        (run.confusion_png, "confusion matrix"),
+    ):
+        if path.exists():
+            body.append(_img(path, alt))
     if not history:
         body.append(
             "<p class='muted'>No per-epoch history: this model is not trained in epochs.</p>"
@@ -164,9 +161,37 @@ def write_run_report(
         body.append(_table(["text", "true label", "predicted", "probability"], rows, (0, 1, 2)))
     else:
         body.append("<p class='muted'>None recorded (no test set, or no mistakes).</p>")
-    path = Path(out) if out else run / "report.html"
+    path = Path(out) if out else run.report_html
     path.write_text(_page(title, body), encoding="utf-8")
     return path
+
+
+def draw_run_figures(run, history: dict, metrics: dict | None, *, redraw: bool) -> str | None:
+    """history.png and confusion.png, when missing (always with ``redraw``).
+
+    Returns why they were not drawn (matplotlib missing), or None.
+    """
+    from textclass.rendering import plots
+
+    try:
+        if history and (redraw or not run.history_png.exists()):
+            monitor = (metrics or {}).get("history_validation", "")
+            label = "test (monitoring only)" if "test" in monitor else None
+            plots.plot_history(history, run.history_png, label)
+        if metrics and "confusion_matrix" in metrics and (redraw or not run.confusion_png.exists()):
+            plots.plot_confusion(metrics, run.confusion_png)
+    except plots.PlotsUnavailable as exc:
+        return str(exc)
+    return None
+
+
+def describe_inputs(config: dict) -> str:
+    """``vocab_size 1,747, maxlen 100``: what the preprocessor learned."""
+    inputs = (config.get("preprocessor") or {}).get("inputs") or {}
+    return (
+        ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in inputs.items())
+        or "no input sizes recorded"
+    )
 
 
 def write_leaderboard_html(

@@ -8,14 +8,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textclass.errors import ConfigError
+
+PLOTS_MISSING = "plots skipped: matplotlib is not installed (pip install 'textclass[plots]')"
+
+
+class PlotsUnavailable(ConfigError):
+    """matplotlib is not installed; figures are optional (``textclass[plots]``)."""
+
+
+def available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("matplotlib") is not None
+
 
 def _pyplot():
     try:
         import matplotlib
     except ImportError:
-        from textclass.errors import ConfigError
-
-        raise ConfigError("plots need matplotlib: pip install 'textclass[plots]'") from None
+        raise PlotsUnavailable(PLOTS_MISSING) from None
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 

@@ -1,0 +1,1 @@
+"""Experiments over many models: a leaderboard (:mod:`.compare`) and searches (:mod:`.search`)."""

@@ -1,0 +1,108 @@
+"""A fitted classifier's parts, written to and read back from a run directory.
+
+The estimator hands over its parts (:class:`SavedParts`) and rebuilds itself
+from the parts read back; this module never imports the estimator. The artifact
+records which preprocessor and which runtime it holds, so loading asks the
+registries for them by name and never by the family's kind.
+"""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass, field
+from importlib import metadata
+
+import numpy as np
+
+from textclass.errors import ArtifactError
+from textclass.persistence.files import load_npz, read_json, write_json
+from textclass.persistence.run_directory import RunDirectory
+
+
+@dataclass
+class SavedParts:
+    """What a fitted classifier is made of, besides its code."""
+
+    estimator_params: dict  # TextClassifier settings (``model`` is the family name)
+    family: object  # a ModelFamily with its hyperparameters
+    preprocessor: object  # a fitted Preprocessor
+    runtime: object  # a Runtime holding the fitted model
+    classes: np.ndarray
+    history: dict = field(default_factory=dict)
+    notes: dict = field(default_factory=dict)  # e.g. {"pretrained": coverage}
+
+
+def library_versions() -> dict:
+    versions = {"python": platform.python_version()}
+    for dist in ("textclass", "keras", "numpy", "scikit-learn", "jax", "tensorflow", "torch"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            pass
+    try:
+        import keras
+
+        versions["keras_backend"] = keras.backend.backend()
+    except ImportError:
+        pass
+    return versions
+
+
+def save_parts(parts: SavedParts, path, *, extra: dict | None = None) -> RunDirectory:
+    run = RunDirectory(path).create()
+    family, preprocessor, runtime = parts.family, parts.preprocessor, parts.runtime
+    run.write_config(
+        {
+            "estimator": {**parts.estimator_params, "model": family.name},
+            "model": {"name": family.name, "params": family.get_params()},
+            "preprocessor": {"name": preprocessor.name, "inputs": preprocessor.describe()},
+            "runtime": {"name": runtime.name, "files": list(runtime.files)},
+            "parameters": runtime.count_params(),
+            "trainable_parameters": runtime.count_params(trainable_only=True),
+            "notes": parts.notes,
+            "versions": library_versions(),
+            **(extra or {}),
+        }
+    )
+    write_json(run.preprocessor, {"name": preprocessor.name, "config": preprocessor.get_config()})
+    arrays = preprocessor.get_arrays()
+    if arrays:
+        np.savez(run.preprocessor_arrays, **arrays)
+    run.write_labels(parts.classes)
+    runtime.save(run.path)
+    run.write_history(parts.history)
+    return run
+
+
+def load_parts(path) -> SavedParts:
+    from textclass.models.registry import resolve
+    from textclass.persistence import format_v1
+    from textclass.preprocessing.base import preprocessor_class
+    from textclass.runtimes.base import runtime_class
+
+    run = RunDirectory(path)
+    run.check_exists()
+    config = run.read_config()
+    try:
+        family = resolve(config["model"]["name"], config["model"]["params"])
+        if config.get("migrated_from") == 1:
+            preprocessor = format_v1.read_preprocessor(run, config)
+        else:
+            saved = read_json(run.preprocessor)
+            arrays = load_npz(run.preprocessor_arrays) if run.preprocessor_arrays.exists() else {}
+            preprocessor = preprocessor_class(saved["name"]).from_config(saved["config"], arrays)
+        classes = np.asarray(run.read_labels()["classes"])
+        runtime_cls = runtime_class(config["runtime"]["name"])
+        params = dict(config["estimator"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ArtifactError(f"{run.path}: incompatible or incomplete model files ({exc})") from None
+    runtime = runtime_cls.load(run.path, family)
+    return SavedParts(
+        estimator_params=params,
+        family=family,
+        preprocessor=preprocessor,
+        runtime=runtime,
+        classes=classes,
+        history=run.read_history(),
+        notes=config.get("notes") or {},
+    )

@@ -1,0 +1,76 @@
+"""The preprocessor interface: raw texts in, model inputs out, saved as config + arrays.
+
+KerasHub's split: a *preprocessor* turns raw text into what a model eats; the
+model (backbone + head) never sees text. Here a preprocessor is fitted on
+training texts only, then
+
+- ``transform(texts)`` gives the model's input (a padded id matrix, a sparse
+  matrix, ...);
+- ``model_inputs()`` gives the sizes a family needs to build its network
+  (``vocab_size``, ``maxlen``, ``n_features``);
+- ``get_config()`` (JSON) and ``get_arrays()`` (numpy arrays, no pickle) save it,
+  ``from_config(config, arrays)`` rebuilds it.
+
+Preprocessors register themselves by ``name``, which the artifact records.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+from textclass.errors import ArtifactError
+
+_PREPROCESSORS: dict[str, type[Preprocessor]] = {}
+
+
+class Preprocessor:
+    name: ClassVar[str] = ""
+
+    @classmethod
+    def from_settings(cls, settings, **options) -> Preprocessor:
+        """An unfitted preprocessor from the classifier's settings and the family's options."""
+        raise NotImplementedError
+
+    def fit_transform(self, texts: list[str]):
+        raise NotImplementedError
+
+    def fit(self, texts: list[str]) -> Preprocessor:
+        self.fit_transform(texts)
+        return self
+
+    def transform(self, texts: list[str]):
+        raise NotImplementedError
+
+    def model_inputs(self) -> dict:
+        raise NotImplementedError
+
+    def describe(self) -> dict:
+        """A few JSON facts for reports (vocabulary size, sequence length, ...)."""
+        return self.model_inputs()
+
+    def get_config(self) -> dict:
+        raise NotImplementedError
+
+    def get_arrays(self) -> dict[str, np.ndarray]:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict, arrays: dict[str, np.ndarray]) -> Preprocessor:
+        raise NotImplementedError
+
+
+def register_preprocessor(cls: type[Preprocessor]) -> type[Preprocessor]:
+    _PREPROCESSORS[cls.name] = cls
+    return cls
+
+
+def preprocessor_class(name: str) -> type[Preprocessor]:
+    import textclass.preprocessing.preprocessors  # noqa: F401 - registers the built-in ones
+
+    if name not in _PREPROCESSORS:
+        raise ArtifactError(
+            f"unknown preprocessor {name!r} (this textclass knows {', '.join(_PREPROCESSORS)})"
+        )
+    return _PREPROCESSORS[name]

@@ -1,0 +1,224 @@
+"""Keras networks on any backend: compile defaults, seeding, batching, save and load.
+
+The family's ``build(n_classes=..., **inputs)`` returns a ``keras.Model``; this
+runtime compiles it (the family's optimizer unless overridden, binary or sparse
+categorical cross-entropy unless a loss is given), fits it with the
+classifier's settings and saves it in Keras' own ``.keras`` format.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from textclass.errors import ArtifactError, invalid
+from textclass.runtimes.base import Runtime, TrainingSettings, normalized, register_runtime
+
+# Above this many matrix cells a bag-of-words input is densified batch by batch.
+_DENSE_LIMIT = 50_000_000
+# Up to this many rows, predict calls the model directly (no ``predict`` set-up cost).
+_DIRECT_ROWS = 256
+OPTIMIZERS = ("adam", "rmsprop", "sgd", "adamw", "adagrad")
+
+
+@register_runtime
+class KerasRuntime(Runtime):
+    name = "keras"
+    files = ("model.keras",)
+
+    def seed(self, random_state: int | None) -> None:
+        super().seed(random_state)
+        if random_state is not None:
+            import keras
+
+            keras.utils.set_random_seed(int(random_state))
+
+    def fit(
+        self,
+        x,
+        codes,
+        *,
+        n_classes,
+        inputs,
+        settings: TrainingSettings,
+        validation=None,
+        callbacks=None,
+    ) -> dict:
+        import keras
+
+        model = self.family.build(n_classes=n_classes, **inputs)
+        loss = settings.loss or default_loss(n_classes)
+        model.compile(
+            optimizer=make_optimizer(settings.optimizer, settings.learning_rate),
+            loss=loss,
+            metrics=["accuracy"],
+        )
+        y = _targets(codes, n_classes, loss)
+        callbacks = list(callbacks or [])
+        has_validation = validation is not None or settings.validation_split > 0
+        if settings.early_stopping:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss" if has_validation else "loss",
+                    patience=settings.early_stopping,
+                    restore_best_weights=True,
+                )
+            )
+        if validation is not None:
+            vx, vy = validation
+            validation = (_inputs(vx, settings.batch_size, None), _targets(vy, n_classes, loss))
+        elif settings.validation_split > 0:
+            # Keras' validation_split takes the last rows; shuffle first, with the seed
+            rng = np.random.default_rng(settings.random_state)
+            order = rng.permutation(len(y))
+            cut = len(y) - int(math.floor(len(y) * settings.validation_split))
+            train, held = order[:cut], order[cut:]
+            validation = (_inputs(x[held], settings.batch_size, None), y[held])
+            x, y = x[train], y[train]
+        batches = _inputs(x, settings.batch_size, y, shuffle_seed=settings.random_state)
+        streamed = isinstance(batches, keras.utils.PyDataset)
+        history = model.fit(
+            batches,
+            None if streamed else y,
+            epochs=settings.epochs,
+            batch_size=None if streamed else settings.batch_size,
+            validation_data=validation,
+            callbacks=callbacks,
+            verbose=settings.verbose,
+            shuffle=True,
+        )
+        self.model = model
+        return {k: [float(v) for v in vals] for k, vals in history.history.items()}
+
+    def predict_proba(self, x) -> np.ndarray:
+        out = self.outputs(x)
+        if out.shape[1] == 1:  # one sigmoid unit: P(second class)
+            out = np.column_stack([1.0 - out[:, 0], out[:, 0]])
+        return normalized(out)
+
+    def outputs(self, x, batch_size: int = 256) -> np.ndarray:
+        """The network's outputs; small inputs skip ``predict``'s set-up cost."""
+        import keras
+
+        if x.shape[0] <= _DIRECT_ROWS:
+            dense = x.toarray() if sp.issparse(x) else x
+            # convert_to_numpy: a torch output tensor still tracks gradients
+            return keras.ops.convert_to_numpy(self.model(dense, training=False)).astype(np.float64)
+        batches = _inputs(x, max(batch_size, _DIRECT_ROWS), None)
+        return np.asarray(self.model.predict(batches, verbose=0), dtype=np.float64)
+
+    def count_params(self, *, trainable_only: bool = False) -> int:
+        return count_weights(self.model, trainable_only=trainable_only)
+
+    def summary(self, print_fn=print) -> None:
+        self.model.summary(print_fn=print_fn)
+        # Keras 3 adds the optimizer's state to "Total params"; the tutorials' tables don't
+        print_fn(
+            f"Model parameters: {self.count_params():,} "
+            f"(trainable {self.count_params(trainable_only=True):,}; optimizer state not counted)"
+        )
+
+    def save(self, folder: Path) -> None:
+        self.model.save(Path(folder) / "model.keras")
+
+    @classmethod
+    def load(cls, folder: Path, family) -> KerasRuntime:
+        import keras
+
+        path = Path(folder) / "model.keras"
+        if not path.exists():
+            raise ArtifactError(f"{path}: missing")
+        try:
+            model = keras.saving.load_model(path, compile=False, safe_mode=True)
+        except Exception as exc:  # Keras raises many types for damaged archives
+            raise ArtifactError(
+                f"{path}: cannot load the Keras model ({type(exc).__name__}: {exc})"
+            ) from None
+        return cls(family, model)
+
+    @classmethod
+    def sketch(cls, family, inputs: dict, n_classes: int) -> tuple[str, int, int]:
+        net = family.build(n_classes=n_classes, **inputs)
+        lines: list[str] = []
+        net.summary(print_fn=lambda line, *_, **__: lines.append(line))
+        return "\n".join(lines), count_weights(net), count_weights(net, trainable_only=True)
+
+
+def default_loss(n_classes: int) -> str:
+    return "binary_crossentropy" if n_classes == 2 else "sparse_categorical_crossentropy"
+
+
+def make_optimizer(name: str, learning_rate: float | None):
+    import keras
+
+    known = {
+        "adam": keras.optimizers.Adam,
+        "rmsprop": keras.optimizers.RMSprop,
+        "sgd": keras.optimizers.SGD,
+        "adamw": keras.optimizers.AdamW,
+        "adagrad": keras.optimizers.Adagrad,
+    }
+    if name not in known:
+        raise invalid("optimizer", " or ".join(known), name)
+    return known[name]() if learning_rate is None else known[name](learning_rate=learning_rate)
+
+
+def count_weights(model, *, trainable_only: bool = False) -> int:
+    """Parameters of a Keras model, without the optimizer's state (Keras 3 counts it)."""
+    weights = model.trainable_weights if trainable_only else model.weights
+    return int(sum(np.prod(w.shape) for w in weights))
+
+
+def _targets(codes, n_classes: int, loss) -> np.ndarray:
+    """Labels as the loss wants them: 0/1 floats (binary), class ids, or one-hot rows."""
+    if n_classes == 2:
+        return codes.astype("float32")
+    if isinstance(loss, str) and "sparse" not in loss:  # e.g. mse, categorical_crossentropy
+        return np.eye(n_classes, dtype="float32")[codes]
+    return codes.astype("int32")
+
+
+def _inputs(features, batch_size, y, shuffle_seed=False):
+    """Dense arrays as they are; sparse matrices densified whole or per batch.
+
+    ``shuffle_seed`` other than False: training batches, reshuffled every epoch
+    (Keras does not shuffle a ``PyDataset`` itself).
+    """
+    if not sp.issparse(features):
+        return features
+    if features.shape[0] * features.shape[1] <= _DENSE_LIMIT:
+        return features.toarray()
+    return _sparse_batches_class()(features, y, batch_size, shuffle_seed)
+
+
+def _sparse_batches_class():
+    import keras
+
+    class SparseBatches(keras.utils.PyDataset):
+        """Feeds a large sparse matrix to Keras one dense batch at a time."""
+
+        def __init__(self, matrix, y, batch_size, shuffle_seed):
+            super().__init__()
+            self.matrix, self.y, self.batch_size = matrix.tocsr(), y, batch_size
+            self.order = np.arange(self.matrix.shape[0])
+            self.rng = None
+            if shuffle_seed is not False:
+                self.rng = np.random.default_rng(shuffle_seed)
+                self.rng.shuffle(self.order)
+
+        def __len__(self):
+            return math.ceil(self.matrix.shape[0] / self.batch_size)
+
+        def __getitem__(self, i):
+            rows = self.order[i * self.batch_size : (i + 1) * self.batch_size]
+            x = self.matrix[rows].toarray()
+            return (x,) if self.y is None else (x, self.y[rows])
+
+        def on_epoch_end(self):
+            if self.rng is not None:
+                self.rng.shuffle(self.order)
+
+    return SparseBatches
