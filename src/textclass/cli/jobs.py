@@ -78,6 +78,7 @@ def train(
 ) -> None:
     """Train a model, report its test metrics, and save it with --out."""
     from textclass import workflow
+    from textclass.rendering.terminal import format_inputs
 
     options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
     estimator = {"model": model, "verbose": verbose}
@@ -112,7 +113,7 @@ def train(
         from textclass.pretrained import describe_coverage
 
         typer.echo(describe_coverage(clf.coverage_))
-    inputs = ", ".join(f"{k} {v:,}" for k, v in clf.describe_inputs().items())
+    inputs = format_inputs(clf.describe_inputs())
     typer.echo(
         f"model {model}: trained on {len(result.train)} texts in {result.seconds:.1f}s, "
         f"{clf.count_params():,} parameters, {inputs}"

@@ -19,7 +19,7 @@ def has_publisher_split(dataset: Dataset) -> bool:
 def split_dataset(
     dataset: Dataset,
     *,
-    test_size: float | None = 0.25,
+    test_size: float | None = None,
     seed: int | None = None,
     stratify: bool = False,
 ) -> tuple[Dataset, Dataset]:

@@ -67,7 +67,13 @@ def register_preprocessor(cls: type[Preprocessor]) -> type[Preprocessor]:
 
 
 def preprocessor_class(name: str) -> type[Preprocessor]:
-    import textclass.preprocessing.preprocessors  # noqa: F401 - registers the built-in ones
+    import importlib
+    import pkgutil
+
+    import textclass.preprocessing as package
+
+    for module in pkgutil.iter_modules(package.__path__):  # each registers its preprocessors
+        importlib.import_module(f"{package.__name__}.{module.name}")
 
     if name not in _PREPROCESSORS:
         raise ArtifactError(

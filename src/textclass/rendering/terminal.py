@@ -41,3 +41,11 @@ def format_summary(summary: dict, title: str) -> str:
         acc = stats["accuracy"]
         lines.append(f"  group {group:<12} accuracy {acc['mean']:.4f} ± {acc['std']:.4f}")
     return "\n".join(lines)
+
+
+def format_inputs(inputs: dict) -> str:
+    """``vocab_size 1,747, maxlen 100``: what a preprocessor learned, in one phrase."""
+    return ", ".join(
+        f"{k} {v:,}" if isinstance(v, int) and not isinstance(v, bool) else f"{k} {v}"
+        for k, v in inputs.items()
+    )
