@@ -187,11 +187,10 @@ def draw_run_figures(run, history: dict, metrics: dict | None, *, redraw: bool) 
 
 def describe_inputs(config: dict) -> str:
     """``vocab_size 1,747, maxlen 100``: what the preprocessor learned."""
+    from textclass.rendering.terminal import format_inputs
+
     inputs = (config.get("preprocessor") or {}).get("inputs") or {}
-    return (
-        ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in inputs.items())
-        or "no input sizes recorded"
-    )
+    return format_inputs(inputs) or "no input sizes recorded"
 
 
 def write_leaderboard_html(
