@@ -141,3 +141,18 @@ def test_chunked_threads_give_the_same_result(monkeypatch, oov_token):
     assert tok.word_counts_ == whole.word_counts_
     assert tok.texts_to_sequences(texts) == seqs
     assert Tokenizer(num_words=9, oov_token=oov_token).fit_transform(texts).to_list() == seqs
+
+
+def test_sklearn_pattern_fast_path_matches_the_regular_expression():
+    texts = [
+        "A b_c d1 x 9 __ I'm  co-op état, naïve—café “quoted” é a",
+        "plain ascii: it's 2 good_to_be true!!",
+        "ÉCOLE Straße ﬁne 東京 タワー x y",
+        "",
+    ]
+    tok = Tokenizer(token_pattern=SKLEARN_TOKEN_PATTERN).fit(texts)
+    index = tok.word_index
+    expected = [[index[w] for w in re.findall(SKLEARN_TOKEN_PATTERN, t.lower())] for t in texts]
+    assert tok.transform(texts).to_list() == expected
+    vectorizer = CountVectorizer().fit(texts)
+    assert set(tok.words_) == set(vectorizer.vocabulary_)

@@ -94,6 +94,40 @@ def _merge_counts(counted: list) -> tuple[list[str], list[int], tuple[np.ndarray
     return list(position), total.tolist(), (codes, offsets)
 
 
+# On ASCII text, scikit-learn's ``\b\w\w+\b`` is "runs of [A-Za-z0-9_] of 2 or more":
+# every other ASCII byte separates words, and one-character runs are dropped.
+_NOT_WORD = "".join(chr(b) for b in range(128) if not (chr(b).isalnum() or chr(b) == "_"))
+_SKLEARN_TABLES = {
+    lower: _spans.byte_table(_NOT_WORD.replace(" ", ""), " ", lower=lower)
+    for lower in (True, False)
+}
+
+
+def _sklearn_words(texts: list[str], *, lower: bool) -> _spans.Spans:
+    """Spans of scikit-learn's default token pattern, vectorized for ASCII texts.
+
+    Other texts (already lower-cased here if ``lower``: ``str.lower`` is Unicode-aware)
+    are matched with the regular expression and re-joined with spaces; their words hold
+    no ASCII separator and are 2+ bytes long, so the same byte pass keeps them whole.
+    """
+    pattern = re.compile(SKLEARN_TOKEN_PATTERN)
+    texts = [t if t.isascii() else " ".join(pattern.findall(t)) for t in texts]
+    spans = _spans.spans_from_texts(texts, _SKLEARN_TABLES[lower], " ")
+    keep = spans.lengths >= 2
+    if keep.all():
+        return spans
+    kept_before = np.concatenate(([0], np.cumsum(keep)))
+    lengths = spans.lengths[keep]
+    return _spans.Spans(
+        buffer=spans.buffer,
+        starts=spans.starts[keep],
+        lengths=lengths,
+        offsets=kept_before[spans.offsets],
+        head=spans.head[keep],
+        long=np.flatnonzero(lengths >= 8),
+    )
+
+
 class Tokenizer:
     """Learns a word index from texts and turns texts into index sequences.
 
@@ -279,6 +313,8 @@ class Tokenizer:
         if self.lower:  # ASCII-only texts are lower-cased by the byte table below
             texts = [t if t.isascii() else t.lower() for t in texts]
         if self.token_pattern is not None:
+            if self.token_pattern == SKLEARN_TOKEN_PATTERN:
+                return _sklearn_words(texts, lower=self.lower)
             pattern = re.compile(self.token_pattern)
             found = [
                 [w for w in pattern.findall(t.lower() if self.lower else t) if w] for t in texts
