@@ -27,7 +27,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    model : str or ModelFamily, default="embedding"
+    model : str or ModelFamily, default="ngram"
         A registered family name (``textclass models`` lists them) or a family
         instance such as ``CNN(filters=64)``. Its hyperparameters are reachable
         as ``model__<name>`` by ``set_params`` and scikit-learn's searches.
@@ -62,7 +62,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         *,
-        model="embedding",
+        model="ngram",
         num_words=None,
         maxlen=100,
         padding="post",

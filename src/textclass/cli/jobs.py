@@ -32,7 +32,9 @@ def train(
     data: Annotated[
         str, typer.Argument(help="A named dataset (uci-sentiment:yelp) or a file/folder")
     ],
-    model: Annotated[str, typer.Option(help="Model family (see `textclass models`)")] = "embedding",
+    model: Annotated[
+        str, typer.Option(help="Model family (see `textclass models`; default ngram)")
+    ] = "ngram",
     param: Annotated[
         list[str],
         typer.Option("--param", "-p", help="Model hyperparameter NAME=VALUE (repeatable)"),
