@@ -19,8 +19,9 @@ from textclass.runtimes.base import Runtime, TrainingSettings, normalized, regis
 
 # Above this many matrix cells a bag-of-words input is densified batch by batch.
 _DENSE_LIMIT = 50_000_000
-# Up to this many rows, predict calls the model directly (no ``predict`` set-up cost).
-_DIRECT_ROWS = 256
+# Prediction batches: at most _BATCH rows, padded to the next of _BUCKETS.
+_BATCH = 256
+_BUCKETS = tuple(2**i for i in range(9))  # 1, 2, 4, ..., 256
 OPTIMIZERS = ("adam", "rmsprop", "sgd", "adamw", "adagrad")
 
 
@@ -99,16 +100,34 @@ class KerasRuntime(Runtime):
             out = np.column_stack([1.0 - out[:, 0], out[:, 0]])
         return normalized(out)
 
-    def outputs(self, x, batch_size: int = 256) -> np.ndarray:
-        """The network's outputs; small inputs skip ``predict``'s set-up cost."""
-        import keras
+    def outputs(self, x) -> np.ndarray:
+        """The network's outputs, through one compiled predict function per batch bucket.
 
-        if x.shape[0] <= _DIRECT_ROWS:
-            dense = x.toarray() if sp.issparse(x) else x
-            # convert_to_numpy: a torch output tensor still tracks gradients
-            return keras.ops.convert_to_numpy(self.model(dense, training=False)).astype(np.float64)
-        batches = _inputs(x, max(batch_size, _DIRECT_ROWS), None)
-        return np.asarray(self.model.predict(batches, verbose=0), dtype=np.float64)
+        Rows go in batches of at most 256, each padded up to a power of two, so a
+        model compiles at most nine input shapes in its life (JAX, TensorFlow) and
+        every later call reuses them: one text costs a compiled call, not a trace.
+        """
+        n = x.shape[0]
+        if n == 0:
+            return np.zeros((0, self.model.outputs[0].shape[-1]), dtype=np.float64)
+        out = [self._bucket_call(x[start : start + _BATCH]) for start in range(0, n, _BATCH)]
+        return np.concatenate(out).astype(np.float64)
+
+    def _bucket_call(self, rows) -> np.ndarray:
+        dense = rows.toarray() if sp.issparse(rows) else np.asarray(rows)
+        n = dense.shape[0]
+        size = _bucket(n)
+        if size > n:
+            pad = np.zeros((size - n, *dense.shape[1:]), dtype=dense.dtype)
+            dense = np.concatenate([dense, pad])
+        return np.asarray(self.model.predict_on_batch(dense))[:n]
+
+    def warm_up(self, x) -> None:
+        """Compile every batch bucket now (a server calls this before it reports ready)."""
+        first = x[:1]
+        for size in _BUCKETS:
+            rows = sp.vstack([first] * size) if sp.issparse(first) else np.repeat(first, size, 0)
+            self._bucket_call(rows)
 
     def count_params(self, *, trainable_only: bool = False) -> int:
         return count_weights(self.model, trainable_only=trainable_only)
@@ -122,7 +141,16 @@ class KerasRuntime(Runtime):
         )
 
     def save(self, folder: Path) -> None:
-        self.model.save(Path(folder) / "model.keras")
+        # without the optimizer's slots (two thirds of an embedding artifact): prediction
+        # needs none of them, and training always starts from a fresh model
+        optimizer = getattr(self.model, "optimizer", None)  # a loaded model has none
+        if optimizer is not None:
+            self.model.optimizer = None
+        try:
+            self.model.save(Path(folder) / "model.keras")
+        finally:
+            if optimizer is not None:
+                self.model.optimizer = optimizer
 
     @classmethod
     def load(cls, folder: Path, family) -> KerasRuntime:
@@ -145,6 +173,10 @@ class KerasRuntime(Runtime):
         lines: list[str] = []
         net.summary(print_fn=lambda line, *_, **__: lines.append(line))
         return "\n".join(lines), count_weights(net), count_weights(net, trainable_only=True)
+
+
+def _bucket(n: int) -> int:
+    return next(size for size in _BUCKETS if size >= n)
 
 
 def default_loss(n_classes: int) -> str:
