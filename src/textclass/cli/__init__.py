@@ -24,6 +24,9 @@ from textclass.cli import jobs  # noqa: F401
 # isort: split
 from textclass.cli import experiments  # noqa: F401
 
+# isort: split
+from textclass.cli import serve  # noqa: F401
+
 __all__ = ["ExitCode", "app", "main"]
 
 

@@ -1,0 +1,116 @@
+"""The served models: loaded once at start-up, warmed up, described by a model card."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from textclass.errors import ConfigError
+
+# texts of growing length: warm-up compiles what real requests will hit
+WARM_UP_TEXTS = ["ok", "a short text to warm up", "a longer text " * 40]
+
+
+@dataclass
+class ServedModel:
+    name: str
+    path: Path
+    classifier: object
+    card: dict = field(default_factory=dict)
+
+    @property
+    def labels(self) -> list:
+        return self.classifier.classes_.tolist()
+
+    def predict(self, texts: list[str], top_k: int | None = None) -> list[dict]:
+        """Per text: the label and each label's probability (most probable first)."""
+        proba = self.classifier.predict_proba(texts)
+        labels = self.labels
+        out = []
+        for row in proba:
+            order = np.argsort(-row, kind="stable")[: top_k or len(labels)]
+            out.append(
+                {
+                    "label": labels[int(order[0])],
+                    "probabilities": [
+                        {"label": labels[int(i)], "probability": round(float(row[i]), 6)}
+                        for i in order
+                    ],
+                }
+            )
+        return out
+
+    def warm_up(self) -> None:
+        """Compile the shapes requests will use (every batch bucket of a Keras model)."""
+        self.classifier.predict_proba(WARM_UP_TEXTS)
+        runtime = self.classifier.runtime_
+        if hasattr(runtime, "warm_up"):
+            runtime.warm_up(self.classifier.transform_texts(WARM_UP_TEXTS[:1]))
+
+
+class ModelStore:
+    """Every served model by name, plus readiness (all loaded and warmed up)."""
+
+    def __init__(self, models: list[ServedModel], default: str | None = None) -> None:
+        self.models = {m.name: m for m in models}
+        if default is not None and default not in self.models:
+            raise ConfigError(
+                f"--default {default!r} is not a served model; serving: {', '.join(self.models)}"
+            )
+        self.default = default or (models[0].name if len(models) == 1 else None)
+        self.ready = threading.Event()
+        self.warm_error: str | None = None
+
+    @classmethod
+    def load(cls, run_dirs, names=None, default=None) -> ModelStore:
+        from textclass.estimator import TextClassifier
+
+        run_dirs = [Path(p) for p in run_dirs]
+        if not run_dirs:
+            raise ConfigError("serve needs at least one run directory")
+        names = list(names) if names else [p.resolve().name for p in run_dirs]
+        if len(set(names)) != len(names):
+            raise ConfigError(f"two served models share a name: {', '.join(names)} (use --name)")
+        models = []
+        for name, path in zip(names, run_dirs):
+            clf = TextClassifier.load(path)
+            models.append(ServedModel(name, path, clf, model_card(name, path, clf)))
+        return cls(models, default)
+
+    def warm_up(self) -> None:
+        try:
+            for model in self.models.values():
+                model.warm_up()
+        except Exception as exc:  # a model that cannot predict must not report ready
+            self.warm_error = f"{type(exc).__name__}: {exc}"
+            return
+        self.ready.set()
+
+
+def model_card(name: str, path: Path, clf) -> dict:
+    """What a colleague asks about a model: family, labels, settings, data, metrics, versions."""
+    from textclass.persistence import RunDirectory
+
+    run = RunDirectory(path)
+    config = run.read_config()
+    metrics = run.read_metrics() or {}
+    headline = {
+        k: metrics[k]
+        for k in ("n", "accuracy", "f1", "f1_macro", "roc_auc", "precision", "recall")
+        if k in metrics
+    }
+    return {
+        "name": name,
+        "family": config["model"]["name"],
+        "labels": clf.classes_.tolist(),
+        "hyperparameters": config["model"]["params"],
+        "settings": config.get("estimator", {}),
+        "inputs": (config.get("preprocessor") or {}).get("inputs", {}),
+        "parameters": config.get("parameters"),
+        "training_data": {**config.get("data", {}), **metrics.get("data", {})},
+        "metrics": headline,
+        "versions": config.get("versions", {}),
+    }

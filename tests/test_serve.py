@@ -1,0 +1,289 @@
+"""The HTTP service: every endpoint, every bad request, the API-key rule, warm-up, the CLI."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+fastapi = pytest.importorskip("fastapi", reason="serving needs the serve extra")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from textclass import TextClassifier  # noqa: E402
+from textclass.serve import ServeSettings, create_app  # noqa: E402
+from textclass.serve.models import ModelStore  # noqa: E402
+
+TEXTS = ["great food", "lovely staff", "great value", "good and great"] * 2 + [
+    "awful food",
+    "rude staff",
+    "awful value",
+    "bad and awful",
+] * 2
+LABELS = [1] * 8 + [0] * 8
+TOPICS = ["goal match team", "vote party minister", "stock market profit"] * 4
+TOPIC_LABELS = ["sport", "politics", "business"] * 4
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("served")
+    TextClassifier(model="logreg", random_state=0).fit(TEXTS, LABELS).save(
+        root / "reviews", metrics={"accuracy": 1.0, "n": 16}
+    )
+    TextClassifier(model="embedding", epochs=2, batch_size=4, maxlen=6, random_state=0).set_params(
+        model__embedding_dim=4
+    ).fit(TOPICS, TOPIC_LABELS).save(root / "topics")
+    return root
+
+
+@pytest.fixture(scope="module")
+def client(runs):
+    app = create_app([runs / "reviews", runs / "topics"], default="reviews")
+    with TestClient(app) as client:
+        wait_ready(client)
+        yield client
+
+
+def wait_ready(client, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if client.get("/readyz").status_code == 200:
+            return
+        time.sleep(0.05)
+    raise AssertionError("server never became ready")
+
+
+def test_probes_and_model_cards(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ready", "models": ["reviews", "topics"]}
+    listing = client.get("/v1/models").json()
+    assert listing["default"] == "reviews"
+    cards = {card["name"]: card for card in listing["models"]}
+    assert cards["reviews"]["family"] == "logreg" and cards["reviews"]["labels"] == [0, 1]
+    assert cards["reviews"]["metrics"] == {"n": 16, "accuracy": 1.0}
+    assert cards["topics"]["labels"] == ["business", "politics", "sport"]
+    card = client.get("/v1/models/topics").json()
+    assert card["family"] == "embedding" and card["hyperparameters"]["embedding_dim"] == 4
+    assert "keras" in card["versions"]
+
+
+def test_predictions_in_the_users_label_type(client, runs):
+    body = client.post("/v1/models/reviews/predict", json={"texts": ["great food", "awful"]})
+    assert body.status_code == 200
+    predictions = body.json()["predictions"]
+    expected = TextClassifier.load(runs / "reviews").predict_proba(["great food", "awful"])
+    assert [p["label"] for p in predictions] == [1, 0]  # ints, as trained
+    for p, row in zip(predictions, expected):
+        probabilities = {x["label"]: x["probability"] for x in p["probabilities"]}
+        assert probabilities == {0: round(row[0], 6), 1: round(row[1], 6)}
+    top = client.post("/v1/models/topics/predict", json={"texts": ["team goal"], "top_k": 1})
+    best = TextClassifier.load(runs / "topics").predict(["team goal"])[0]
+    assert [x["label"] for x in top.json()["predictions"][0]["probabilities"]] == [best]
+    default = client.post("/v1/predict", json={"texts": ["great food"]}).json()
+    assert default["model"] == "reviews" and default["predictions"][0]["label"] == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "message"),
+    [
+        ("/v1/models/nope/predict", {"texts": ["a"]}, 404, "no model 'nope'; serving: reviews"),
+        ("/v1/predict", {"texts": []}, 422, "texts is empty"),
+        ("/v1/predict", {"texts": ["fine", 3]}, 422, "texts.1: Input should be a valid string"),
+        ("/v1/predict", {"texts": "one text"}, 422, "texts: Input should be a valid list"),
+        ("/v1/predict", {}, 422, "texts: Field required"),
+        ("/v1/predict", {"texts": ["a"], "extra": 1}, 422, "extra: Extra inputs"),
+        ("/v1/predict", {"texts": ["ok", "  "]}, 422, "texts[1] is empty"),
+        ("/v1/predict", {"texts": ["a"] * 257}, 422, "257 texts in one request; the limit is 256"),
+        ("/v1/predict", {"texts": ["a" * 100_001]}, 422, "texts[0] has 100,001 characters"),
+        ("/v1/predict", {"texts": ["a"], "top_k": 0}, 422, "top_k must be at least 1"),
+    ],
+)
+def test_bad_requests_get_a_message_and_no_traceback(client, path, body, status, message):
+    response = client.post(path, json=body)
+    assert response.status_code == status, response.text
+    assert message in response.json()["error"]
+    assert "Traceback" not in response.text
+
+
+def test_malformed_json_and_oversized_bodies(client):
+    response = client.post(
+        "/v1/predict", content=b'{"texts": [', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400 and "not valid JSON" in response.json()["error"]
+    big = json.dumps({"texts": ["x" * 1000] * 1100})  # over 1 MiB
+    response = client.post("/v1/predict", content=big, headers={"content-type": "application/json"})
+    assert response.status_code == 413 and "over the limit" in response.json()["error"]
+
+
+def test_time_limit_gives_504(runs):
+    store = ModelStore.load([runs / "reviews"])
+    slow = store.models["reviews"]
+    original = slow.predict
+    slow.predict = lambda texts, top_k=None: (time.sleep(0.5), original(texts, top_k))[1]
+    app = create_app(store=store, settings=ServeSettings(timeout_s=0.1))
+    with TestClient(app) as client:
+        wait_ready(client)
+        response = client.post("/v1/predict", json={"texts": ["great"]})
+    assert response.status_code == 504 and "longer than 0.1 s" in response.json()["error"]
+
+
+def test_api_key_is_required_when_set(runs):
+    app = create_app([runs / "reviews"], settings=ServeSettings(api_key="s3cret"))
+    with TestClient(app) as client:
+        wait_ready(client)
+        assert client.get("/healthz").status_code == 200  # probes stay open
+        for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "s3cret"}):
+            response = client.post("/v1/predict", json={"texts": ["great"]}, headers=headers)
+            assert response.status_code == 401 and "API key" in response.json()["error"]
+        ok = client.post(
+            "/v1/predict", json={"texts": ["great"]}, headers={"Authorization": "Bearer s3cret"}
+        )
+        assert ok.status_code == 200
+        assert 'id="key"' in client.get("/").text  # the page asks for the key
+
+
+def test_not_ready_until_warmed_up(runs):
+    store = ModelStore.load([runs / "topics"])
+    release = threading.Event()
+    original = store.warm_up
+
+    def slow_warm_up():
+        release.wait(10)
+        original()
+
+    store.warm_up = slow_warm_up
+    with TestClient(create_app(store=store)) as client:
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code == 503
+        release.set()
+        wait_ready(client)
+    assert store.ready.is_set()
+
+
+def test_page_and_openapi_schema(client):
+    page = client.get("/")
+    assert (
+        page.status_code == 200
+        and "<textarea" in page.text
+        and "http" not in page.text.split("<body>")[1].replace("http.", "")
+    )  # no external resources
+    schema = client.get("/openapi.json").json()
+    assert {"/healthz", "/readyz", "/v1/models", "/v1/models/{name}/predict"} <= set(
+        schema["paths"]
+    )
+
+
+def test_cors_is_off_unless_asked(runs):
+    with TestClient(create_app([runs / "reviews"], warm_up=False)) as client:
+        response = client.get("/healthz", headers={"Origin": "http://elsewhere.example"})
+        assert "access-control-allow-origin" not in response.headers
+    app = create_app(
+        [runs / "reviews"],
+        warm_up=False,
+        settings=ServeSettings(cors_origins=("http://elsewhere.example",)),
+    )
+    with TestClient(app) as client:
+        response = client.get("/healthz", headers={"Origin": "http://elsewhere.example"})
+        assert response.headers["access-control-allow-origin"] == "http://elsewhere.example"
+
+
+def test_cli_refuses_public_address_without_a_key(runs, capsys):
+    from textclass.cli import ExitCode, main
+
+    assert main(["serve", str(runs / "reviews"), "--host", "0.0.0.0"]) == ExitCode.USAGE
+    assert "--api-key-env" in capsys.readouterr().err
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_real_server_process_starts_answers_and_stops(runs, tmp_path):
+    import httpx
+
+    port = free_port()
+    script = Path(sys.executable).parent / "textclass"
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [str(script), "serve", str(runs / "reviews"), "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=os.environ.copy(),
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+            assert time.monotonic() < deadline, "no answer from the server"
+            time.sleep(0.1)
+        answer = httpx.post(f"http://127.0.0.1:{port}/v1/predict", json={"texts": ["great food"]})
+        assert answer.json()["predictions"][0]["label"] == 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+    assert proc.returncode is not None
+    assert f"on http://127.0.0.1:{port}" in (tmp_path / "serve.log").read_text()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def test_page_in_a_real_browser(runs, tmp_path):
+    """Load the page in headless Chromium, type a text, press Predict, read the result."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium not installed (Debian: apt install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    import uvicorn
+
+    app = create_app([runs / "reviews", runs / "topics"], default="reviews")
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_selector("#card table")
+            assert "logreg" in page.inner_text("#card")
+            page.fill("#text", "great food")
+            page.click("#predict")
+            page.wait_for_selector("#label")
+            assert page.inner_text("#label") == "1"
+            assert page.locator(".bar").count() == 2
+            # keyboard only: choose the other model, type, Ctrl+Enter
+            page.select_option("#model", "topics")
+            page.focus("#text")
+            page.fill("#text", "vote party")
+            page.keyboard.press("Control+Enter")
+            page.wait_for_function("document.querySelectorAll('.bar').length === 3")
+            page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
+            browser.close()
+        assert (tmp_path / "page.png").stat().st_size > 1000
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
