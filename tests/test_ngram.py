@@ -137,3 +137,15 @@ def test_neither_words_nor_characters_is_refused():
     clf = TextClassifier(model="ngram").set_params(model__ngram_range=None)
     with pytest.raises(ConfigError, match="ngram_range or char_ngram_range"):
         clf.fit(TEXTS, LABELS)
+
+
+def test_tfidf_values_equal_scikit_learns_sublinear_tfidf():
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    texts = ["good good movie", "bad movie!", "good fun fun fun", "awful", "movie night good"]
+    tfidf = NgramVectors(ngram_range=(1, 1), min_df=1, values="tfidf")
+    ours = tfidf.fit_transform(texts)
+    counts = NgramVectors(ngram_range=(1, 1), min_df=1, values="count").fit_transform(texts)
+    reference = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+    assert np.allclose(ours.toarray(), reference.toarray(), atol=1e-6)
+    assert np.allclose(tfidf.transform(texts).toarray(), ours.toarray())
