@@ -80,7 +80,8 @@ function showCard() {
   if (!card) return;
   const rows = [["family", card.family], ["labels", card.labels.join(", ")]];
   for (const [k, v] of Object.entries(card.metrics || {}))
-    rows.push(["test " + k, typeof v === "number" ? v.toFixed(4) : v]);
+    rows.push(["test " + k, typeof v !== "number" ? v
+      : Number.isInteger(v) ? v.toLocaleString() : v.toFixed(4)]);
   const data = card.training_data || {};
   if (data.source) rows.push(["training data", data.source]);
   if (data.train) rows.push(["training rows", data.train.rows]);
