@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
+from browser import CHROMIUM, FLAGS, SKIP_REASON
 from textclass import ConfigError, TextClassifier
 from textclass.cli import ExitCode, main
 from textclass.data import Dataset
@@ -130,12 +131,7 @@ def test_report_command_rebuilds_missing_figures(run_dir, tmp_path):
     assert main(["report", str(tmp_path / "nowhere")]) == ExitCode.DATA
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.skipif(
-    CHROMIUM is None, reason="Chromium not installed (Debian: apt install chromium)"
-)
+@pytest.mark.skipif(CHROMIUM is None, reason=SKIP_REASON)
 def test_report_renders_in_headless_chromium(run_dir, tmp_path):
     page = (run_dir / "report.html").read_text()
     probe = """<script>window.addEventListener('load', () => {
@@ -147,14 +143,7 @@ def test_report_renders_in_headless_chromium(run_dir, tmp_path):
     probed = tmp_path / "probed.html"
     probed.write_text(page.replace("</body>", probe + "</body>"), encoding="utf-8")
     flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *FLAGS,
         f"--user-data-dir={tmp_path / 'profile'}",
         "--virtual-time-budget=5000",
     ]

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from browser import CHROMIUM, FLAGS, SKIP_REASON
+
 fastapi = pytest.importorskip("fastapi", reason="serving needs the serve extra")
 from fastapi.testclient import TestClient  # noqa: E402
 
@@ -238,23 +240,10 @@ def test_real_server_process_starts_answers_and_stops(runs, tmp_path):
     assert f"on http://127.0.0.1:{port}" in (tmp_path / "serve.log").read_text()
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
 def test_page_in_a_real_browser(runs, tmp_path):
     """Load the page in headless Chromium, type a text, press Predict, read the result."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium not installed (Debian: apt install chromium)")
+    if CHROMIUM is None:
+        pytest.skip(SKIP_REASON)
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     import uvicorn
 
@@ -265,7 +254,7 @@ def test_page_in_a_real_browser(runs, tmp_path):
     thread.start()
     try:
         with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
             page.goto(f"http://127.0.0.1:{port}/")
             page.wait_for_selector("#card table")
