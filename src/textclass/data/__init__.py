@@ -1,5 +1,7 @@
 """Labeled text in: files of every common format and named public datasets."""
 
+from pathlib import Path
+
 from textclass.data import catalog as _catalog  # noqa: F401  (registers named datasets)
 from textclass.data.dataset import Dataset
 from textclass.data.readers import FORMATS, read_dataset
@@ -13,6 +15,8 @@ def load(ref: str, **options) -> Dataset:
 
     if registry.is_dataset_name(ref):
         return load_dataset(ref)
+    if not Path(ref).exists():
+        raise registry.not_found(ref)
     return read_dataset(ref, **options)
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from textclass.errors import DataError, DownloadError
+from textclass.errors import DataError, DownloadError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,10 @@ def dataset_names() -> list[str]:
 
 def get_spec(name: str) -> DatasetSpec:
     if name not in _REGISTRY:
-        raise DataError(f"unknown dataset {name!r}; known datasets: {', '.join(_REGISTRY)}")
+        raise DataError(
+            f"unknown dataset {name!r}{did_you_mean(name, _REGISTRY)}; "
+            f"known datasets: {', '.join(_REGISTRY)}"
+        )
     return _REGISTRY[name]
 
 
@@ -62,13 +65,24 @@ def parse_name(ref: str) -> tuple[DatasetSpec, str | None]:
     spec = get_spec(name)
     if part and part not in spec.parts:
         raise DataError(
-            f"dataset {name!r} has no part {part!r}; parts: {', '.join(spec.parts) or 'none'}"
+            f"dataset {name!r} has no part {part!r}{did_you_mean(part, spec.parts)}; "
+            f"parts: {', '.join(spec.parts) or 'none'}"
         )
     return spec, part or None
 
 
 def is_dataset_name(ref: str) -> bool:
     return ref.partition(":")[0] in _REGISTRY and not Path(ref).exists()
+
+
+def not_found(ref: str) -> DataError:
+    """The error for a path that does not exist; it suggests a dataset name it resembles."""
+    message = f"{ref}: no such file or directory"
+    name = str(ref).partition(":")[0]
+    hint = did_you_mean(name, _REGISTRY) if "/" not in name and "." not in name else ""
+    if hint:
+        message += f", and no named dataset {name!r}{hint}"
+    return DataError(message)
 
 
 def cache_dir() -> Path:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from textclass.errors import ConfigError
+from textclass.errors import ConfigError, did_you_mean
 from textclass.models.base import ModelFamily
 
 _FAMILIES: dict[str, type[ModelFamily]] = {}
@@ -53,7 +53,7 @@ def family_class(name: str) -> type[ModelFamily]:
     if name not in known:
         raise ConfigError(
             f"Received an invalid value for `model`, expected one of "
-            f"{', '.join(known)}. Received: model={name!r}"
+            f"{', '.join(known)}. Received: model={name!r}{did_you_mean(name, known)}"
         )
     return known[name]
 
@@ -74,8 +74,9 @@ def _check_names(cls: type[ModelFamily], params: dict) -> None:
     known = cls().get_params()
     unknown = sorted(set(params) - set(known))
     if unknown:
+        hints = "".join(did_you_mean(name, known) for name in unknown)
         raise ConfigError(
-            f"model {cls.name!r} has no hyperparameter {', '.join(unknown)}; "
+            f"model {cls.name!r} has no hyperparameter {', '.join(unknown)}{hints}; "
             f"it has: {', '.join(known)}"
         )
 
