@@ -15,7 +15,8 @@ class Dataset:
     """Texts with their labels, plus an optional group (e.g. ``source``) and split.
 
     ``notes`` records what loading did to the rows (e.g. "dropped 3 empty
-    texts"), so nothing is lost without a count.
+    texts"), so nothing is lost without a count; ``warnings`` what looks wrong
+    but is legal (e.g. an empty class folder left out).
     """
 
     texts: list[str]
@@ -25,6 +26,7 @@ class Dataset:
     split: np.ndarray | None = None  # "train"/"test" where the publisher fixed one
     name: str = "dataset"
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         n = len(self.texts)
@@ -53,6 +55,7 @@ class Dataset:
             split=None if self.split is None else self.split[index],
             name=name or self.name,
             notes=list(self.notes),
+            warnings=list(self.warnings),
         )
 
     def label_counts(self) -> dict:
@@ -69,4 +72,6 @@ class Dataset:
             out[self.group_name or "group"] = dict(Counter(map(str, self.groups.tolist())))
         if self.notes:
             out["notes"] = list(self.notes)
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
         return out

@@ -6,6 +6,7 @@ a :class:`DataError` naming the file, the column, the row or the value at fault.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -14,8 +15,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from textclass.data.columns import (
+    INTEGER,
+    LABEL_NAMES,
+    TEXT_NAMES,
+    choose_columns,
+    text_only_column,
+)
 from textclass.data.dataset import Dataset
-from textclass.errors import DataError
+from textclass.errors import ConfigError, DataError, did_you_mean
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet", "fasttext", "folder")
 _SUFFIXES = {
@@ -29,8 +37,7 @@ _SUFFIXES = {
     ".pq": "parquet",
     ".ft": "fasttext",
 }
-_TEXT_NAMES = ("text", "sentence", "review", "document", "content", "body")
-_LABEL_NAMES = ("label", "labels", "category", "class", "target", "sentiment", "y")
+COMMON_ENCODINGS = ("utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16")
 
 
 def detect_format(path: Path) -> str:
@@ -62,28 +69,29 @@ def read_dataset(
     """Read a labeled dataset from ``path``.
 
     ``header=None`` detects whether a CSV/TSV file has a header row. Columns are
-    named (or, without header, numbered from 0); by default the text column is
-    the first of ``text``, ``sentence``, ``review``, ... (else the first column)
-    and the label column the first of ``label``, ``category``, ... (else the last).
+    named (or, without header, numbered from 0); unnamed, the text column is the
+    first of ``text``, ``sentence``, ``review``, ... and the label column the
+    first of ``label``, ``category``, ...; failing that they are chosen by
+    content (:mod:`textclass.data.columns`), and ``Dataset.notes`` says which.
     ``on_empty`` is ``"error"`` or ``"drop"`` for rows whose text is empty or missing.
     """
     path = Path(path)
+    check_options(encoding=encoding, on_empty=on_empty, format=format)
     if not path.exists():
         raise DataError(f"{path}: no such file or directory")
-    if on_empty not in ("error", "drop"):
-        raise DataError(f"on_empty must be 'error' or 'drop', got {on_empty!r}")
     fmt = format or detect_format(path)
-    if fmt not in FORMATS:
-        raise DataError(f"{path}: unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    notes: list[str] = []
+    warnings: list[str] = []
     if fmt == "folder":
-        frame = _read_folder(path, encoding)
+        frame = _read_folder(path, encoding, warnings)
         text_col, label_col = "text", "label"
     elif fmt == "fasttext":
         frame = _read_fasttext(path, encoding)
         text_col, label_col = "text", "label"
     else:
-        frame = _read_table(path, fmt, header, encoding, (text_col, label_col, group_col))
-    return frame_to_dataset(
+        wanted = (text_col, label_col, group_col)
+        frame = _read_table(path, fmt, header, encoding, wanted, notes)
+    dataset = frame_to_dataset(
         frame,
         path=str(path),
         text_col=text_col,
@@ -91,6 +99,33 @@ def read_dataset(
         group_col=group_col,
         on_empty=on_empty,
     )
+    dataset.notes[:0] = notes
+    dataset.warnings[:0] = warnings
+    return dataset
+
+
+def check_options(*, encoding: str = "utf-8", on_empty: str = "error", format=None) -> None:
+    """ConfigError for an unknown encoding, empty-text policy or format (before any reading)."""
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, TypeError):
+        from encodings.aliases import aliases
+
+        names = {*aliases, *aliases.values(), *COMMON_ENCODINGS}
+        raise ConfigError(
+            f"unknown encoding {encoding!r}{did_you_mean(encoding, sorted(names))}; common ones: "
+            f"{', '.join(COMMON_ENCODINGS)} (any Python codec name works)"
+        ) from None
+    if on_empty not in ("error", "drop"):
+        raise ConfigError(
+            f"Received an invalid value for `on_empty`, expected 'error' or 'drop'. "
+            f"Received: on_empty={on_empty!r}"
+        )
+    if format is not None and format not in FORMATS:
+        raise ConfigError(
+            f"unknown format {format!r}{did_you_mean(format, FORMATS)}; "
+            f"expected one of {', '.join(FORMATS)}"
+        )
 
 
 def frame_to_dataset(
@@ -104,15 +139,15 @@ def frame_to_dataset(
     name: str | None = None,
 ) -> Dataset:
     """Pick the text, label and group columns of ``frame`` and check every row."""
-    text_col = _column(frame, text_col, _TEXT_NAMES, 0, path, "text")
-    label_col = _column(frame, label_col, _LABEL_NAMES, -1, path, "label")
-    if group_col is not None:
-        group_col = _column(frame, group_col, (), None, path, "group")
     if len(frame) == 0:
         raise DataError(f"{path}: the file has no data rows")
+    columns = choose_columns(
+        frame, path, text_col=text_col, label_col=label_col, group_col=group_col
+    )
+    text_col, label_col, group_col = columns.text, columns.label, columns.group
     texts = frame[text_col].to_numpy(dtype=object, na_value=None)
     labels = frame[label_col].to_numpy(dtype=object, na_value=None)
-    notes: list[str] = []
+    notes: list[str] = [columns.note] if columns.note else []
     missing_label = [i for i, v in enumerate(labels.tolist()) if v is None or v == ""]
     if missing_label:
         raise DataError(
@@ -154,34 +189,22 @@ def frame_to_dataset(
 
 
 def _normalize_labels(labels: np.ndarray) -> np.ndarray:
-    """One dtype for the labels: int if all are integers, else str."""
+    """One dtype for the labels: int if all are integers (``1``, ``1.0``, ``"1"``), else str."""
     values = labels.tolist()
     if all(isinstance(v, (bool, np.bool_)) for v in values):
         return np.array(values, dtype=bool)
-    if all(isinstance(v, (int, np.integer)) for v in values):
-        return np.array(values, dtype=np.int64)
-    if all(isinstance(v, (float, np.floating)) and float(v).is_integer() for v in values):
-        return np.array(values, dtype=np.int64)
+    if all(_is_integer(v) for v in values):
+        return np.array([int(v) for v in values], dtype=np.int64)
     return np.array([str(v) for v in values], dtype=str)
 
 
-def _column(frame, wanted, names, fallback, path, role):
-    columns = list(frame.columns)
-    if wanted is not None:
-        if wanted in columns:
-            return wanted
-        if isinstance(wanted, str) and wanted.isdigit() and int(wanted) in columns:
-            return int(wanted)
-        raise DataError(
-            f"{path}: no {role} column {wanted!r}; columns are: {', '.join(map(str, columns))}"
-        )
-    lowered = {str(c).lower(): c for c in columns}
-    for name in names:
-        if name in lowered:
-            return lowered[name]
-    if fallback is None or not columns:
-        raise DataError(f"{path}: cannot tell which column holds the {role}; columns: {columns}")
-    return columns[fallback]
+def _is_integer(value) -> bool:
+    """An integer label that fits int64: a number, or a CSV cell of digits."""
+    if isinstance(value, str):
+        return bool(INTEGER.fullmatch(value))
+    if isinstance(value, (float, np.floating)):
+        return float(value).is_integer() and abs(value) < 2**63
+    return isinstance(value, (int, np.integer)) and -(2**63) <= value < 2**63
 
 
 # ---------------------------------------------------------------- formats
@@ -201,7 +224,7 @@ def _decode(raw: bytes, path: Path, encoding: str) -> str:
         ) from None
 
 
-def _read_table(path: Path, fmt: str, header, encoding: str, wanted) -> pd.DataFrame:
+def _read_table(path: Path, fmt: str, header, encoding: str, wanted, notes=None) -> pd.DataFrame:
     if fmt == "parquet":
         try:
             return pd.read_parquet(path)
@@ -212,7 +235,9 @@ def _read_table(path: Path, fmt: str, header, encoding: str, wanted) -> pd.DataF
         return _read_jsonl(text, path)
     sep = "\t" if fmt == "tsv" else ","
     if header is None:
-        header = _has_header(text, sep, wanted)
+        header, reason = _has_header(text, sep, wanted)
+        if reason and notes is not None:
+            notes.append(reason)
     # TSV files are read without quote handling: a stray `"` must not swallow
     # the lines that follow (UCI imdb_labelled.txt loses 252 rows otherwise).
     quoting = csv.QUOTE_NONE if fmt == "tsv" else csv.QUOTE_MINIMAL
@@ -238,34 +263,32 @@ def _read_table(path: Path, fmt: str, header, encoding: str, wanted) -> pd.DataF
             raise DataError(
                 f"{path}: read {len(frame)} rows from {lines} lines; the file is malformed"
             )
-    return _numeric_labels(frame)
-
-
-def _numeric_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    """Turn all-integer string columns back into integers (labels like 0/1)."""
-    for col in frame.columns:
-        values = frame[col]
-        if values.map(lambda v: isinstance(v, str) and v.strip().lstrip("-").isdigit()).all():
-            frame[col] = values.astype(np.int64)
     return frame
 
 
-def _has_header(text: str, sep: str, wanted) -> bool:
+def _has_header(text: str, sep: str, wanted) -> tuple[bool, str | None]:
+    """(has a header, why, when only the content tells: the first line is then not data)."""
     first = text.split("\n", 1)[0].rstrip("\r")
     cells = [c.strip().strip('"') for c in first.split(sep)]
     named = [w for w in wanted if isinstance(w, str) and not w.isdigit()]
     if any(w in cells for w in named):
-        return True
-    known = {n for n in _TEXT_NAMES + _LABEL_NAMES}
+        return True, None
+    known = {n for n in TEXT_NAMES + LABEL_NAMES}
     if any(c.lower() in known for c in cells):
-        return True
-    # a column that is numeric in every later row but not in the first: a header
+        return True, None
     rows = [line.rstrip("\r").split(sep) for line in text.split("\n")[1:200] if line.strip()]
     for col, cell in enumerate(cells):
-        values = [row[col] for row in rows if len(row) == len(cells)]
-        if values and not _is_number(cell) and all(_is_number(v) for v in values):
-            return True
-    return False
+        values = [row[col].strip().strip('"') for row in rows if len(row) == len(cells)]
+        if not values or _is_number(cell):
+            continue
+        # numeric in every later row but not in the first; or a few repeated values
+        # (labels) of which the first cell is none
+        few = set(values)
+        if all(_is_number(v) for v in values) or (
+            len(values) >= 20 and len(few) <= min(10, len(values) // 10) and cell not in few
+        ):
+            return True, f"line 1 read as the header ({', '.join(cells)})"
+    return False, None
 
 
 def _is_number(value: str) -> bool:
@@ -311,16 +334,26 @@ def _read_fasttext(path: Path, encoding: str) -> pd.DataFrame:
     return pd.DataFrame({"text": texts, "label": labels})
 
 
-def _read_folder(path: Path, encoding: str) -> pd.DataFrame:
-    """One sub-folder per class holding ``*.txt`` files (aclImdb's ``train/pos``)."""
-    texts, labels = [], []
+def _read_folder(path: Path, encoding: str, warnings: list[str]) -> pd.DataFrame:
+    """One sub-folder per class holding ``*.txt`` files (aclImdb's ``train/pos``).
+
+    A class folder without ``.txt`` files is left out, and ``warnings`` says so.
+    """
+    texts, labels, empty = [], [], []
     classes = sorted(p for p in path.iterdir() if p.is_dir())
     for folder in classes:
-        for file in sorted(folder.glob("*.txt")):
+        files = sorted(folder.glob("*.txt"))
+        if not files:
+            empty.append(folder.name)
+        for file in files:
             texts.append(_decode(_read_bytes(file), file, encoding))
             labels.append(folder.name)
     if len(set(labels)) < 1:
         raise DataError(f"{path}: no class folders with .txt files found")
+    if empty:
+        warnings.append(
+            f"dropped {len(empty)} class folder(s) without .txt files: {', '.join(empty)}"
+        )
     return pd.DataFrame({"text": texts, "label": labels})
 
 
@@ -334,6 +367,7 @@ def read_frame(
 ) -> pd.DataFrame:
     """Any supported table file as a DataFrame, e.g. unlabeled texts to score."""
     path = Path(path)
+    check_options(encoding=encoding, format=format)
     if not path.exists():
         raise DataError(f"{path}: no such file or directory")
     fmt = format or detect_format(path)
@@ -346,6 +380,6 @@ def read_frame(
 
 def text_column(frame: pd.DataFrame, path, text_col=None) -> list[str]:
     """The texts of ``frame``'s text column; missing cells become empty texts."""
-    col = _column(frame, text_col, _TEXT_NAMES, 0, path, "text")
+    col = text_only_column(frame, path, text_col)
     values = frame[col].to_numpy(dtype=object, na_value=None).tolist()
     return ["" if v is None else str(v) for v in values]
