@@ -11,6 +11,27 @@ from textclass.errors import DataError, invalid
 DEFAULT_TEST_SIZE = 0.25
 
 
+def check_test_size(test_size):
+    """``test_size`` as ``split_dataset`` takes it: None, a fraction in (0, 1), or a row count.
+
+    A whole float of at least 1 (``--test-size 200``) becomes the int count; anything
+    else (0, 1.5, -0.2, True) raises ConfigError before any data is read.
+    """
+    if test_size is None:
+        return None
+    if isinstance(test_size, (bool, np.bool_)) or not isinstance(
+        test_size, (int, float, np.integer, np.floating)
+    ):
+        raise invalid("test_size", "a fraction in (0, 1) or a number of rows", test_size)
+    if 0 < test_size < 1:
+        return float(test_size)
+    if test_size >= 1 and float(test_size).is_integer():
+        return int(test_size)
+    raise invalid(
+        "test_size", "a fraction in (0, 1) or a number of rows (an integer >= 1)", test_size
+    )
+
+
 def has_publisher_split(dataset: Dataset) -> bool:
     """True when the dataset carries its publisher's train and test rows."""
     return dataset.split is not None and {"train", "test"} <= set(dataset.split.tolist())
@@ -26,10 +47,12 @@ def split_dataset(
     """Split into (train, test).
 
     ``test_size=None``: a dataset with a publisher's split (IMDB, both parts
-    loaded) keeps it; any other dataset gets the default 25 %. Otherwise the split is exactly ``train_test_split(texts, labels,
-    test_size=test_size, random_state=seed)``: it depends only on the row count
-    and the seed, so the same rows land in test as in the tutorials.
+    loaded) keeps it; any other dataset gets the default 25 %. A fraction in
+    (0, 1) or a number of test rows splits exactly as ``train_test_split(texts,
+    labels, test_size=test_size, random_state=seed)``: it depends only on the row
+    count and the seed, so the same rows land in test as in the tutorials.
     """
+    test_size = check_test_size(test_size)
     if test_size is None and not has_publisher_split(dataset):
         test_size = DEFAULT_TEST_SIZE
     if test_size is None:
@@ -37,8 +60,11 @@ def split_dataset(
         return dataset.subset(train, dataset.name + "[train]"), dataset.subset(
             ~train, dataset.name + "[test]"
         )
-    if not (isinstance(test_size, (int, float)) and 0 < test_size < 1):
-        raise invalid("test_size", "a fraction between 0 and 1", test_size)
+    if isinstance(test_size, int) and test_size >= len(dataset):
+        raise DataError(
+            f"{dataset.name}: test_size={test_size} rows leaves none of its {len(dataset)} "
+            "rows for training"
+        )
     index = np.arange(len(dataset))
     try:
         train, test = train_test_split(
