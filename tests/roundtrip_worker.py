@@ -27,7 +27,7 @@ TINY = {
         ["sport", "politics", "business"] * 4,
     ),
 }
-PROBE = ["great food and a lovely team", "rude minister", "", "market profit up"]
+PROBE = ["great food and a lovely team", "rude minister", "zzz qqq", "market profit up"]
 
 
 def tasks(kind: str) -> dict[str, tuple[list, list]]:

@@ -69,8 +69,10 @@ def test_contract(model, tmp_path):
         clf.predict(["great"])
     clf.fit(TEXTS, LABELS)
     assert clf.classes_.tolist() == ["neg", "pos"]
-    proba = clf.predict_proba(["great food", "awful staff", ""])
+    proba = clf.predict_proba(["great food", "awful staff", "zzz qqq"])
     assert proba.shape == (3, 2)
+    with pytest.raises(DataError, match=r"1 empty text\(s\) \(rows 1,"):
+        clf.predict_proba(["great food", " "])  # refused, not a confident label
     assert np.allclose(proba.sum(axis=1), 1.0)
     predicted = clf.predict(["great food", "awful staff"])
     assert predicted.dtype.kind == "U" and set(predicted.tolist()) <= {"neg", "pos"}

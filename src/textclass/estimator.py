@@ -131,12 +131,26 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             raise invalid("maxlen", "a positive integer or None", self.maxlen)
         for name in ("epochs", "batch_size"):
             value = getattr(self, name)
-            if value is not None and (not isinstance(value, int) or value < 1):
+            if value is not None and (not _is_int(value) or value < 1):
                 raise invalid(name, "a positive integer or None (the family's default)", value)
+        if self.num_words is not None and (not _is_int(self.num_words) or self.num_words < 2):
+            raise invalid(
+                "num_words",
+                "an integer >= 2 (it keeps num_words - 1 words) or None",
+                self.num_words,
+            )
+        if self.learning_rate is not None and not (
+            isinstance(self.learning_rate, (int, float))
+            and not isinstance(self.learning_rate, bool)
+            and self.learning_rate > 0
+        ):
+            raise invalid("learning_rate", "a positive number or None", self.learning_rate)
+        _check_optimizer(self.optimizer)
+        _check_loss(self.loss)
         if not (isinstance(self.validation_split, (int, float)) and 0 <= self.validation_split < 1):
             raise invalid("validation_split", "a fraction in [0, 1)", self.validation_split)
         if self.early_stopping is not None and (
-            not isinstance(self.early_stopping, int) or self.early_stopping < 1
+            not _is_int(self.early_stopping) or self.early_stopping < 1
         ):
             raise invalid(
                 "early_stopping", "a positive integer (patience) or None", self.early_stopping
@@ -205,9 +219,21 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------ predicting
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities, one column per entry of ``classes_``; rows sum to 1."""
+        """Class probabilities, one column per entry of ``classes_``; rows sum to 1.
+
+        An empty (or whitespace-only) text is refused with a DataError naming its
+        rows (the readers refuse it in training data too): the model has nothing
+        to go on, and any label it gave would look confident.
+        """
         check_is_fitted(self, "runtime_")
-        return self.runtime_.predict_proba(self.transform_texts(X))
+        texts = check_texts(X, name="X")
+        empty = empty_rows(texts)
+        if empty:
+            raise DataError(
+                f"`X` has {len(empty)} empty text(s) (rows {_rows(empty)}, counted from 0): "
+                "there is nothing to classify; drop them first"
+            )
+        return self.runtime_.predict_proba(self.preprocessor_.transform(texts))
 
     def predict(self, X) -> np.ndarray:
         """The most probable label of each text, as the labels given to ``fit``."""
@@ -279,3 +305,44 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         clf.history_ = parts.history
         clf.notes_ = parts.notes
         return clf
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def empty_rows(texts: list[str]) -> list[int]:
+    """Rows (from 0) whose text is empty or only whitespace."""
+    return [i for i, text in enumerate(texts) if not text.strip()]
+
+
+def _rows(rows: list[int], most: int = 5) -> str:
+    shown = ", ".join(map(str, rows[:most]))
+    return shown + (f", ... ({len(rows) - most} more)" if len(rows) > most else "")
+
+
+def _check_optimizer(name) -> None:
+    from textclass.runtimes.keras_runtime import OPTIMIZERS
+
+    if name is not None and name not in OPTIMIZERS:
+        raise invalid("optimizer", f"one of {', '.join(OPTIMIZERS)}", name, OPTIMIZERS)
+
+
+def _check_loss(loss) -> None:
+    """A loss name must be one Keras knows (a Keras loss object is taken as given)."""
+    if loss is None or not isinstance(loss, str):
+        return
+    import keras
+
+    try:
+        keras.losses.get(loss)
+        return
+    except ValueError:
+        pass
+    names = sorted(
+        n
+        for n in dir(keras.losses)
+        if n[0].islower() and n not in ("get", "serialize", "deserialize")
+    )
+    names = [*names, "mse", "mae", "mape", "msle"]
+    raise invalid("loss", "a Keras loss name: " + ", ".join(names), loss, names)
