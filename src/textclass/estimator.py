@@ -48,11 +48,17 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         rmsprop, sgd, adamw or adagrad.
         ``loss=None`` picks binary or sparse categorical cross-entropy from the
         number of classes; any Keras loss name overrides it (e.g. "mse").
+        With ``epochs=None`` a network trains for at most the family's epochs
+        and stops early: ``early_stopping`` defaults to the family's patience
+        (3 epochs) on a validation split (10 % of the training texts unless
+        ``validation_split`` or ``validation_data`` is given), and the best
+        weights are restored. A fixed ``epochs`` trains exactly that many.
     validation_split : float
         Fraction of the training data held out for validation metrics.
     early_stopping : int or None
-        Patience in epochs on the validation loss (needs validation data);
-        the best weights are restored.
+        Patience in epochs on the validation loss; the best weights are
+        restored. Without validation data, 10 % of the training texts are held
+        out for it (``training_settings()["notes"]`` says so).
     random_state : int or None
         Seed for weights, shuffling and dropout: one seed, one result.
     verbose : int
@@ -188,7 +194,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                 "the labels need at least two distinct values"
             )
         family = self._family()
-        settings = TrainingSettings.resolve(self, family)
+        settings = TrainingSettings.resolve(
+            self, family, n_samples=len(texts), has_validation_data=validation_data is not None
+        )
 
         self.family_ = family
         self.classes_ = encoder.classes_
@@ -199,6 +207,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             val_texts, val_labels = validation_data
             validation = (self.transform_texts(val_texts), encoder.transform(val_labels))
         inputs, self.notes_ = family.build_inputs(self.preprocessor_)
+        if settings.notes:
+            self.notes_ = {**self.notes_, "training": list(settings.notes)}
         self.runtime_ = family.runtime_cls(family)
         self.runtime_.seed(self.random_state)
         self.history_ = self.runtime_.fit(
@@ -258,9 +268,18 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "preprocessor_")
         return self.preprocessor_.describe()
 
-    def training_settings(self) -> dict:
-        """The settings ``fit`` uses: the classifier's, the family's defaults where None."""
-        return TrainingSettings.resolve(self, self._family()).to_dict()
+    def training_settings(self, *, n_samples=None, validation_data: bool = False) -> dict:
+        """The settings ``fit`` would use: the classifier's, the family's defaults where None.
+
+        ``n_samples`` and ``validation_data`` (whether ``fit`` gets some) matter
+        when a validation split is held out for early stopping; ``notes`` says
+        what was decided beyond the classifier's own settings.
+        """
+        self.check_params()
+        settings = TrainingSettings.resolve(
+            self, self._family(), n_samples=n_samples, has_validation_data=validation_data
+        )
+        return settings.to_dict()
 
     def summary(self, print_fn=print) -> None:
         """Print the layers and parameter counts (or the linear model's size)."""

@@ -13,20 +13,35 @@ A runtime holds one model of one family::
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 
-from textclass.errors import ArtifactError
+from textclass.errors import ArtifactError, ConfigError
 
 _RUNTIMES: dict[str, type[Runtime]] = {}
+# With no fixed epochs, a network stops after this many epochs without a better
+# validation loss (a family may set its own "early_stopping" in training_defaults) ...
+DEFAULT_PATIENCE = 3
+# ... measured on this share of the training texts when no validation data is given.
+DEFAULT_VALIDATION_SPLIT = 0.1
+_EPOCH_SETTINGS = ("epochs", "batch_size", "optimizer", "learning_rate", "loss", "early_stopping")
 
 
 @dataclass(frozen=True)
 class TrainingSettings:
-    """The classifier's training settings with the family's defaults filled in."""
+    """The classifier's training settings with the family's defaults filled in.
+
+    For a family trained in epochs, ``epochs=None`` means "up to the family's
+    epochs, with early stopping": the family's patience (``DEFAULT_PATIENCE``)
+    on the validation loss, best weights restored. Early stopping without
+    validation data holds out ``DEFAULT_VALIDATION_SPLIT`` of the training
+    texts. A fixed ``epochs`` without early stopping trains exactly that many.
+    ``notes`` says, one line each, what was decided beyond the user's settings.
+    """
 
     epochs: int | None  # None for runtimes not trained in epochs
     batch_size: int | None
@@ -37,29 +52,84 @@ class TrainingSettings:
     early_stopping: int | None = None
     random_state: int | None = None
     verbose: int = 0
+    notes: tuple[str, ...] = ()
 
     @classmethod
-    def resolve(cls, estimator, family) -> TrainingSettings:
+    def resolve(
+        cls, estimator, family, *, n_samples: int | None = None, has_validation_data: bool = False
+    ) -> TrainingSettings:
+        """Settings for ``fit``; ``n_samples``: training texts (None: unknown)."""
         defaults = family.training_defaults
 
         def pick(name):
             value = getattr(estimator, name)
             return defaults.get(name) if value is None else value
 
+        if "epochs" in defaults:  # trained in epochs
+            validation_split, early_stopping, notes = _stopping(
+                estimator, defaults, n_samples, has_validation_data
+            )
+        else:
+            validation_split, early_stopping = estimator.validation_split, estimator.early_stopping
+            ignored = [n for n in _EPOCH_SETTINGS if getattr(estimator, n) is not None]
+            ignored += ["validation_split"] if validation_split else []
+            notes = [f"{family.name} is not trained in epochs: {', '.join(ignored)} ignored"]
+            notes = notes if ignored else []
         return cls(
             epochs=pick("epochs"),
             batch_size=pick("batch_size"),
             optimizer=pick("optimizer"),
             learning_rate=estimator.learning_rate,
             loss=estimator.loss,
-            validation_split=estimator.validation_split,
-            early_stopping=estimator.early_stopping,
+            validation_split=validation_split,
+            early_stopping=early_stopping,
             random_state=estimator.random_state,
             verbose=estimator.verbose,
+            notes=tuple(notes),
         )
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        out["notes"] = list(self.notes)
+        return out
+
+
+def _stopping(estimator, defaults: dict, n_samples, has_validation_data: bool):
+    """(validation_split, early_stopping, notes) for a family trained in epochs."""
+    notes: list[str] = []
+    validation_split, early_stopping = estimator.validation_split, estimator.early_stopping
+    epochs = defaults.get("epochs") if estimator.epochs is None else estimator.epochs
+    automatic = estimator.epochs is None and early_stopping is None
+    if automatic:
+        early_stopping = defaults.get("early_stopping", DEFAULT_PATIENCE)
+    if early_stopping and not validation_split and not has_validation_data:
+        held = None if n_samples is None else math.floor(n_samples * DEFAULT_VALIDATION_SPLIT)
+        if held is not None and held < 1:
+            if not automatic:
+                raise ConfigError(
+                    f"early stopping needs validation data: {n_samples} training texts are too "
+                    f"few to hold out {DEFAULT_VALIDATION_SPLIT * 100:.0f} % of them; give validation "
+                    "data or drop early stopping"
+                )
+            early_stopping = None
+            notes.append(
+                f"{n_samples} training texts are too few to hold out a validation split: "
+                f"training {epochs} epochs without early stopping"
+            )
+        else:
+            validation_split = DEFAULT_VALIDATION_SPLIT
+            notes.append(
+                f"{DEFAULT_VALIDATION_SPLIT * 100:.0f} % of the training texts held out as validation "
+                "data for early stopping"
+            )
+    if automatic and early_stopping:
+        notes.insert(
+            0,
+            f"epochs not set: up to {epochs} epochs, stopping after {early_stopping} without a "
+            "lower validation loss (best weights restored); set epochs (--epochs) to train exactly "
+            "that many",
+        )
+    return validation_split, early_stopping, notes
 
 
 class Runtime:
