@@ -1,17 +1,36 @@
-"""The jobs behind the CLI: train, evaluate, predict. One function each, no printing."""
+"""The jobs behind the CLI: train, evaluate, predict, search. One function each, no printing.
+
+Each job checks everything it can before any model trains: the settings, then
+the data (columns, labels of a test file against the training labels). What it
+decides or finds suspicious it passes on, one line each, as ``note: ...`` or
+``warning: ...`` to the ``report`` callback as it happens (and keeps in the
+result).
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from textclass.data import Dataset, load, split_dataset
-from textclass.errors import ConfigError
-from textclass.estimator import TextClassifier
+from textclass.data.checks import (
+    check_classes,
+    check_known_labels,
+    check_split,
+    rare_class_warning,
+)
+from textclass.data.readers import check_options
+from textclass.data.splits import check_test_size
+from textclass.errors import ConfigError, DataError
+from textclass.estimator import TextClassifier, empty_rows
 from textclass.evaluation import confident_mistakes, evaluate, metrics_from_proba
+
+# below this many words a vocabulary is suspicious (warned, not refused)
+SMALL_VOCABULARY = 100
 
 
 @dataclass(frozen=True)
@@ -27,6 +46,30 @@ class DataOptions:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def check(self) -> DataOptions:
+        """ConfigError for an unknown encoding, format or empty-text policy."""
+        check_options(encoding=self.encoding, on_empty=self.on_empty, format=self.format)
+        return self
+
+
+class Notes(list):
+    """Lines for the user, ``note: ...`` or ``warning: ...``, passed to ``report`` at once."""
+
+    def __init__(self, report: Callable[[str], None] | None = None) -> None:
+        super().__init__()
+        self.report = report
+
+    def note(self, line: str) -> None:
+        self._add(f"note: {line}")
+
+    def warn(self, line: str) -> None:
+        self._add(f"warning: {line}")
+
+    def _add(self, line: str) -> None:
+        self.append(line)
+        if self.report is not None:
+            self.report(line)
 
 
 def load_data(ref: str, options: DataOptions = DataOptions()) -> Dataset:
@@ -61,49 +104,60 @@ def train(
     *,
     data_options: DataOptions = DataOptions(),
     test_data: str | None = None,
-    test_size: float | None = None,
+    test_size: float | int | None = None,
     seed: int | None = None,
     stratify: bool = False,
     estimator_params: dict | None = None,
     model_params: dict | None = None,
     out: str | Path | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> TrainResult:
     """Load ``data``, split it (or use ``test_data``), fit, evaluate on the test part, save.
 
     ``test_size=None``: the publisher's train/test split where the dataset has
     one (IMDB), else 25 % (see :func:`textclass.data.split_dataset`).
     ``model_params``: the family's hyperparameters (``estimator_params["model"]``
-    names the family).
+    names the family). ``report`` receives each note and warning as it arises.
     """
+    notes = Notes(report)
     params = {"random_state": seed, **(estimator_params or {})}
     clf = TextClassifier(**params)
     if model_params:
         clf.set_params(**{f"model__{k}": v for k, v in model_params.items()})
     clf.check_params()  # impossible settings fail before any data is read
-    dataset = load_data(data, data_options)
-    if test_data is not None:
-        train_set, test_set = dataset, load_data(test_data, data_options)
-    else:
-        train_set, test_set = split_dataset(
-            dataset, test_size=test_size, seed=seed, stratify=stratify
-        )
+    data_options.check()
+    test_size = check_test_size(test_size)
+    if test_data is not None and test_size is not None:
+        raise ConfigError("give either a test file (--test) or a test size (--test-size), not both")
+    train_set, test_set = _train_and_test(
+        data, data_options, test_data, test_size, seed, stratify, notes
+    )
     # With no validation split and no early stopping, the test set is scored after
     # each epoch for the history plot only (as the tutorials do); it never steers
     # training. With early stopping, only a validation split from training data is used.
+    settings = clf.training_settings(n_samples=len(train_set))
     monitor = None
-    if (
-        not clf.validation_split
-        and not clf.early_stopping
-        and set(test_set.labels.tolist()) <= set(train_set.labels.tolist())
-    ):
+    if not settings["validation_split"] and not settings["early_stopping"]:
         monitor = (test_set.texts, test_set.labels)
+        settings = clf.training_settings(n_samples=len(train_set), validation_data=True)
+    for line in settings["notes"]:
+        notes.note(line)
+    if clf.num_words is not None and clf.num_words - 1 < SMALL_VOCABULARY:
+        notes.warn(
+            f"num_words={clf.num_words} keeps only the {clf.num_words - 1} most frequent words"
+        )
     started = time.perf_counter()
     clf.fit(train_set.texts, train_set.labels, validation_data=monitor)
     seconds = time.perf_counter() - started
+    vocabulary = clf.describe_inputs().get("vocab_size")
+    if vocabulary is not None and vocabulary - 1 < SMALL_VOCABULARY and clf.num_words is None:
+        notes.warn(
+            f"the vocabulary has only {vocabulary - 1} words (under {SMALL_VOCABULARY}): "
+            "the training data may be too small"
+        )
     proba = clf.predict_proba(test_set.texts)
     metrics = metrics_from_proba(clf, test_set.labels, proba, test_set.groups)
     mistakes = confident_mistakes(test_set.texts, test_set.labels, proba, clf.classes_)
-    notes = list(dataset.notes)
     metrics["train_seconds"] = seconds
     metrics["history_validation"] = (
         "test set, monitoring only" if monitor is not None else "validation split"
@@ -124,7 +178,7 @@ def train(
         RunDirectory(out).write_mistakes(mistakes)
         write_run_report(out, redraw=True)  # also draws history.png and confusion.png
         if not plots.available():
-            notes.append(plots.PLOTS_MISSING)
+            notes.note(plots.PLOTS_MISSING)
     return TrainResult(
         clf,
         train_set,
@@ -132,14 +186,46 @@ def train(
         metrics,
         seconds,
         None if out is None else Path(out),
-        notes,
+        list(notes),
     )
+
+
+def _load_noted(ref: str, options: DataOptions, notes: Notes) -> Dataset:
+    """``load_data``, passing on what loading did and found (columns chosen, rows dropped)."""
+    dataset = load_data(ref, options)
+    for line in dataset.notes:
+        notes.note(f"{ref}: {line}")
+    for line in dataset.warnings:
+        notes.warn(f"{ref}: {line}")
+    return dataset
+
+
+def _train_and_test(data, options, test_data, test_size, seed, stratify, notes: Notes):
+    """(train part, test part), checked against each other before training."""
+    dataset = _load_noted(data, options, notes)
+    if test_data is not None:
+        train_set, test_set = dataset, _load_noted(test_data, options, notes)
+        check_classes(train_set)
+        check_known_labels(test_set.labels, train_set.labels, where=test_data)
+    else:
+        train_set, test_set = split_dataset(
+            dataset, test_size=test_size, seed=seed, stratify=stratify
+        )
+        check_split(train_set, test_set)
+    warning = rare_class_warning(train_set)
+    if warning:
+        notes.warn(warning)
+    return train_set, test_set
 
 
 def evaluate_run(run_dir: str | Path, data: str, data_options: DataOptions = DataOptions()) -> dict:
     """Score a saved model on every row of ``data`` (per group if it has groups)."""
+    data_options.check()
     clf = TextClassifier.load(run_dir)
     dataset = load_data(data, data_options)
+    check_known_labels(
+        dataset.labels, clf.classes_, where=data, lacking="the model never saw in training"
+    )
     result = evaluate(clf, dataset.texts, dataset.labels, dataset.groups)
     result["data"] = dataset.summary()
     return result
@@ -159,6 +245,7 @@ def cross_validate_run(
 
     from textclass.evaluation.crossval import cross_validate
 
+    data_options.check()
     recipe = clone(TextClassifier.load(run_dir))
     dataset = load_data(data, data_options)
     result = cross_validate(
@@ -175,13 +262,34 @@ def cross_validate_run(
 
 
 def predict_texts(
-    run_dir: str | Path, texts: list[str]
+    run_dir: str | Path, texts: list[str], *, source: str | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(labels, probabilities of the predicted label, class list) for ``texts``."""
+    """(labels, probabilities of the predicted label, class list) for ``texts``.
+
+    Empty texts are refused, naming their rows (``source``: the file they came
+    from, whose data rows count from 1; else the texts given, counted from 1).
+    """
+    check_predictable(texts, source=source)
     clf = TextClassifier.load(run_dir)
     proba = clf.predict_proba(texts)
     best = np.argmax(proba, axis=1)
     return clf.classes_[best], proba[np.arange(len(best)), best], clf.classes_
+
+
+def check_predictable(texts: list[str], *, source: str | None = None) -> None:
+    """DataError naming the empty texts: the policy for empty text at prediction."""
+    empty = [i + 1 for i in empty_rows(list(texts))]
+    if not empty:
+        return
+    shown = ", ".join(map(str, empty[:5])) + (", ..." if len(empty) > 5 else "")
+    where = (
+        f"{source}: {len(empty)} row(s) with empty text (data rows {shown})"
+        if source
+        else (f"{len(empty)} of the {len(texts)} texts given are empty (text {shown})")
+    )
+    raise DataError(
+        f"{where}: there is nothing to classify; remove them (empty texts get no label)"
+    )
 
 
 def search(

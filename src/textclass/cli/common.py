@@ -23,19 +23,34 @@ class ExitCode(enum.IntEnum):
     INTERRUPTED = 130
 
 
+# every run is seeded: without --seed, this one (printed, and stored in the run)
+DEFAULT_SEED = 0
+
+
 def _echo_err(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def _describe_seed(seed: int | None) -> tuple[int, str]:
+    """(the seed to use, how to print it): ``seed``, or the default one, said so."""
+    if seed is None:
+        return DEFAULT_SEED, f"seed {DEFAULT_SEED} (the default; --seed N for another)"
+    return seed, f"seed {seed}"
 
 
 TextCol = Annotated[
     str | None,
     typer.Option(
-        help="Column holding the text (default: text/sentence/review/..., else the first)"
+        help="Column holding the text: a header name, or a number from 0 without header "
+        "(default: text/sentence/review/..., else the column of longest strings)"
     ),
 ]
 LabelCol = Annotated[
     str | None,
-    typer.Option(help="Column holding the label (default: label/category/..., else the last)"),
+    typer.Option(
+        help="Column holding the label: a header name, or a number from 0 without header "
+        "(default: label/category/..., else the column of fewest distinct values)"
+    ),
 ]
 GroupCol = Annotated[
     str | None, typer.Option(help="Optional column of groups, reported separately (e.g. source)")
@@ -50,6 +65,11 @@ OnEmpty = Annotated[
     str, typer.Option(help="Rows with empty or missing text: error or drop (counted)")
 ]
 Encoding = Annotated[str, typer.Option(help="Text encoding of the input file")]
+TestFile = Annotated[
+    str | None,
+    typer.Option("--test", help="Separate labeled test data instead of a split of DATA"),
+]
+Stratify = Annotated[bool, typer.Option(help="Keep label proportions in the train/test split")]
 
 
 def _data_options(text_col, label_col, group_col, fmt, encoding, on_empty):

@@ -18,8 +18,11 @@ from textclass.cli.common import (
     LabelCol,
     Maxlen,
     OnEmpty,
+    Stratify,
+    TestFile,
     TextCol,
     _data_options,
+    _describe_seed,
     _echo_err,
     _parse_params,
     _print_metrics,
@@ -42,14 +45,15 @@ def train(
     test_size: Annotated[
         float | None,
         typer.Option(
-            help="Fraction held out for testing (default 0.25; the publisher's split where one exists)"
+            help="Fraction (0-1) or number of rows held out for testing "
+            "(default 0.25; the publisher's split where one exists)"
         ),
     ] = None,
-    test: Annotated[
-        str | None, typer.Option(help="Separate labeled test data instead of a split")
+    test: TestFile = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed for the split and the model (default 0)")
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed for the split and the model")] = None,
-    stratify: Annotated[bool, typer.Option(help="Keep label proportions in the split")] = False,
+    stratify: Stratify = False,
     epochs: Epochs = None,
     batch_size: BatchSize = None,
     maxlen: Maxlen = None,
@@ -60,7 +64,11 @@ def train(
         float | None, typer.Option(help="Fraction of training data for validation")
     ] = None,
     early_stopping: Annotated[
-        int | None, typer.Option(help="Stop after N epochs without validation improvement")
+        int | None,
+        typer.Option(
+            help="Stop after N epochs without validation improvement (best weights kept; "
+            "default 3 when --epochs is not given)"
+        ),
     ] = None,
     optimizer: Annotated[
         str | None, typer.Option(help="adam, rmsprop, sgd, adamw, adagrad (default: the family's)")
@@ -83,6 +91,7 @@ def train(
     from textclass.rendering.terminal import format_inputs
 
     options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
+    seed, seed_text = _describe_seed(seed)
     estimator = {"model": model, "verbose": verbose}
     for key, value in {
         "epochs": epochs,
@@ -107,9 +116,8 @@ def train(
         estimator_params=estimator,
         model_params=_parse_params(param),
         out=out,
+        report=_echo_err,
     )
-    for note in result.notes:
-        _echo_err(f"note: {note}")
     clf = result.classifier
     if clf.coverage_:
         from textclass.pretrained import describe_coverage
@@ -118,7 +126,7 @@ def train(
     inputs = format_inputs(clf.describe_inputs())
     typer.echo(
         f"model {model}: trained on {len(result.train)} texts in {result.seconds:.1f}s, "
-        f"{clf.count_params():,} parameters, {inputs}"
+        f"{seed_text}, {clf.count_params():,} parameters, {inputs}"
     )
     _print_metrics(result.metrics, f"test ({len(result.test)} texts)")
     typer.echo(f"test accuracy {result.metrics['accuracy']:.4f}")
@@ -212,7 +220,8 @@ def predict(
         texts = text_column(frame, input, text_col)
     if not texts:
         raise typer.BadParameter("give texts as arguments or a file with --input")
-    labels, confidence, _ = workflow.predict_texts(run, texts)
+    source = None if input is None else str(input)
+    labels, confidence, _ = workflow.predict_texts(run, texts, source=source)
     result = frame.copy() if frame is not None else pd.DataFrame({"text": texts})
     result["predicted"] = labels
     result["probability"] = confidence.round(6)
@@ -260,7 +269,9 @@ def models(
     classes: Annotated[int, typer.Option(help="Number of classes for --summary")] = 2,
 ) -> None:
     """List the model families and their hyperparameters; --summary adds layers and parameters."""
+    from textclass.errors import did_you_mean
     from textclass.models.registry import build_summary, describe
+    from textclass.runtimes.base import DEFAULT_PATIENCE, DEFAULT_VALIDATION_SPLIT
 
     params = _parse_params(param)
     families = describe()
@@ -268,13 +279,20 @@ def models(
         known = {f["name"] for f in families}
         unknown = [n for n in names if n not in known]
         if unknown:
+            hints = "".join(did_you_mean(n, known) for n in unknown)
             raise typer.BadParameter(
-                f"unknown model {', '.join(unknown)}; known: {', '.join(sorted(known))}",
+                f"unknown model {', '.join(unknown)}{hints}; known: {', '.join(sorted(known))}",
                 param_hint="NAMES",
             )
         families = [f for f in families if f["name"] in names]
     for family in families:
         training = ", ".join(f"{k} {v}" for k, v in family["training"].items()) or "none"
+        if "epochs" in family["training"]:
+            patience = family["training"].get("early_stopping", DEFAULT_PATIENCE)
+            training += (
+                f" (epochs at most: without --epochs it stops after {patience} without "
+                f"improvement on {DEFAULT_VALIDATION_SPLIT * 100:.0f} % held out)"
+            )
         typer.echo(
             f"{family['name']}: {family['description']}\n"
             f"    preprocessor {family['preprocessor']}, runtime {family['runtime']}; "
