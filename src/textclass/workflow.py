@@ -297,66 +297,127 @@ def search(
     settings,
     *,
     data_options: DataOptions = DataOptions(),
-    test_size: float = 0.25,
+    test_data: str | None = None,
+    test_size: float | int | None = 0.25,
     split_seed: int | None = None,
+    stratify: bool = False,
     per_group: bool = False,
     out: str | Path = "runs/search",
     resume: bool = False,
     jobs: int = 1,
     on_progress=None,
+    report: Callable[[str], None] | None = None,
 ) -> dict:
-    """Search on the training part of ``data`` (per group if asked), then score the
-    refitted best candidate on the held-out part. Writes results.json / results.md."""
+    """Search on the training part of ``data`` (per group if asked), refit the best
+    candidate on all of it and score it on the held-out part (or ``test_data``).
+
+    Writes results.json / results.md, and the refitted best model as a run
+    directory (``OUT/best``, or ``OUT/<group>/best``) ready for ``predict``.
+    """
     import json
 
-    from sklearn.metrics import get_scorer
+    from textclass.rendering.markdown import search_markdown
 
-    from textclass.experiments.search import make_estimator, run_search
-    from textclass.rendering.markdown import format_trials, search_markdown
-
-    dataset = load_data(data, data_options)
+    notes = Notes(report)
+    settings.check()
+    data_options.check()
+    test_size = check_test_size(test_size)
+    dataset = _load_noted(data, data_options, notes)
+    test_set = None if test_data is None else _load_noted(test_data, data_options, notes)
     seed = settings.seed if split_seed is None else split_seed
     if per_group and dataset.groups is None:
         raise ConfigError(f"--per-group needs groups: {data} has none (give --group-col)")
-    parts = {None: dataset}
+    if per_group and test_set is not None and test_set.groups is None:
+        raise ConfigError(f"--per-group with --test needs groups in {test_data} too")
+    parts = {None: (dataset, test_set)}
     if per_group:
         parts = {
-            str(g): dataset.subset(dataset.groups == g, name=f"{dataset.name}[{g}]")
+            str(g): (_group(dataset, g), None if test_set is None else _group(test_set, g))
             for g in dict.fromkeys(dataset.groups.tolist())
         }
+    splits = {}
+    for group, (part, held) in parts.items():  # every split checked before any trial runs
+        if held is None:
+            train_set, held = split_dataset(part, test_size=test_size, seed=seed, stratify=stratify)
+            check_split(train_set, held)
+        else:
+            train_set = part
+            check_classes(train_set)
+            check_known_labels(held.labels, train_set.labels, where=held.name)
+        warning = rare_class_warning(train_set)
+        if warning:
+            notes.warn(warning)
+        splits[group] = (train_set, held)
     out = Path(out)
-    report = {"data": data, "settings": settings.fingerprint(), "split_seed": seed, "groups": {}}
-    for group, part in parts.items():
-        train_set, test_set = split_dataset(part, test_size=test_size, seed=seed)
+    report_data = {
+        "data": data,
+        "test": test_data,
+        "settings": settings.fingerprint(),
+        "split_seed": seed,
+        "groups": {},
+    }
+    for group, (train_set, held) in splits.items():
         folder = out / group if group else out
-        result = run_search(
-            settings,
-            train_set.texts,
-            train_set.labels,
-            folder,
-            resume=resume,
-            jobs=jobs,
-            on_progress=on_progress,
-            group=group,
+        entry = _search_one(settings, train_set, held, folder, resume, jobs, on_progress, group)
+        entry["best_run"] = str(
+            _save_best(entry.pop("classifier"), folder / "best", train_set, held, data, seed)
         )
-        best = result["best"]
-        clf = make_estimator(settings, best["params"]).fit(train_set.texts, train_set.labels)
-        scorer = get_scorer(settings.scoring)
-        entry = {
-            "trials": result["trials"],
-            "best_params": best["params"],
-            "best_cv_score": best["mean_score"],
-            "best_cv_std": best["std_score"],
-            "test_score": float(scorer(clf, test_set.texts, test_set.labels)),
-            "test_accuracy": float(clf.score(test_set.texts, test_set.labels)),
-            "train_rows": len(train_set),
-            "test_rows": len(test_set),
-            "trials_table": format_trials(result, settings.scoring),
-        }
-        report["groups"][group or "all"] = entry
+        notes.note(
+            f"best candidate refitted on all {len(train_set)} training texts: {entry['best_run']}"
+        )
+        report_data["groups"][group or "all"] = entry
     out.mkdir(parents=True, exist_ok=True)
+    report_data["notes"] = list(notes)
     (out / "results.json").write_text(
-        json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8"
+        json.dumps(report_data, indent=2, default=str) + "\n", encoding="utf-8"
     )
-    (out / "results.md").write_text(search_markdown(report), encoding="utf-8")
-    return report
+    (out / "results.md").write_text(search_markdown(report_data), encoding="utf-8")
+    return report_data
+
+
+def _group(dataset: Dataset, group) -> Dataset:
+    return dataset.subset(dataset.groups == group, name=f"{dataset.name}[{group}]")
+
+
+def _search_one(settings, train_set, test_set, folder, resume, jobs, on_progress, group) -> dict:
+    """Trials on ``train_set``; the best refitted on all of it and scored on ``test_set``."""
+    from sklearn.metrics import get_scorer
+
+    from textclass.experiments.search import make_estimator, run_search
+    from textclass.rendering.markdown import format_trials
+
+    result = run_search(
+        settings,
+        train_set.texts,
+        train_set.labels,
+        folder,
+        resume=resume,
+        jobs=jobs,
+        on_progress=on_progress,
+        group=group,
+    )
+    best = result["best"]
+    clf = make_estimator(settings, best["params"]).fit(train_set.texts, train_set.labels)
+    scorer = get_scorer(settings.scoring)
+    return {
+        "trials": result["trials"],
+        "best_params": best["params"],
+        "best_cv_score": best["mean_score"],
+        "best_cv_std": best["std_score"],
+        "test_score": float(scorer(clf, test_set.texts, test_set.labels)),
+        "test_accuracy": float(clf.score(test_set.texts, test_set.labels)),
+        "train_rows": len(train_set),
+        "test_rows": len(test_set),
+        "trials_table": format_trials(result, settings.scoring),
+        "classifier": clf,
+    }
+
+
+def _save_best(clf, path: Path, train_set, test_set, data, seed) -> Path:
+    """The refitted best candidate as a normal run directory, with its test metrics."""
+    metrics = metrics_from_proba(
+        clf, test_set.labels, clf.predict_proba(test_set.texts), test_set.groups
+    )
+    metrics["data"] = {"train": train_set.summary(), "test": test_set.summary()}
+    clf.save(path, metrics=metrics, extra={"data": {"source": data, "seed": seed, "search": True}})
+    return path

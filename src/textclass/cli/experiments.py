@@ -17,11 +17,15 @@ from textclass.cli.common import (
     LabelCol,
     Maxlen,
     OnEmpty,
+    Stratify,
+    TestFile,
     TextCol,
     _data_options,
+    _echo_err,
     _parse_params,
     app,
 )
+from textclass.errors import ConfigError
 
 
 @app.command()
@@ -37,8 +41,11 @@ def compare(
         ),
     ] = [],  # noqa: B006
     test_size: Annotated[
-        float | None, typer.Option(help="Test fraction (default 0.25, or the publisher's split)")
+        float | None,
+        typer.Option(help="Test fraction or rows (default 0.25, or the publisher's split)"),
     ] = None,
+    test: TestFile = None,
+    stratify: Stratify = False,
     seed: Annotated[int, typer.Option(help="Seed for the split/folds and the models")] = 0,
     cv: Annotated[
         int | None, typer.Option(help="K-fold cross-validation instead of a split")
@@ -59,11 +66,14 @@ def compare(
     """Train several model families on the same split(s) and print a leaderboard."""
     from textclass import workflow
     from textclass.cli.progress import RichCompareReporter
-    from textclass.data.splits import DEFAULT_TEST_SIZE, has_publisher_split
+    from textclass.data.splits import DEFAULT_TEST_SIZE, check_test_size, has_publisher_split
     from textclass.experiments.compare import compare_models, sort_rows, write_leaderboard
     from textclass.models.registry import family_class
     from textclass.rendering.markdown import to_markdown
 
+    test_size = check_test_size(test_size)
+    if test is not None and (test_size is not None or cv is not None):
+        raise ConfigError("--test replaces --test-size and --cv: give one of them")
     names = [m.strip() for m in models.split(",") if m.strip()]
     for name in names:
         family_class(name)  # unknown names fail before any training
@@ -80,8 +90,14 @@ def compare(
         for k, v in {"epochs": epochs, "batch_size": batch_size, "maxlen": maxlen}.items()
         if v is not None
     }
-    options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
+    options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty).check()
     dataset = workflow.load_data(data, options)
+    test_set = None if test is None else workflow.load_data(test, options)
+    for part, where in ((dataset, data), (test_set, test)):
+        for note in [] if part is None else part.notes:
+            _echo_err(f"note: {where}: {note}")
+        for warning in [] if part is None else part.warnings:
+            _echo_err(f"warning: {where}: {warning}")
     has_split = test_size is None and has_publisher_split(dataset)
     with RichCompareReporter(len(names)) as reporter:
         rows = compare_models(
@@ -90,6 +106,8 @@ def compare(
             test_size=test_size,
             seed=seed,
             cv=cv,
+            test=test_set,
+            stratify=stratify,
             estimator_params=estimator,
             model_params=model_params,
             reporter=reporter,
@@ -98,6 +116,8 @@ def compare(
     how = (
         f"{cv}-fold CV"
         if cv
+        else f"test {test}"
+        if test
         else ("publisher's split" if has_split else f"test {test_size or DEFAULT_TEST_SIZE}")
     )
     title = f"Leaderboard: {data} ({how}, seed {seed})"
@@ -128,7 +148,12 @@ def search(
     split_seed: Annotated[
         int | None, typer.Option(help="Seed of the train/test split (default: --seed)")
     ] = None,
-    test_size: Annotated[float, typer.Option(help="Held-out fraction for the final test")] = 0.25,
+    test_size: Annotated[
+        float | None,
+        typer.Option(help="Held-out fraction (or rows) for the final test (default 0.25)"),
+    ] = None,
+    test: TestFile = None,
+    stratify: Stratify = False,
     scoring: Annotated[
         str, typer.Option(help="scikit-learn scorer: accuracy, f1_macro, balanced_accuracy, ...")
     ] = "accuracy",
@@ -151,21 +176,18 @@ def search(
     encoding: Encoding = "utf-8",
     on_empty: OnEmpty = "error",
 ) -> None:
-    """Grid or random hyperparameter search with k-fold CV; every trial is saved as it finishes."""
-    from sklearn.metrics import get_scorer_names
+    """Grid or random hyperparameter search with k-fold CV; every trial is saved as it finishes.
 
+    The best candidate is refitted on all the training data and saved as a run
+    directory (OUT/best) that `predict` and `evaluate` take.
+    """
     from textclass import workflow
     from textclass.cli.progress import RichSearchProgress
     from textclass.experiments.search import SearchSettings, parse_space
-    from textclass.models.registry import family_class
     from textclass.rendering.markdown import search_markdown
 
-    family_class(model)
-    if scoring not in get_scorer_names():
-        raise typer.BadParameter(
-            f"unknown scorer {scoring!r} (e.g. accuracy, f1_macro, balanced_accuracy)",
-            param_hint="--scoring",
-        )
+    if test is not None and test_size is not None:
+        raise ConfigError("--test replaces --test-size: give one of them")
     if jobs < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--jobs")
     raw = {}
@@ -198,20 +220,26 @@ def search(
         seed=seed,
         scoring=scoring,
         estimator_params=estimator,
-    )
+    ).check()  # unknown model or scorer, n_iter < 1, impossible values: before any data
     options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
     with RichSearchProgress(scoring) as progress:
         report = workflow.search(
             data,
             settings,
             data_options=options,
-            test_size=test_size,
+            test_data=test,
+            test_size=0.25 if test_size is None else test_size,
             split_seed=split_seed,
+            stratify=stratify,
             per_group=per_group,
             out=out,
             resume=resume,
             jobs=jobs,
             on_progress=progress,
+            report=_echo_err,
         )
     typer.echo(search_markdown(report))
     typer.echo(f"wrote {out / 'results.md'}, {out / 'results.json'} and trials.jsonl")
+    for group, entry in report["groups"].items():
+        where = "" if group == "all" else f" ({group})"
+        typer.echo(f"best model{where} saved to {entry['best_run']}")

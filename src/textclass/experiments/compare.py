@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 from textclass.data import Dataset, split_dataset
-from textclass.errors import TextclassError
+from textclass.data.checks import check_classes, check_known_labels, check_split
+from textclass.errors import ConfigError, TextclassError
 from textclass.persistence import RunDirectory
 
 
@@ -23,22 +24,37 @@ def compare_models(
     test_size: float | None = 0.25,
     seed: int | None = 0,
     cv: int | None = None,
+    test: Dataset | None = None,
+    stratify: bool = False,
     estimator_params: dict | None = None,
     model_params: dict | None = None,
     reporter=None,
 ) -> list[dict]:
     """Train and score every model on ``dataset``; one result row per model.
 
-    ``cv=None``: one train/test split (``test_size``, ``seed``; the publisher's
-    split when ``test_size`` is None). ``cv=K``: K stratified folds, metrics as
-    means (with ``*_std``). ``model_params`` maps a family name to its
-    hyperparameters. ``reporter`` (see :class:`Reporter`) follows the progress.
+    ``cv=None``: one train/test split (``test_size``, ``seed``, label proportions
+    kept with ``stratify``; the publisher's split when ``test_size`` is None), or
+    all of ``dataset`` for training and ``test`` for testing. ``cv=K``: K
+    stratified folds, metrics as means (with ``*_std``). ``model_params`` maps a
+    family name to its hyperparameters. ``reporter`` (see :class:`Reporter`)
+    follows the progress.
     """
     reporter = reporter or Reporter()
     for name in models:  # impossible settings fail here, before any model trains
         _make(name, seed, estimator_params, model_params).check_params()
+    if cv and test is not None:
+        raise ConfigError("cross-validation (cv) and a separate test set exclude each other")
     rows = []
-    split = None if cv else split_dataset(dataset, test_size=test_size, seed=seed)
+    split = None
+    if test is not None:
+        check_classes(dataset)
+        check_known_labels(test.labels, dataset.labels, where=test.name)
+        split = (dataset, test)
+    elif cv:
+        check_classes(dataset)
+    else:
+        split = split_dataset(dataset, test_size=test_size, seed=seed, stratify=stratify)
+        check_split(*split)
     for name in models:
         reporter.start_model(name)
         try:

@@ -23,13 +23,14 @@ import json
 import os
 import re
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from textclass.errors import ConfigError
+from textclass.errors import ConfigError, invalid
 
 _DIST = re.compile(r"^(loguniform|uniform|randint)\(\s*([^,]+)\s*,\s*([^)]+)\s*\)$")
 
@@ -88,7 +89,9 @@ def candidates(space: dict, *, grid: bool, n_iter: int, seed: int | None) -> lis
         if any(not isinstance(v, list) for v in space.values()):
             raise ConfigError("--grid needs lists of values, not distributions")
         return list(ParameterGrid(space))
-    params = list(ParameterSampler(space, n_iter=n_iter, random_state=seed))
+    with warnings.catch_warnings():  # fewer combinations than n_iter: each once (progress shows)
+        warnings.filterwarnings("ignore", "The total space of parameters", UserWarning)
+        params = list(ParameterSampler(space, n_iter=n_iter, random_state=seed))
     return [{k: _plain(v) for k, v in p.items()} for p in params]
 
 
@@ -115,6 +118,33 @@ class SearchSettings:
 
     def fingerprint(self) -> dict:
         return asdict(self)
+
+    def check(self) -> SearchSettings:
+        """ConfigError for impossible settings, before any data is read or trial runs."""
+        from sklearn.metrics import get_scorer_names
+
+        from textclass.models.registry import family_class
+
+        family_class(self.model)
+        if not self.grid and not (_is_int(self.n_iter) and self.n_iter >= 1):
+            raise invalid("n_iter", "a positive integer (random candidates)", self.n_iter)
+        if not (_is_int(self.cv) and self.cv >= 2):
+            raise invalid("cv", "an integer >= 2 (folds)", self.cv)
+        if self.scoring not in get_scorer_names():
+            raise invalid(
+                "scoring",
+                "a scikit-learn scorer name (accuracy, f1_macro, balanced_accuracy, ...)",
+                self.scoring,
+                get_scorer_names(),
+            )
+        space = parse_space(self.space) if _needs_parse(self.space) else self.space
+        for params in candidates(space, grid=self.grid, n_iter=self.n_iter, seed=self.seed):
+            make_estimator(self, params).check_params()  # unknown names, impossible values
+        return self
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def make_estimator(settings: SearchSettings, params: dict):
