@@ -154,13 +154,12 @@ class KerasRuntime(Runtime):
 
     @classmethod
     def load(cls, folder: Path, family) -> KerasRuntime:
-        import keras
 
         path = Path(folder) / "model.keras"
         if not path.exists():
             raise ArtifactError(f"{path}: missing")
         try:
-            model = keras.saving.load_model(path, compile=False, safe_mode=True)
+            model = _load_network(path)
         except Exception as exc:  # Keras raises many types for damaged archives
             raise ArtifactError(
                 f"{path}: cannot load the Keras model ({type(exc).__name__}: {exc})"
@@ -173,6 +172,42 @@ class KerasRuntime(Runtime):
         lines: list[str] = []
         net.summary(print_fn=lambda line, *_, **__: lines.append(line))
         return "\n".join(lines), count_weights(net), count_weights(net, trainable_only=True)
+
+
+def _load_network(path: Path):
+    """A saved network, without drawing random initial weights it would overwrite.
+
+    ``keras.saving.load_model`` builds every layer with its initializer first; on JAX
+    each random initializer is a compiled kernel (5 s of a 5.1 s load, here). The same
+    architecture with zero initializers, then the saved weights, is the same model.
+    """
+    import json
+    import zipfile
+
+    import keras
+
+    with zipfile.ZipFile(path) as archive:
+        config = json.loads(archive.read("config.json"))
+    config.pop("compile_config", None)  # prediction only: no optimizer to restore
+    _zero_initializers(config)
+    model = keras.saving.deserialize_keras_object(config, safe_mode=True)
+    model.load_weights(path)
+    return model
+
+
+_ZEROS = {"module": "keras.initializers", "class_name": "Zeros", "config": {}}
+
+
+def _zero_initializers(node) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.endswith("_initializer") and isinstance(value, dict):
+                node[key] = dict(_ZEROS, registered_name=None)
+            else:
+                _zero_initializers(value)
+    elif isinstance(node, list):
+        for value in node:
+            _zero_initializers(value)
 
 
 def _bucket(n: int) -> int:
