@@ -42,8 +42,8 @@ def load_npz(path: Path) -> dict[str, np.ndarray]:
     path = Path(path)
     if not path.exists():
         raise ArtifactError(f"{path}: missing")
-    try:
-        with np.load(path, allow_pickle=False) as data:
+    try:  # our own handle: np.load leaves its file open when the archive is damaged
+        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
             return {k: data[k] for k in data.files}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
         raise ArtifactError(f"{path}: corrupt or truncated ({exc})") from None

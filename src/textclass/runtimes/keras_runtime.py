@@ -154,12 +154,18 @@ class KerasRuntime(Runtime):
 
     @classmethod
     def load(cls, folder: Path, family) -> KerasRuntime:
+        import zipfile
 
         path = Path(folder) / "model.keras"
         if not path.exists():
             raise ArtifactError(f"{path}: missing")
         try:
             model = _load_network(path)
+        except (zipfile.BadZipFile, EOFError, KeyError, ValueError) as exc:
+            raise ArtifactError(
+                f"{path}: cannot load the Keras model: corrupt or truncated archive "
+                f"({type(exc).__name__}: {exc})"
+            ) from None
         except Exception as exc:  # Keras raises many types for damaged archives
             raise ArtifactError(
                 f"{path}: cannot load the Keras model ({type(exc).__name__}: {exc})"
