@@ -50,7 +50,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         number of classes; any Keras loss name overrides it (e.g. "mse").
         With ``epochs=None`` a network trains for at most the family's epochs
         and stops early: ``early_stopping`` defaults to the family's patience
-        (3 epochs) on a validation split (10 % of the training texts unless
+        (5 epochs) on a validation split (10 % of the training texts unless
         ``validation_split`` or ``validation_data`` is given), and the best
         weights are restored. A fixed ``epochs`` trains exactly that many.
     validation_split : float

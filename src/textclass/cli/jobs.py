@@ -67,7 +67,7 @@ def train(
         int | None,
         typer.Option(
             help="Stop after N epochs without validation improvement (best weights kept; "
-            "default 3 when --epochs is not given)"
+            "default 5 when --epochs is not given)"
         ),
     ] = None,
     optimizer: Annotated[

@@ -25,7 +25,7 @@ from textclass.errors import ArtifactError, ConfigError
 _RUNTIMES: dict[str, type[Runtime]] = {}
 # With no fixed epochs, a network stops after this many epochs without a better
 # validation loss (a family may set its own "early_stopping" in training_defaults) ...
-DEFAULT_PATIENCE = 3
+DEFAULT_PATIENCE = 5
 # ... measured on this share of the training texts when no validation data is given.
 DEFAULT_VALIDATION_SPLIT = 0.1
 _EPOCH_SETTINGS = ("epochs", "batch_size", "optimizer", "learning_rate", "loss", "early_stopping")
