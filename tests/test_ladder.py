@@ -149,6 +149,7 @@ def test_optimizer_loss_and_activation_overrides(model):
     assert multi.predict_proba(topics).shape == (12, 3)
 
 
+@pytest.mark.slow  # ~30 s for all families; the default suite covers 3 classes in test_estimator
 @pytest.mark.parametrize("model", model_names())
 def test_every_family_on_bbc_news_five_topics(model, shared_data, tmp_path):
     data = load_dataset("bbc-news")

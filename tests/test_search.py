@@ -121,6 +121,7 @@ def trials(folder: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.endswith("}")]
 
 
+@pytest.mark.slow  # three real CLI searches, ~70 s; test_resume_refuses_changed_settings... is fast
 def test_killed_search_resumes_without_losing_or_repeating_trials(tmp_path, shared_data):
     killed = tmp_path / "killed"
     proc = start_cli(*SEARCH, "--out", killed)
