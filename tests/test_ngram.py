@@ -78,14 +78,15 @@ def test_nb_ratios_by_hand():
 def test_nb_linear_folds_the_ratios_into_its_coefficients():
     x = NgramVectors(ngram_range=(1, 2), min_df=1).fit_transform(TEXTS)
     y = np.array([1, 1, 1, 0, 0, 0])
-    model = NBLinear(C=1.0).fit(x, y)
+    model = NBLinear(C=1.0, random_state=0).fit(x, y)  # liblinear shuffles: seed both
     r = nb_ratios(x, y == 1)
     from sklearn.linear_model import LogisticRegression
 
-    reference = LogisticRegression(C=1.0, solver="liblinear", dual=True).fit(x.multiply(r), y)
+    reference = LogisticRegression(C=1.0, solver="liblinear", dual=True, random_state=0)
+    reference.fit(x.multiply(r), y)
     # float32 features here, float64 in the reference: equal to solver precision
     assert np.allclose(model.coef_[0], reference.coef_[0] * r, rtol=1e-4, atol=1e-6)
-    assert np.allclose(model.predict_proba(x), reference.predict_proba(x.multiply(r)), atol=1e-5)
+    assert np.allclose(model.predict_proba(x), reference.predict_proba(x.multiply(r)), atol=1e-4)
 
 
 @pytest.mark.parametrize("weighting", ["nb", "tfidf", "binary"])
