@@ -17,9 +17,10 @@ from textclass.errors import DataError, invalid
 from textclass.models.base import ModelFamily
 from textclass.models.registry import resolve
 from textclass.preprocessing import LabelEncoder, check_texts
+from textclass.preprocessing.preprocessors import ANALYZERS as WORD_ANALYZERS
 from textclass.runtimes.base import TrainingSettings
 
-ANALYZERS = ("auto", "keras", "sklearn")
+ANALYZERS = ("auto", *WORD_ANALYZERS)  # "auto": the family's own
 
 
 class TextClassifier(ClassifierMixin, BaseEstimator):

@@ -7,14 +7,10 @@ no list to edit.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 from textclass.errors import ConfigError, did_you_mean
 from textclass.models.base import ModelFamily
 
 _FAMILIES: dict[str, type[ModelFamily]] = {}
-_discovered = False
 
 
 def register(family: type[ModelFamily]) -> type[ModelFamily]:
@@ -29,14 +25,9 @@ def register(family: type[ModelFamily]) -> type[ModelFamily]:
 
 
 def _discover() -> None:
-    global _discovered
-    if _discovered:
-        return
-    _discovered = True
-    import textclass.models as package
+    from textclass.discovery import import_submodules
 
-    for module in pkgutil.iter_modules(package.__path__):
-        importlib.import_module(f"{package.__name__}.{module.name}")
+    import_submodules("textclass.models")  # each family module registers itself
 
 
 def families() -> dict[str, type[ModelFamily]]:

@@ -67,13 +67,9 @@ def register_preprocessor(cls: type[Preprocessor]) -> type[Preprocessor]:
 
 
 def preprocessor_class(name: str) -> type[Preprocessor]:
-    import importlib
-    import pkgutil
+    from textclass.discovery import import_submodules
 
-    import textclass.preprocessing as package
-
-    for module in pkgutil.iter_modules(package.__path__):  # each registers its preprocessors
-        importlib.import_module(f"{package.__name__}.{module.name}")
+    import_submodules("textclass.preprocessing")  # each module registers its preprocessors
 
     if name not in _PREPROCESSORS:
         raise ArtifactError(
