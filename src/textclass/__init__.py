@@ -1,26 +1,42 @@
-"""textclass: text classification with Keras 3, as a library, a CLI and a service."""
+"""textclass: text classification with Keras 3, as a library, a CLI and a service.
 
+The public names below are imported on first use (PEP 562), so that a command
+that only predicts does not pay for the readers, pandas or scikit-learn's model
+selection at start-up.
+"""
+
+import importlib as _importlib
 import os as _os
 
 _os.environ.setdefault("KERAS_BACKEND", "jax")  # our default; KERAS_BACKEND overrides it
 
-from textclass.data import Dataset, load_dataset, read_dataset, split_dataset  # noqa: E402
-from textclass.errors import ArtifactError, ConfigError, DataError, TextclassError  # noqa: E402
-from textclass.estimator import TextClassifier  # noqa: E402
-from textclass.preprocessing import Tokenizer, pad_sequences  # noqa: E402
-
 __version__ = "0.1.0"
 
-__all__ = [
-    "ArtifactError",
-    "ConfigError",
-    "DataError",
-    "Dataset",
-    "TextClassifier",
-    "TextclassError",
-    "Tokenizer",
-    "load_dataset",
-    "pad_sequences",
-    "read_dataset",
-    "split_dataset",
-]
+_EXPORTS = {
+    "ArtifactError": "textclass.errors",
+    "ConfigError": "textclass.errors",
+    "DataError": "textclass.errors",
+    "TextclassError": "textclass.errors",
+    "Dataset": "textclass.data",
+    "load_dataset": "textclass.data",
+    "read_dataset": "textclass.data",
+    "split_dataset": "textclass.data",
+    "TextClassifier": "textclass.estimator",
+    "Tokenizer": "textclass.preprocessing",
+    "pad_sequences": "textclass.preprocessing",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'textclass' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)
