@@ -105,7 +105,7 @@ def create_app(
     async def unexpected(request: Request, exc: Exception):  # never a stack trace
         return error(500, f"internal error ({type(exc).__name__})")
 
-    def authorized(request: Request) -> None:
+    async def authorized(request: Request) -> None:  # async: no thread-pool hop
         if settings.api_key is None:
             return
         given = request.headers.get("authorization", "")
@@ -124,7 +124,7 @@ def create_app(
             raise ServeError(404, f"no model {name!r}; serving: {', '.join(store.models)}")
         return store.models[name]
 
-    async def run_prediction(model, body: PredictRequest) -> dict:
+    async def run_prediction(model, body: PredictRequest):
         texts = check_texts_for_service(body.texts, settings.max_texts, settings.max_chars)
         if body.top_k is not None and body.top_k < 1:
             raise ServeError(422, f"top_k must be at least 1, got {body.top_k}")
@@ -134,7 +134,8 @@ def create_app(
             predictions = await asyncio.wait_for(job, settings.timeout_s)
         except asyncio.TimeoutError:
             raise ServeError(504, f"prediction took longer than {settings.timeout_s:g} s") from None
-        return {"model": model.name, "predictions": predictions}
+        # already plain JSON types: skip FastAPI's jsonable_encoder pass over them
+        return JSONResponse({"model": model.name, "predictions": predictions})
 
     @app.get("/healthz", summary="The process is alive")
     async def healthz():
