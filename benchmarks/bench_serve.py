@@ -2,7 +2,7 @@
 
 For each family a model is trained on the UCI yelp sentences (the tutorial split), saved,
 and served by a real `textclass serve` process on 127.0.0.1. A bounded asyncio client
-(httpx) then sends one text per request:
+(aiohttp: `pip install 'textclass[loadtest]'`) then sends one text per request:
 
 - 1 client, sequential requests: p50 / p99 latency;
 - 50 and 200 concurrent clients: requests/s, p99, errors;
@@ -74,13 +74,22 @@ def in_process_latency(run: Path, texts: list[str]) -> dict:
     return {"first_ms": first * 1e3, "p50_ms": np.median(times) * 1e3}
 
 
-async def drive(url: str, texts: list[str], n: int, clients: int) -> dict:
-    import httpx
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def drive(url: str, texts: list[str], n: int, clients: int, pid: int | None = None) -> dict:
+    """``n`` requests from ``clients`` concurrent connections (aiohttp: httpx's client
+    tops out near 80 requests/s at 50 connections here and measures itself, not us)."""
+    import aiohttp
 
     latencies, errors = [], 0
     queue = iter(range(n))
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
+    connector = aiohttp.TCPConnector(limit=clients)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(url, connector=connector, timeout=timeout) as session:
 
         async def worker():
             nonlocal errors
@@ -88,16 +97,19 @@ async def drive(url: str, texts: list[str], n: int, clients: int) -> dict:
                 body = {"texts": [texts[i % len(texts)]]}
                 started = time.perf_counter()
                 try:
-                    response = await client.post("/v1/predict", json=body)
-                    ok = response.status_code == 200
-                except httpx.HTTPError:
+                    async with session.post("/v1/predict", json=body) as response:
+                        await response.read()
+                        ok = response.status == 200
+                except (aiohttp.ClientError, asyncio.TimeoutError):
                     ok = False
                 latencies.append(time.perf_counter() - started)
                 errors += not ok
 
+        cpu_before = cpu_seconds(pid) if pid else float("nan")
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(clients)))
         seconds = time.perf_counter() - started
+        cpu = (cpu_seconds(pid) - cpu_before) if pid else float("nan")
     lat = np.asarray(latencies) * 1e3
     return {
         "requests": n,
@@ -105,6 +117,7 @@ async def drive(url: str, texts: list[str], n: int, clients: int) -> dict:
         "p50_ms": float(np.percentile(lat, 50)),
         "p99_ms": float(np.percentile(lat, 99)),
         "errors": errors,
+        "server_cpu_ms": cpu / n * 1e3,
     }
 
 
@@ -133,9 +146,9 @@ def serve_and_measure(run: Path, texts: list[str]) -> dict:
         ready_s = time.perf_counter() - started
         out = {"ready_s": ready_s}
         asyncio.run(drive(url, texts, 100, 1))  # warm the connection path
-        out["sequential"] = asyncio.run(drive(url, texts, SEQUENTIAL, 1))
+        out["sequential"] = asyncio.run(drive(url, texts, SEQUENTIAL, 1, proc.pid))
         for clients, n in CONCURRENT.items():
-            out[f"c{clients}"] = asyncio.run(drive(url, texts, n, clients))
+            out[f"c{clients}"] = asyncio.run(drive(url, texts, n, clients, proc.pid))
         before = rss_mb(proc.pid)
         memory = asyncio.run(drive(url, texts, MEMORY_REQUESTS, 50))
         after = rss_mb(proc.pid)
@@ -155,14 +168,16 @@ def markdown(rows: dict[str, dict], command: str) -> str:
         f"Python {platform.python_version()}, load average at the end {load}. Command: `{command}`.",
         "",
         "Each family: trained on UCI yelp (tutorial split; Keras families 5 epochs), served by a "
-        "real `textclass serve` process (one worker) on 127.0.0.1, driven by an httpx asyncio "
+        "real `textclass serve` process (one worker) on 127.0.0.1, driven by an aiohttp asyncio "
         "client in another process, one text per request (`POST /v1/predict`). In-process: "
-        "`predict_proba([text])` on the loaded artifact, first call and p50 of 300.",
+        "`predict_proba([text])` on the loaded artifact, first call and p50 of 300. Server CPU: "
+        "the server process's user + system CPU time per request at 1 and 50 clients (it moves "
+        "less with the machine's load than latency does).",
         "",
         "| family | ready s | in-process first ms | in-process p50 ms | 1 client p50 ms | "
         "1 client p99 ms | 50 clients req/s | 50 p99 ms | 200 clients req/s | 200 p99 ms | "
-        "errors | RSS before → after 10k MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "server CPU ms/req (1, 50) | errors | RSS before → after 10k MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for family, r in rows.items():
         s, c50, c200, m = r["sequential"], r["c50"], r["c200"], r["memory"]
@@ -171,7 +186,7 @@ def markdown(rows: dict[str, dict], command: str) -> str:
             f"| {family} | {r['ready_s']:.1f} | {r['local']['first_ms']:.1f} | "
             f"{r['local']['p50_ms']:.2f} | {s['p50_ms']:.2f} | {s['p99_ms']:.2f} | "
             f"{c50['rps']:,.0f} | {c50['p99_ms']:.1f} | {c200['rps']:,.0f} | {c200['p99_ms']:.1f} | "
-            f"{errors} | {m['before_mb']:.0f} → {m['after_mb']:.0f} "
+            f"{s['server_cpu_ms']:.2f}, {c50['server_cpu_ms']:.2f} | {errors} | {m['before_mb']:.0f} → {m['after_mb']:.0f} "
             f"({(m['after_mb'] / m['before_mb'] - 1) * 100:+.1f} %) |"
         )
     lines += [
