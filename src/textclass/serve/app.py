@@ -1,8 +1,9 @@
 """The FastAPI app: probes, model cards, predictions, limits and the API-key rule.
 
 Every error is JSON ``{"error": "..."}`` with a 4xx/5xx status and never a stack
-trace. Predictions run one at a time on a worker thread (models are not shared
-between threads) under a per-request time limit.
+trace. Predictions run on one worker thread (models are not shared between
+threads), concurrent requests grouped into one model call (:mod:`.batching`),
+each under a per-request time limit.
 """
 
 import asyncio
@@ -12,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from textclass.serve.batching import Batcher
 from textclass.serve.models import ModelStore
 
 
@@ -55,6 +57,10 @@ def create_app(
 
     store = store or ModelStore.load(run_dirs, names, default)
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textclass-predict")
+    batchers = {
+        name: Batcher(model, executor, max_texts=settings.max_texts)
+        for name, model in store.models.items()
+    }
 
     @asynccontextmanager
     async def lifespan(app):
@@ -71,6 +77,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.store = store
+    app.state.batchers = batchers
     app.state.settings = settings
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
@@ -128,8 +135,7 @@ def create_app(
         texts = check_texts_for_service(body.texts, settings.max_texts, settings.max_chars)
         if body.top_k is not None and body.top_k < 1:
             raise ServeError(422, f"top_k must be at least 1, got {body.top_k}")
-        loop = asyncio.get_running_loop()
-        job = loop.run_in_executor(executor, model.predict, texts, body.top_k)
+        job = batchers[model.name].predict(texts, body.top_k)
         try:
             predictions = await asyncio.wait_for(job, settings.timeout_s)
         except asyncio.TimeoutError:

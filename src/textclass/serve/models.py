@@ -27,7 +27,18 @@ class ServedModel:
 
     def predict(self, texts: list[str], top_k: int | None = None) -> list[dict]:
         """Per text: the label and each label's probability (most probable first)."""
-        proba = self.classifier.predict_proba(texts)
+        return self._described(self.classifier.predict_proba(texts), top_k)
+
+    def predict_batch(self, requests: list[tuple[list[str], int | None]]) -> list[list[dict]]:
+        """``predict`` for several requests ``(texts, top_k)`` in one model call."""
+        proba = self.classifier.predict_proba([t for texts, _ in requests for t in texts])
+        out, start = [], 0
+        for texts, top_k in requests:
+            out.append(self._described(proba[start : start + len(texts)], top_k))
+            start += len(texts)
+        return out
+
+    def _described(self, proba: np.ndarray, top_k: int | None) -> list[dict]:
         labels = self.labels
         out = []
         for row in proba:
