@@ -74,9 +74,20 @@ def train(out: Path, kind: str) -> None:
 
 
 def predict(out: Path) -> None:
+    """Each run through the light loader first (as ``textclass predict`` does; it must
+    not import scikit-learn), then through ``TextClassifier.load``."""
+    from textclass.inference import Predictor
+    from textclass.runtimes import keras_runtime
+
+    keras_runtime.LEAN_IMPORT = True
+    runs = json.loads((out / "runs.json").read_text())["runs"]
+    for name in runs:
+        np.save(out / name / "light_proba.npy", Predictor.load(out / name).predict_proba(PROBE))
+    (out / "light_imports.json").write_text(json.dumps({"sklearn": "sklearn" in sys.modules}))
+
     from textclass import TextClassifier
 
-    for name in json.loads((out / "runs.json").read_text())["runs"]:
+    for name in runs:
         clf = TextClassifier.load(out / name)
         np.save(out / name / "loaded_proba.npy", clf.predict_proba(PROBE))
 

@@ -1,4 +1,5 @@
-"""Save -> load in a new process -> identical predict_proba, for every family and backend."""
+"""Save -> load in a new process -> identical predict_proba, for every family and backend
+(through ``TextClassifier.load`` and through the light loader ``textclass predict`` uses)."""
 
 import importlib.util
 import json
@@ -38,6 +39,12 @@ def check_roundtrip(out: Path, backend: str, data: str = "tiny") -> None:
             expected.shape[1] == 2 if binary else expected.shape[1] >= 3
         )
         assert np.array_equal(loaded, expected), name
+        # the light loader of `textclass predict`: the same probabilities without
+        # scikit-learn (a linear model's in float64 numpy, where scikit-learn computes
+        # in the float32 its solver kept: equal to 1e-6)
+        light = np.load(out / name / "light_proba.npy")
+        assert np.allclose(light, expected, rtol=0, atol=1e-6), name
+    assert json.loads((out / "light_imports.json").read_text()) == {"sklearn": False}
 
 
 def test_every_family_reloads_identically_in_a_new_process(tmp_path):

@@ -18,6 +18,7 @@ from textclass.models.base import ModelFamily
 from textclass.models.registry import resolve
 from textclass.preprocessing import LabelEncoder, check_texts
 from textclass.preprocessing.preprocessors import ANALYZERS as WORD_ANALYZERS
+from textclass.preprocessing.validation import check_not_empty
 from textclass.runtimes.base import TrainingSettings
 
 ANALYZERS = ("auto", *WORD_ANALYZERS)  # "auto": the family's own
@@ -238,12 +239,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self, "runtime_")
         texts = check_texts(X, name="X")
-        empty = empty_rows(texts)
-        if empty:
-            raise DataError(
-                f"`X` has {len(empty)} empty text(s) (rows {_rows(empty)}, counted from 0): "
-                "there is nothing to classify; drop them first"
-            )
+        check_not_empty(texts, name="X")
         return self.runtime_.predict_proba(self.preprocessor_.transform(texts))
 
     def predict(self, X) -> np.ndarray:
@@ -329,16 +325,6 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
 def _is_int(value) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
-def empty_rows(texts: list[str]) -> list[int]:
-    """Rows (from 0) whose text is empty or only whitespace."""
-    return [i for i, text in enumerate(texts) if not text.strip()]
-
-
-def _rows(rows: list[int], most: int = 5) -> str:
-    shown = ", ".join(map(str, rows[:most]))
-    return shown + (f", ... ({len(rows) - most} more)" if len(rows) > most else "")
 
 
 def _check_optimizer(name) -> None:

@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from textclass.data import Dataset, load, split_dataset
 from textclass.data.checks import (
     check_classes,
@@ -25,9 +23,10 @@ from textclass.data.checks import (
 )
 from textclass.data.readers import check_options
 from textclass.data.splits import check_test_size
-from textclass.errors import ConfigError, DataError
-from textclass.estimator import TextClassifier, empty_rows
+from textclass.errors import ConfigError
+from textclass.estimator import TextClassifier
 from textclass.evaluation import confident_mistakes, evaluate, metrics_from_proba
+from textclass.inference import check_predictable, predict_texts  # noqa: F401 (the jobs' API)
 
 # below this many words a vocabulary is suspicious (warned, not refused)
 SMALL_VOCABULARY = 100
@@ -259,37 +258,6 @@ def cross_validate_run(
     )
     result["data"] = dataset.summary()
     return result
-
-
-def predict_texts(
-    run_dir: str | Path, texts: list[str], *, source: str | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(labels, probabilities of the predicted label, class list) for ``texts``.
-
-    Empty texts are refused, naming their rows (``source``: the file they came
-    from, whose data rows count from 1; else the texts given, counted from 1).
-    """
-    check_predictable(texts, source=source)
-    clf = TextClassifier.load(run_dir)
-    proba = clf.predict_proba(texts)
-    best = np.argmax(proba, axis=1)
-    return clf.classes_[best], proba[np.arange(len(best)), best], clf.classes_
-
-
-def check_predictable(texts: list[str], *, source: str | None = None) -> None:
-    """DataError naming the empty texts: the policy for empty text at prediction."""
-    empty = [i + 1 for i in empty_rows(list(texts))]
-    if not empty:
-        return
-    shown = ", ".join(map(str, empty[:5])) + (", ..." if len(empty) > 5 else "")
-    where = (
-        f"{source}: {len(empty)} row(s) with empty text (data rows {shown})"
-        if source
-        else (f"{len(empty)} of the {len(texts)} texts given are empty (text {shown})")
-    )
-    raise DataError(
-        f"{where}: there is nothing to classify; remove them (empty texts get no label)"
-    )
 
 
 def search(

@@ -33,6 +33,9 @@ __all__ = ["ExitCode", "app", "main"]
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     from textclass.errors import ArtifactError, ConfigError, DataError, TextclassError
+    from textclass.runtimes import keras_runtime
+
+    keras_runtime.LEAN_IMPORT = True  # this process is ours: keras without unused extras
 
     try:
         app(args=argv, standalone_mode=False)

@@ -205,15 +205,15 @@ def predict(
     output: Annotated[str, typer.Option("--format", help="Output: table, csv or jsonl")] = "table",
 ) -> None:
     """Predict labels for texts given as arguments or in a file (--input)."""
-    import pandas as pd
-
-    from textclass import workflow
-    from textclass.data.readers import read_frame, text_column
+    # the light loader (no scikit-learn, no training code): a cold start is mostly imports
+    from textclass.inference import predict_texts
 
     if output not in ("table", "csv", "jsonl"):
         raise typer.BadParameter("choose table, csv or jsonl", param_hint="--format")
     frame = None
     if input is not None:
+        from textclass.data.readers import read_frame, text_column
+
         frame = read_frame(
             input, format=input_format, encoding=encoding, wanted=(text_col,) if text_col else ()
         )
@@ -221,17 +221,20 @@ def predict(
     if not texts:
         raise typer.BadParameter("give texts as arguments or a file with --input")
     source = None if input is None else str(input)
-    labels, confidence, _ = workflow.predict_texts(run, texts, source=source)
+    labels, confidence, _ = predict_texts(run, texts, source=source)
+    if output == "table":
+        for text, label, p in zip(texts, labels, confidence):
+            typer.echo(f"{label}\t{p:.3f}\t{text}")
+        return
+    import pandas as pd
+
     result = frame.copy() if frame is not None else pd.DataFrame({"text": texts})
     result["predicted"] = labels
     result["probability"] = confidence.round(6)
     if output == "csv":
         result.to_csv(sys.stdout, index=False)
-    elif output == "jsonl":
-        result.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)
     else:
-        for text, label, p in zip(texts, labels, confidence):
-            typer.echo(f"{label}\t{p:.3f}\t{text}")
+        result.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)
 
 
 @app.command()

@@ -26,6 +26,7 @@ from textclass.models.constraints import (
 )
 from textclass.models.registry import register
 from textclass.preprocessing.ngrams import NgramVectors
+from textclass.runtimes.linear_scores import probabilities
 from textclass.runtimes.sklearn_runtime import SklearnRuntime
 
 WEIGHTINGS = ("nb", "tfidf", "binary")
@@ -158,6 +159,8 @@ class NBLinear(ClassifierMixin, BaseEstimator):
     + intercept_`` on the unscaled features.
     """
 
+    probability_link = "one-vs-rest"  # one sigmoid per class, normalized
+
     def __init__(
         self,
         *,
@@ -229,11 +232,7 @@ class NBLinear(ClassifierMixin, BaseEstimator):
         return np.asarray(scores)
 
     def predict_proba(self, X) -> np.ndarray:
-        scores = self.decision_function(X)
-        p = 1.0 / (1.0 + np.exp(-np.clip(scores, -500, 500)))
-        if self.classes_.size == 2:
-            return np.column_stack([1.0 - p[:, 0], p[:, 0]])
-        return p / np.maximum(p.sum(axis=1, keepdims=True), 1e-300)  # one-vs-rest, normalized
+        return probabilities(self.decision_function(X), self.probability_link)
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

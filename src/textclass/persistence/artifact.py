@@ -77,7 +77,6 @@ def save_parts(parts: SavedParts, path, *, extra: dict | None = None) -> RunDire
 def load_parts(path) -> SavedParts:
     from textclass.models.registry import resolve
     from textclass.persistence import format_v1
-    from textclass.preprocessing.base import preprocessor_class
     from textclass.runtimes.base import runtime_class
 
     run = RunDirectory(path)
@@ -88,14 +87,12 @@ def load_parts(path) -> SavedParts:
         if config.get("migrated_from") == 1:
             preprocessor = format_v1.read_preprocessor(run, config)
         else:
-            saved = read_json(run.preprocessor)
-            arrays = load_npz(run.preprocessor_arrays) if run.preprocessor_arrays.exists() else {}
-            preprocessor = preprocessor_class(saved["name"]).from_config(saved["config"], arrays)
+            preprocessor = read_preprocessor(run)
         classes = np.asarray(run.read_labels()["classes"])
         runtime_cls = runtime_class(config["runtime"]["name"])
         params = dict(config["estimator"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise ArtifactError(f"{run.path}: incompatible or incomplete model files ({exc})") from None
+        raise incompatible(run, exc) from None
     runtime = runtime_cls.load(run.path, family)
     return SavedParts(
         estimator_params=params,
@@ -106,3 +103,16 @@ def load_parts(path) -> SavedParts:
         history=run.read_history(),
         notes=config.get("notes") or {},
     )
+
+
+def read_preprocessor(run: RunDirectory):
+    """The fitted preprocessor of a (format 2) run directory, from its config and arrays."""
+    from textclass.preprocessing.base import preprocessor_class
+
+    saved = read_json(run.preprocessor)
+    arrays = load_npz(run.preprocessor_arrays) if run.preprocessor_arrays.exists() else {}
+    return preprocessor_class(saved["name"]).from_config(saved["config"], arrays)
+
+
+def incompatible(run: RunDirectory, exc: Exception) -> ArtifactError:
+    return ArtifactError(f"{run.path}: incompatible or incomplete model files ({exc})")

@@ -54,3 +54,19 @@ def check_texts(texts, *, name: str = "texts") -> list[str]:
 def _rows(rows: list[int], most: int = 5) -> str:
     shown = ", ".join(map(str, rows[:most]))
     return shown + (f", ... ({len(rows) - most} more)" if len(rows) > most else "")
+
+
+def empty_rows(texts: list[str]) -> list[int]:
+    """Rows (from 0) whose text is empty or only whitespace."""
+    return [i for i, text in enumerate(texts) if not text.strip()]
+
+
+def check_not_empty(texts: list[str], *, name: str = "X") -> None:
+    """DataError naming the empty texts: a model has nothing to go on, and any label
+    it gave them would look confident."""
+    empty = empty_rows(texts)
+    if empty:
+        raise DataError(
+            f"`{name}` has {len(empty)} empty text(s) (rows {_rows(empty)}, counted from 0): "
+            "there is nothing to classify; drop them first"
+        )

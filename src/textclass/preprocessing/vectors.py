@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from textclass.errors import invalid
 from textclass.preprocessing.tokenizer import Sequences
@@ -46,16 +45,22 @@ class TfidfVectors:
         self.idf = idf
 
     def fit_transform(self, sequences: Sequences, vocab_size: int) -> sp.csr_matrix:
+        from sklearn.feature_extraction.text import TfidfTransformer
+
         counts = bag_of_words(sequences, vocab_size, "count")
         transformer = TfidfTransformer().fit(counts)
         self.idf = transformer.idf_.astype(np.float32)
         return self.transform(sequences, vocab_size)
 
     def transform(self, sequences: Sequences, vocab_size: int) -> sp.csr_matrix:
-        transformer = TfidfTransformer()
-        transformer.idf_ = self.idf
-        counts = bag_of_words(sequences, vocab_size, "count")
-        return sp.csr_matrix(transformer.transform(counts), dtype=np.float32)
+        """Counts x idf, each row scaled to unit l2 norm (TfidfTransformer's transform,
+        in numpy: predicting needs no scikit-learn)."""
+        counts = sp.csr_matrix(bag_of_words(sequences, vocab_size, "count"), dtype=np.float32)
+        weighted = sp.csr_matrix(counts.multiply(self.idf.astype(np.float32)))
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        scale = sp.diags((1.0 / norms).astype(np.float32))
+        return sp.csr_matrix(scale @ weighted, dtype=np.float32)
 
 
 def vectorize(sequences: Sequences, vocab_size: int, mode: str, idf=None) -> sp.csr_matrix:

@@ -175,6 +175,16 @@ class Runtime:
         raise NotImplementedError
 
     @classmethod
+    def load_scorer(cls, folder: Path):
+        """The saved model for prediction only: an object with ``predict_proba(x)``.
+
+        It needs neither the family nor training libraries (what a cold
+        ``textclass predict`` waits for); None when this runtime has no such path
+        or the artifact predates it, and the caller loads the whole classifier.
+        """
+        return None
+
+    @classmethod
     def sketch(cls, family, inputs: dict, n_classes: int) -> tuple[str, int, int]:
         """(description, total, trainable parameters) of an untrained model of these sizes."""
         raise NotImplementedError

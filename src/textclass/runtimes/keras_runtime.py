@@ -173,11 +173,48 @@ class KerasRuntime(Runtime):
         return cls(family, model)
 
     @classmethod
+    def load_scorer(cls, folder: Path) -> KerasRuntime:
+        return cls.load(folder, None)  # predicting needs the network, not the family
+
+    @classmethod
     def sketch(cls, family, inputs: dict, n_classes: int) -> tuple[str, int, int]:
         net = family.build(n_classes=n_classes, **inputs)
         lines: list[str] = []
         net.summary(print_fn=lambda line, *_, **__: lines.append(line))
         return "\n".join(lines), count_weights(net), count_weights(net, trainable_only=True)
+
+
+# Set by the ``textclass`` command for its own process: see ``import_keras``.
+LEAN_IMPORT = False
+# what keras imports at start-up only to offer integrations a prediction never uses:
+# its scikit-learn wrappers and its matplotlib image gallery (1.8 s of a cold predict)
+_OPTIONAL_IMPORTS = ("sklearn", "matplotlib")
+
+
+def import_keras():
+    """``keras``; with ``LEAN_IMPORT``, imported without its optional integrations.
+
+    Keras imports scikit-learn and matplotlib when they are installed, inside
+    ``try: ... except ImportError``. While keras loads, those not yet imported are
+    marked absent, then unmarked: later imports of them work as usual, only keras's
+    own wrappers and gallery stay off in this process. Library users never get this.
+    """
+    import sys
+
+    if not LEAN_IMPORT or "keras" in sys.modules:
+        import keras
+
+        return keras
+    hidden = [name for name in _OPTIONAL_IMPORTS if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # "import name" raises ImportError
+    try:
+        import keras
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+    return keras
 
 
 def _load_network(path: Path):
@@ -190,8 +227,7 @@ def _load_network(path: Path):
     import json
     import zipfile
 
-    import keras
-
+    keras = import_keras()
     with zipfile.ZipFile(path) as archive:
         config = json.loads(archive.read("config.json"))
     config.pop("compile_config", None)  # prediction only: no optimizer to restore

@@ -4,6 +4,7 @@ The family's ``build(random_state=...)`` returns an unfitted estimator with
 ``coef_`` / ``intercept_`` after fitting (LogisticRegression, SGDClassifier,
 ...). Only those arrays are saved (``linear.npz``, no pickle); loading builds a
 fresh estimator from the family's hyperparameters and puts them back.
+``load_scorer`` reads the same arrays for prediction alone, without scikit-learn.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from textclass.errors import ArtifactError
 from textclass.persistence.files import load_npz
 from textclass.runtimes.base import Runtime, TrainingSettings, normalized, register_runtime
+from textclass.runtimes.linear_scores import LinearScorer, link_of
 
 FITTED = ("coef", "intercept", "classes")
 
@@ -53,19 +55,26 @@ class SklearnRuntime(Runtime):
         )
 
     def save(self, folder: Path) -> None:
+        link = link_of(self.model)
         np.savez(
             Path(folder) / "linear.npz",
             coef=self.model.coef_,
             intercept=self.model.intercept_,
             classes=self.model.classes_,
+            # how scores become probabilities, so prediction needs numpy only
+            **({"link": np.asarray(link)} if link else {}),
         )
 
     @classmethod
+    def load_scorer(cls, folder: Path) -> LinearScorer | None:
+        arrays = _read_arrays(folder)
+        if "link" not in arrays:  # saved before links were recorded, or an unknown model
+            return None
+        return LinearScorer(arrays["coef"], arrays["intercept"], str(arrays["link"]))
+
+    @classmethod
     def load(cls, folder: Path, family) -> SklearnRuntime:
-        arrays = load_npz(Path(folder) / "linear.npz")
-        missing = [k for k in FITTED if k not in arrays]
-        if missing:
-            raise ArtifactError(f"{Path(folder) / 'linear.npz'}: lacks {', '.join(missing)}")
+        arrays = _read_arrays(folder)
         model = family.build(random_state=None)
         model.coef_, model.intercept_ = arrays["coef"], arrays["intercept"]
         model.classes_ = arrays["classes"]
@@ -77,3 +86,11 @@ class SklearnRuntime(Runtime):
         n_out = 1 if n_classes == 2 else n_classes
         total = n_features * n_out + n_out
         return f"{family.name}: {n_features} features -> {n_out} output(s)", total, total
+
+
+def _read_arrays(folder: Path) -> dict:
+    arrays = load_npz(Path(folder) / "linear.npz")
+    missing = [k for k in FITTED if k not in arrays]
+    if missing:
+        raise ArtifactError(f"{Path(folder) / 'linear.npz'}: lacks {', '.join(missing)}")
+    return arrays
