@@ -66,6 +66,17 @@ class Predictor:
         """The most probable label of each text, as the labels the model was trained on."""
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
+    def warm_up(self, texts: list[str]) -> None:
+        """Predict ``texts`` and compile every batch shape later calls will use (a server
+        does this before it reports ready)."""
+        self.predict_proba(texts)
+        if self.preprocessor is None:  # the whole classifier
+            runtime, inputs = self.scorer.runtime_, self.scorer.transform_texts(texts[:1])
+        else:
+            runtime, inputs = self.scorer, self.preprocessor.transform(texts[:1])
+        if hasattr(runtime, "warm_up"):
+            runtime.warm_up(inputs)
+
 
 def predict_texts(
     run_dir: str | Path, texts: list[str], *, source: str | None = None

@@ -56,10 +56,7 @@ class ServedModel:
 
     def warm_up(self) -> None:
         """Compile the shapes requests will use (every batch bucket of a Keras model)."""
-        self.classifier.predict_proba(WARM_UP_TEXTS)
-        runtime = self.classifier.runtime_
-        if hasattr(runtime, "warm_up"):
-            runtime.warm_up(self.classifier.transform_texts(WARM_UP_TEXTS[:1]))
+        self.classifier.warm_up(WARM_UP_TEXTS)
 
 
 class ModelStore:
@@ -77,7 +74,7 @@ class ModelStore:
 
     @classmethod
     def load(cls, run_dirs, names=None, default=None) -> ModelStore:
-        from textclass.estimator import TextClassifier
+        from textclass.inference import Predictor
 
         run_dirs = [Path(p) for p in run_dirs]
         if not run_dirs:
@@ -87,7 +84,7 @@ class ModelStore:
             raise ConfigError(f"two served models share a name: {', '.join(names)} (use --name)")
         models = []
         for name, path in zip(names, run_dirs):
-            clf = TextClassifier.load(path)
+            clf = Predictor.load(path)
             models.append(ServedModel(name, path, clf, model_card(name, path, clf)))
         return cls(models, default)
 
