@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from textclass.data import Dataset, load, split_dataset
 from textclass.data.checks import (
     check_classes,
@@ -24,13 +22,17 @@ from textclass.data.checks import (
     rare_class_warning,
 )
 from textclass.data.readers import check_options
-from textclass.data.splits import check_test_size
-from textclass.errors import ConfigError, DataError
-from textclass.estimator import TextClassifier, empty_rows
-from textclass.evaluation import confident_mistakes, evaluate, metrics_from_proba
+from textclass.data.splits import check_test_size, dev_part
+from textclass.errors import ConfigError
+from textclass.estimator import TextClassifier
+from textclass.evaluation import evaluate, metrics_from_proba
+from textclass.evaluation.metrics import mistakes_for
+from textclass.predictions import Predictions, check_predictable, predict_texts  # noqa: F401
 
 # below this many words a vocabulary is suspicious (warned, not refused)
 SMALL_VOCABULARY = 100
+# words or n-grams explaining each confident mistake in the report
+MISTAKE_FEATURES = 5
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,20 @@ class DataOptions:
     format: str | None = None
     encoding: str = "utf-8"
     on_empty: str = "error"
+    label_sep: str | None = None  # multi-label: labels separated in the label cell
+    label_cols: tuple | None = None  # multi-label: 0/1 columns, one per label
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        out["label_cols"] = None if self.label_cols is None else list(self.label_cols)
+        return out
 
     def check(self) -> DataOptions:
         """ConfigError for an unknown encoding, format or empty-text policy."""
+        from textclass.data.multilabel import check_options as check_multilabel
+
         check_options(encoding=self.encoding, on_empty=self.on_empty, format=self.format)
+        check_multilabel(self.label_sep, self.label_cols, self.label_col)
         return self
 
 
@@ -85,6 +94,8 @@ def load_data(ref: str, options: DataOptions = DataOptions()) -> Dataset:
         format=options.format,
         encoding=options.encoding,
         on_empty=options.on_empty,
+        label_sep=options.label_sep,
+        label_cols=None if options.label_cols is None else list(options.label_cols),
     )
 
 
@@ -129,15 +140,25 @@ def train(
     test_size = check_test_size(test_size)
     if test_data is not None and test_size is not None:
         raise ConfigError("give either a test file (--test) or a test size (--test-size), not both")
-    train_set, test_set = _train_and_test(
+    train_set, test_set, dev_set = _train_and_test(
         data, data_options, test_data, test_size, seed, stratify, notes
     )
     # With no validation split and no early stopping, the test set is scored after
     # each epoch for the history plot only (as the tutorials do); it never steers
     # training. With early stopping, only a validation split from training data is used.
+    # A publisher's dev part is the validation data (early stopping, thresholds); a tuned
+    # threshold never sees the test set.
     settings = clf.training_settings(n_samples=len(train_set))
     monitor = None
-    if not settings["validation_split"] and not settings["early_stopping"]:
+    if dev_set is not None:
+        monitor = (dev_set.texts, dev_set.labels)
+        settings = clf.training_settings(n_samples=len(train_set), validation_data=True)
+        notes.note(f"validation data: the {len(dev_set)} rows of the publisher's dev part")
+    elif (
+        not settings["validation_split"]
+        and not settings["early_stopping"]
+        and not _tunes_threshold(clf)
+    ):
         monitor = (test_set.texts, test_set.labels)
         settings = clf.training_settings(n_samples=len(train_set), validation_data=True)
     for line in settings["notes"]:
@@ -157,10 +178,20 @@ def train(
         )
     proba = clf.predict_proba(test_set.texts)
     metrics = metrics_from_proba(clf, test_set.labels, proba, test_set.groups)
-    mistakes = confident_mistakes(test_set.texts, test_set.labels, proba, clf.classes_)
+    mistakes = mistakes_for(clf, test_set.texts, test_set.labels, proba)
+    if mistakes:  # why the model was confident: shown beside each mistake in the report
+        reasons = clf.explain([m["text"] for m in mistakes], top=MISTAKE_FEATURES)
+        for mistake, reason in zip(mistakes, reasons):
+            mistake["explanation"] = reason
+    for line in clf.notes_.get("thresholds", []):
+        notes.note(line)
     metrics["train_seconds"] = seconds
     metrics["history_validation"] = (
-        "test set, monitoring only" if monitor is not None else "validation split"
+        "dev part"
+        if dev_set is not None
+        else "test set, monitoring only"
+        if monitor is not None
+        else "validation split"
     )
     metrics["data"] = {"train": train_set.summary(), "test": test_set.summary()}
     if out is not None:
@@ -200,9 +231,17 @@ def _load_noted(ref: str, options: DataOptions, notes: Notes) -> Dataset:
     return dataset
 
 
+def _tunes_threshold(clf) -> bool:
+    from textclass.decisions.thresholds import parse
+
+    rule = parse(clf.threshold)
+    return rule is not None and rule.tuned
+
+
 def _train_and_test(data, options, test_data, test_size, seed, stratify, notes: Notes):
-    """(train part, test part), checked against each other before training."""
+    """(train part, test part, dev part or None), checked against each other before training."""
     dataset = _load_noted(data, options, notes)
+    dev_set = None
     if test_data is not None:
         train_set, test_set = dataset, _load_noted(test_data, options, notes)
         check_classes(train_set)
@@ -212,10 +251,12 @@ def _train_and_test(data, options, test_data, test_size, seed, stratify, notes: 
             dataset, test_size=test_size, seed=seed, stratify=stratify
         )
         check_split(train_set, test_set)
+        if test_size is None:
+            dev_set = dev_part(dataset)
     warning = rare_class_warning(train_set)
     if warning:
         notes.warn(warning)
-    return train_set, test_set
+    return train_set, test_set, dev_set
 
 
 def evaluate_run(run_dir: str | Path, data: str, data_options: DataOptions = DataOptions()) -> dict:
@@ -259,37 +300,6 @@ def cross_validate_run(
     )
     result["data"] = dataset.summary()
     return result
-
-
-def predict_texts(
-    run_dir: str | Path, texts: list[str], *, source: str | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(labels, probabilities of the predicted label, class list) for ``texts``.
-
-    Empty texts are refused, naming their rows (``source``: the file they came
-    from, whose data rows count from 1; else the texts given, counted from 1).
-    """
-    check_predictable(texts, source=source)
-    clf = TextClassifier.load(run_dir)
-    proba = clf.predict_proba(texts)
-    best = np.argmax(proba, axis=1)
-    return clf.classes_[best], proba[np.arange(len(best)), best], clf.classes_
-
-
-def check_predictable(texts: list[str], *, source: str | None = None) -> None:
-    """DataError naming the empty texts: the policy for empty text at prediction."""
-    empty = [i + 1 for i in empty_rows(list(texts))]
-    if not empty:
-        return
-    shown = ", ".join(map(str, empty[:5])) + (", ..." if len(empty) > 5 else "")
-    where = (
-        f"{source}: {len(empty)} row(s) with empty text (data rows {shown})"
-        if source
-        else (f"{len(empty)} of the {len(texts)} texts given are empty (text {shown})")
-    )
-    raise DataError(
-        f"{where}: there is nothing to classify; remove them (empty texts get no label)"
-    )
 
 
 def search(
@@ -381,8 +391,7 @@ def _group(dataset: Dataset, group) -> Dataset:
 
 def _search_one(settings, train_set, test_set, folder, resume, jobs, on_progress, group) -> dict:
     """Trials on ``train_set``; the best refitted on all of it and scored on ``test_set``."""
-    from sklearn.metrics import get_scorer
-
+    from textclass.evaluation.scoring import get_scorer
     from textclass.experiments.search import make_estimator, run_search
     from textclass.rendering.markdown import format_trials
 
@@ -405,7 +414,7 @@ def _search_one(settings, train_set, test_set, folder, resume, jobs, on_progress
         "best_cv_score": best["mean_score"],
         "best_cv_std": best["std_score"],
         "test_score": float(scorer(clf, test_set.texts, test_set.labels)),
-        "test_accuracy": float(clf.score(test_set.texts, test_set.labels)),
+        "test_accuracy": float(clf.score(test_set.texts, test_set.labels)),  # subset, multi-label
         "train_rows": len(train_set),
         "test_rows": len(test_set),
         "trials_table": format_trials(result, settings.scoring),
