@@ -152,3 +152,19 @@ def test_search_and_compare_score_label_sets(tmp_path, capsys):
     assert main([*argv, "--out", str(tmp_path / "c")]) == ExitCode.OK
     assert "f1_micro" in (tmp_path / "c" / "leaderboard.md").read_text()
 
+
+def test_goemotions_loads_as_published(shared_data):
+    from textclass.data import load_dataset
+
+    ds = load_dataset("goemotions")
+    assert len(ds) == 54263 and ds.multilabel
+    assert {p: int((ds.split == p).sum()) for p in ("train", "dev", "test")} == {
+        "train": 43410,
+        "dev": 5426,
+        "test": 5427,
+    }
+    train = ds.subset(ds.split == "train")
+    counts = train.label_counts()
+    assert len(counts) == 28 and counts["neutral"] == 14219 and counts["grief"] == 77
+    # default quoting: a quoted text loses its wrapping quotes and doubled inner quotes
+    assert 'Three words, no subtlety. "Dude. Stop. Seriously." ' in train.texts
