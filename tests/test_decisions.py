@@ -110,3 +110,27 @@ def test_cli_threshold_and_class_weight_reach_the_run(tmp_path, capsys):
     report = (run / "report.html").read_text()
     assert "Threshold max-f1" in report and "precision-recall curve" in report
     assert (run / "pr.png").exists()
+    # the confident mistakes are the run's own decisions (its threshold, not argmax)
+    cut = decision["thresholds"][0]
+    mistakes = json.loads((run / "mistakes.json").read_text())
+    assert mistakes  # "okay food" carries both labels: some test rows must be wrong
+    for mistake in mistakes:
+        p_pos = (
+            mistake["probability"] if mistake["predicted"] == "pos" else 1 - mistake["probability"]
+        )
+        assert (p_pos >= cut) == (mistake["predicted"] == "pos") and mistake["true"] != mistake[
+            "predicted"
+        ]
+
+
+def test_a_tuned_threshold_shares_its_held_out_texts_with_early_stopping(tmp_path):
+    from textclass import workflow
+
+    path = tmp_path / "skewed.csv"
+    path.write_text("text,label\n" + "".join(f"{t},{y}\n" for t, y in zip(TEXTS3, LABELS3)))
+    result = workflow.train(
+        str(path), estimator_params={"model": "dense", "threshold": "max-f1", "batch_size": 8}
+    )
+    assert not any("10 % of the training texts held out" in n for n in result.notes), result.notes
+    assert any("held out of training (20 %)" in n for n in result.notes), result.notes
+    assert "val_loss" in result.classifier.history_  # early stopping watched the held-out part

@@ -73,7 +73,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         How a binary or multi-label problem turns probabilities into labels: a
         label is predicted when its probability is at least the threshold.
         None: 0.5 per label (multi-label), the most probable class (binary).
-        A number in (0, 1) applies to P(positive class) / every label.
+        A number in (0, 1) applies to every label / to P(positive class), the
+        positive class being the second of ``classes_`` (``1``, ``"pos"``, ``"spam"``).
         ``"max-f1"``, ``"precision=0.99"`` or ``"recall=0.9"`` tune it (one per
         label for multi-label) on ``validation_data``, else on 20 % of the
         training texts held out of training. ``thresholds_`` holds the result.

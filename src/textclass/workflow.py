@@ -148,17 +148,16 @@ def train(
     # training. With early stopping, only a validation split from training data is used.
     # A publisher's dev part is the validation data (early stopping, thresholds); a tuned
     # threshold never sees the test set.
-    settings = clf.training_settings(n_samples=len(train_set))
+    # a tuned threshold holds its own share of the training texts out (it also serves as
+    # the validation data of early stopping), so no other split is made for it
+    tuned = _tunes_threshold(clf)
+    settings = clf.training_settings(n_samples=len(train_set), validation_data=tuned)
     monitor = None
     if dev_set is not None:
         monitor = (dev_set.texts, dev_set.labels)
         settings = clf.training_settings(n_samples=len(train_set), validation_data=True)
         notes.note(f"validation data: the {len(dev_set)} rows of the publisher's dev part")
-    elif (
-        not settings["validation_split"]
-        and not settings["early_stopping"]
-        and not _tunes_threshold(clf)
-    ):
+    elif not settings["validation_split"] and not settings["early_stopping"] and not tuned:
         monitor = (test_set.texts, test_set.labels)
         settings = clf.training_settings(n_samples=len(train_set), validation_data=True)
     for line in settings["notes"]:

@@ -151,13 +151,22 @@ def mistakes_for(clf, texts, labels, proba, k: int = 20) -> list[dict]:
 
         truth = clf._encoder().transform(labels)
         return multilabel_mistakes(texts, truth, proba, clf.thresholds_, clf.classes_, k)
-    return confident_mistakes(texts, labels, proba, clf.classes_, k)
+    from textclass.decisions import decide
+
+    decision = getattr(clf, "decision_", {}) or {}
+    predicted = decide.predict(proba, clf.classes_, decision, None)
+    index = {c: i for i, c in enumerate(clf.classes_.tolist())}
+    chosen = np.asarray([index[v] for v in np.asarray(predicted).tolist()], dtype=np.int64)
+    return confident_mistakes(texts, labels, proba, clf.classes_, k, chosen=chosen)
 
 
-def confident_mistakes(texts, labels, proba, classes, k: int = 20) -> list[dict]:
-    """The ``k`` wrong predictions made with the highest probability, most confident first."""
+def confident_mistakes(texts, labels, proba, classes, k: int = 20, chosen=None) -> list[dict]:
+    """The ``k`` wrong predictions made with the highest probability, most confident first.
+
+    ``chosen``: the class index predicted for each text (default: the most probable; a
+    binary run with a threshold passes its own decisions)."""
     labels = np.asarray(labels)
-    best = np.argmax(proba, axis=1)
+    best = np.argmax(proba, axis=1) if chosen is None else np.asarray(chosen)
     confidence = proba[np.arange(len(best)), best]
     wrong = np.flatnonzero(classes[best] != labels)
     order = wrong[np.argsort(-confidence[wrong], kind="stable")][:k]
