@@ -139,6 +139,10 @@ def test_cli_trains_and_predicts_label_sets(tmp_path, capsys):
     row = json.loads(capsys.readouterr().out.splitlines()[0])
     assert row["predicted"] == ["food", "pos"] and set(row["probabilities"]) == set(NAMES)
     assert main(["evaluate", str(run), str(csv), "--label-sep", ","]) == ExitCode.OK
+    assert "hamming_loss" in capsys.readouterr().out
+    argv = ["evaluate", str(run), str(csv), "--label-sep", ",", "--cv", "2"]
+    assert main(argv) == ExitCode.OK
+    assert "f1_micro" in capsys.readouterr().out  # k-fold summary of label-set metrics
 
 
 def test_search_and_compare_score_label_sets(tmp_path, capsys):

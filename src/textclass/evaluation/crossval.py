@@ -26,6 +26,11 @@ SUMMARY_KEYS = (
     "f1_weighted",
     "roc_auc",
     "mcc",
+    "balanced_accuracy",
+    # label sets (multi-label runs)
+    "f1_micro",
+    "f1_samples",
+    "hamming_loss",
 )
 
 
