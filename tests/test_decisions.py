@@ -57,7 +57,12 @@ def test_tuned_threshold_without_validation_data_holds_out_training_texts():
 
 
 @pytest.mark.parametrize(
-    "model, settings", [("ngram", {}), ("logreg", {}), ("dense", {"epochs": 30, "batch_size": 8})]
+    "model, settings",
+    [
+        ("ngram", {}),
+        ("logreg", {}),
+        ("dense", {"epochs": 8, "batch_size": 8, "learning_rate": 0.01}),
+    ],
 )
 def test_balanced_class_weight_changes_the_decision(model, settings):
     """Linear families get sample weights, Keras ones class_weight: both flip "okay food"."""
