@@ -152,3 +152,22 @@ def test_history_and_validation_data():
         TEXTS, LABELS, validation_data=(TEXTS[:4], LABELS[:4])
     )
     assert "val_loss" in clf.history_ and len(clf.history_["loss"]) >= 1
+
+
+ML_SETS = [["pos", "food"] if "food" in t else ["pos"] for t in POS] + [
+    ["neg", "food"] if "food" in t else ["neg"] for t in NEG
+]
+
+
+@pytest.mark.parametrize("model", model_names())
+def test_contract_multilabel(model):
+    """Every family learns label sets: one probability per label, lists of labels back
+    (reloading is the families' own: test_contract; label sets: test_multilabel)."""
+    clf = tiny(model).fit(TEXTS, ML_SETS)
+    assert clf.classes_.tolist() == ["food", "neg", "pos"]
+    proba = clf.predict_proba(TEXTS)
+    assert proba.shape == (16, 3) and ((proba >= 0) & (proba <= 1)).all()
+    predicted = clf.predict(TEXTS)
+    assert isinstance(predicted, list) and len(predicted) == 16
+    assert all(set(p) <= {"food", "neg", "pos"} for p in predicted)
+    assert predicted == [clf.classes_[row >= 0.5].tolist() for row in proba]

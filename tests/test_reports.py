@@ -104,7 +104,8 @@ def run_dir(tmp_path_factory, shared_data):
 
 
 def test_train_leaves_plots_metrics_and_report(run_dir):
-    for name in ("history.png", "confusion.png", "metrics.json", "report.html", "mistakes.json"):
+    names = ("history.png", "confusion.png", "pr.png", "metrics.json", "report.html")
+    for name in (*names, "mistakes.json"):
         assert (run_dir / name).stat().st_size > 0, name
     assert (run_dir / "history.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     metrics = json.loads((run_dir / "metrics.json").read_text())
@@ -117,7 +118,9 @@ def test_train_leaves_plots_metrics_and_report(run_dir):
     for section in ("Data", "Configuration", "Per class", "Per group", "Plots"):
         assert f">{section}<" in page, section
     assert ">Test metrics (750 texts)<" in page and ">Most confident mistakes<" in page
-    assert page.count("data:image/png;base64,") == 2
+    # history, confusion matrix, and (binary) the precision-recall curve with the threshold
+    assert page.count("data:image/png;base64,") == 3
+    assert all("explanation" in m for m in mistakes)  # shown beside each mistake
     assert "http://" not in page and "https://" not in page  # nothing fetched
 
 
@@ -153,7 +156,7 @@ def test_report_renders_in_headless_chromium(run_dir, tmp_path):
         text=True,
         timeout=120,
     ).stdout
-    assert 'data-images="2"' in dom and 'data-decoded="2"' in dom, dom[:500]
+    assert 'data-images="3"' in dom and 'data-decoded="3"' in dom, dom[:500]
     assert "Most confident mistakes" in dom
     shot = tmp_path / "shot.png"
     subprocess.run(

@@ -9,14 +9,19 @@ interfaces and never asks what kind of family it holds.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
+from textclass.decisions import decide
+from textclass.decisions import thresholds as th
+from textclass.decisions import weights as cw
 from textclass.errors import DataError, invalid
 from textclass.models.base import ModelFamily
 from textclass.models.registry import resolve
-from textclass.preprocessing import LabelEncoder, check_texts
+from textclass.preprocessing import check_texts
 from textclass.preprocessing.preprocessors import ANALYZERS as WORD_ANALYZERS
 from textclass.preprocessing.validation import check_not_empty
 from textclass.runtimes.base import TrainingSettings
@@ -65,6 +70,26 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         Seed for weights, shuffling and dropout: one seed, one result.
     verbose : int
         0 silent, 1 progress bar, 2 one line per epoch.
+    threshold : None, float or str
+        How a binary or multi-label problem turns probabilities into labels: a
+        label is predicted when its probability is at least the threshold.
+        None: 0.5 per label (multi-label), the most probable class (binary).
+        A number in (0, 1) applies to every label / to P(positive class), the
+        positive class being the second of ``classes_`` (``1``, ``"pos"``, ``"spam"``).
+        ``"max-f1"``, ``"precision=0.99"`` or ``"recall=0.9"`` tune it (one per
+        label for multi-label) on ``validation_data``, else on 20 % of the
+        training texts held out of training. ``thresholds_`` holds the result.
+    class_weight : None, "balanced" or dict
+        Weights of the classes in the loss, for every family: "balanced"
+        (``n / (n_classes * count)``, per label for multi-label) or
+        ``{label: weight}`` (for multi-label: the weight of a label's positive
+        texts). Unnamed classes weigh 1.
+
+    Labels are single values (strings, numbers) or, for multi-label problems,
+    one list (tuple, set) of labels per text, or a ``(n, k)`` 0/1 indicator
+    matrix. ``predict`` answers in the same form: a label per text, a list of
+    labels per text (in ``classes_`` order, possibly empty), or an indicator
+    matrix; ``predict_proba`` gives one independent probability per label.
     """
 
     def __init__(
@@ -87,6 +112,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         early_stopping=None,
         random_state=None,
         verbose=0,
+        threshold=None,
+        class_weight=None,
     ):
         self.model = model
         self.num_words = num_words
@@ -105,6 +132,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.early_stopping = early_stopping
         self.random_state = random_state
         self.verbose = verbose
+        self.threshold = threshold
+        self.class_weight = class_weight
 
     # ------------------------------------------------------------ parameters
     def get_params(self, deep=True):
@@ -153,6 +182,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             and self.learning_rate > 0
         ):
             raise invalid("learning_rate", "a positive number or None", self.learning_rate)
+        th.parse(self.threshold)
+        cw.check(self.class_weight)
         _check_optimizer(self.optimizer)
         _check_loss(self.loss)
         if not (isinstance(self.validation_split, (int, float)) and 0 <= self.validation_split < 1):
@@ -179,35 +210,37 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         """Learn the preprocessing, the label set and the model from texts ``X`` and labels ``y``.
 
         ``validation_data=(texts, labels)`` is scored after every epoch (and
-        drives ``early_stopping``); it is never used to fit the preprocessing.
+        drives ``early_stopping``) and tunes a ``threshold`` goal; it is never used
+        to fit the preprocessing.
         ``callbacks``: extra Keras callbacks (progress displays, logging).
         """
         self.check_params()
         texts = check_texts(X, name="X")
         if len(texts) == 0:
             raise DataError("cannot fit on an empty dataset (0 texts)")
-        encoder = LabelEncoder().fit(y)
-        codes = encoder.transform(y)
-        if len(codes) != len(texts):
-            raise DataError(f"X has {len(texts)} texts but y has {len(codes)} labels")
-        if len(encoder.classes_) < 2:
-            raise DataError(
-                f"cannot train a classifier on a single class ({encoder.classes_[0]!r}): "
-                "the labels need at least two distinct values"
-            )
+        encoder, targets = decide.encode(y)
+        if len(targets) != len(texts):
+            raise DataError(f"X has {len(texts)} texts but y has {len(targets)} labels")
+        multilabel = targets.ndim == 2
+        rule = th.parse(self.threshold)
+        th.check_task(rule, len(encoder.classes_), multilabel)
         family = self._family()
-        settings = TrainingSettings.resolve(
-            self, family, n_samples=len(texts), has_validation_data=validation_data is not None
-        )
-
         self.family_ = family
         self.classes_ = encoder.classes_
+        texts, targets, validation, tuning_source = decide.validation_split(
+            rule, texts, targets, validation_data, encoder, self.random_state
+        )
+        settings = TrainingSettings.resolve(
+            self, family, n_samples=len(texts), has_validation_data=validation is not None
+        )
+        settings = dataclasses.replace(
+            settings, class_weight=cw.resolve(self.class_weight, self.classes_, targets)
+        )
+
         self.preprocessor_ = family.make_preprocessor(self)
         x = self.preprocessor_.fit_transform(texts)
-        validation = None
-        if validation_data is not None:
-            val_texts, val_labels = validation_data
-            validation = (self.transform_texts(val_texts), encoder.transform(val_labels))
+        if validation is not None:
+            validation = (self.preprocessor_.transform(validation[0]), validation[1])
         inputs, self.notes_ = family.build_inputs(self.preprocessor_)
         if settings.notes:
             self.notes_ = {**self.notes_, "training": list(settings.notes)}
@@ -215,14 +248,38 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.runtime_.seed(self.random_state)
         self.history_ = self.runtime_.fit(
             x,
-            codes,
+            targets,
             n_classes=len(self.classes_),
             inputs=inputs,
             settings=settings,
             validation=validation,
             callbacks=callbacks,
         )
+        self.multilabel_ = multilabel
+        tuning = {}
+        if rule is not None and rule.tuned:
+            tuning = {"targets": validation[1], "proba": self._proba(validation[0], multilabel)}
+        self.decision_ = decide.choose(
+            rule, len(self.classes_), multilabel=multilabel, source=tuning_source, **tuning
+        )
+        self.decision_["indicator"] = bool(getattr(encoder, "indicator", False))
+        lines = decide.notes(self.decision_, self.classes_)
+        self.notes_ = {**self.notes_, "thresholds": lines} if lines else self.notes_
         return self
+
+    def _proba(self, x, multilabel: bool | None = None) -> np.ndarray:
+        """Probabilities for model inputs ``x`` (one per label, or per class summing to 1)."""
+        if self.multilabel_ if multilabel is None else multilabel:
+            return self.runtime_.predict_label_proba(x)
+        return self.runtime_.predict_proba(x)
+
+    @property
+    def thresholds_(self) -> np.ndarray | None:
+        """The decision thresholds: one per label (multi-label), ``[t]`` on P(positive class)
+        (binary with a threshold), or None (the most probable class)."""
+        check_is_fitted(self, "decision_")
+        cuts = self.decision_.get("thresholds")
+        return None if cuts is None else np.asarray(cuts, dtype=np.float64)
 
     def transform_texts(self, X):
         """The model's input for texts ``X`` (padded indices, a sparse matrix, ...)."""
@@ -231,7 +288,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------ predicting
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities, one column per entry of ``classes_``; rows sum to 1.
+        """Class probabilities, one column per entry of ``classes_``; rows sum to 1
+        (multi-label: each label's own probability, independent of the others).
 
         An empty (or whitespace-only) text is refused with a DataError naming its
         rows (the readers refuse it in training data too): the model has nothing
@@ -240,12 +298,43 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "runtime_")
         texts = check_texts(X, name="X")
         check_not_empty(texts, name="X")
-        return self.runtime_.predict_proba(self.preprocessor_.transform(texts))
+        return self._proba(self.preprocessor_.transform(texts))
 
-    def predict(self, X) -> np.ndarray:
-        """The most probable label of each text, as the labels given to ``fit``."""
+    def predict(self, X):
+        """Each text's label, as the labels given to ``fit``: the most probable class, or
+        the positive class when its probability reaches ``thresholds_``; for multi-label,
+        the list of labels whose probability reaches their threshold (an indicator
+        matrix if ``fit`` was given one)."""
         proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+        return decide.predict(proba, self.classes_, self.decision_, self._encoder())
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Accuracy; for multi-label, subset accuracy (every label of a text right)."""
+        if not getattr(self, "multilabel_", False):
+            return super().score(X, y, sample_weight=sample_weight)
+        from sklearn.metrics import accuracy_score
+
+        encoder = self._encoder()
+        predicted = encoder.transform(self.predict(X)) if not encoder.indicator else self.predict(X)
+        return float(accuracy_score(encoder.transform(y), predicted, sample_weight=sample_weight))
+
+    def _encoder(self):
+        return decide.encoder_for(self.decision_, self.classes_)
+
+    def explain(self, X, *, top: int = 10, label=None) -> list[dict]:
+        """For each text, the ``top`` words or n-grams that pushed its prediction most.
+
+        Returns one dict per text: ``label`` (the predicted class, or for multi-label
+        the most probable label; ``label=`` picks another), its ``probability``, the
+        ``method`` and ``features``, ``[[name, weight], ...]`` largest first, signed
+        (positive: towards the label). Linear families are exact (coefficient x
+        feature value); networks use batched leave-one-word-out occlusion (a word's
+        weight: how much the label's probability drops without it).
+        """
+        from textclass.explain import explain
+
+        check_is_fitted(self, "runtime_")
+        return explain(self, X, top=top, label=label)
 
     # ------------------------------------------------------------ inspecting
     @property
@@ -302,6 +391,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             classes=self.classes_,
             history=self.history_,
             notes=self.notes_,
+            decision=self.decision_,
         )
         run = save_parts(parts, path, extra=extra)
         if metrics is not None:
@@ -315,7 +405,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         parts = load_parts(path)
         clf = cls(**{**parts.estimator_params, "model": parts.family})
         clf.family_ = parts.family
-        clf.classes_ = LabelEncoder(parts.classes).classes_
+        clf.decision_ = parts.decision
+        clf.multilabel_ = bool(parts.decision.get("multilabel"))
+        clf.classes_ = decide.encoder_for(parts.decision, parts.classes).classes_
         clf.preprocessor_ = parts.preprocessor
         clf.runtime_ = parts.runtime
         clf.history_ = parts.history

@@ -11,6 +11,7 @@ runtime has no such path (or that predate it) load the whole classifier instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,19 +21,27 @@ from textclass.preprocessing.validation import check_not_empty, check_texts, emp
 
 
 class Predictor:
-    """``predict_proba`` / ``predict`` of a saved classifier; ``classes_`` its labels."""
+    """``predict_proba`` / ``predict`` of a saved classifier; ``classes_`` its labels.
 
-    def __init__(self, classes_: np.ndarray, preprocessor, scorer, path: Path) -> None:
+    Predictions follow the run's decision as ``TextClassifier.predict`` does: its
+    thresholds, and label sets for a multi-label run (``multilabel_``).
+    """
+
+    def __init__(
+        self, classes_: np.ndarray, preprocessor, scorer, path: Path, decision: dict
+    ) -> None:
         self.classes_ = classes_
         self.preprocessor = preprocessor
         self.scorer = scorer  # predict_proba(model inputs); a whole TextClassifier as fallback
         self.path = path
+        self.decision_ = decision
+        self.multilabel_ = bool(decision.get("multilabel"))
 
     @classmethod
     def load(cls, path) -> Predictor:
+        from textclass.decisions import decide
         from textclass.persistence import RunDirectory
         from textclass.persistence.artifact import incompatible, read_preprocessor
-        from textclass.preprocessing.labels import LabelEncoder
         from textclass.runtimes.base import runtime_class
 
         run = RunDirectory(path)
@@ -43,7 +52,9 @@ class Predictor:
             try:
                 runtime_cls = runtime_class(config["runtime"]["name"])
                 preprocessor = read_preprocessor(run)
-                classes = LabelEncoder(run.read_labels()["classes"]).classes_
+                labels = run.read_labels()
+                decision = labels.get("decision") or {}
+                classes = decide.encoder_for(decision, labels["classes"]).classes_
             except (KeyError, TypeError, ValueError) as exc:
                 raise incompatible(run, exc) from None
             scorer = runtime_cls.load_scorer(run.path)
@@ -51,8 +62,8 @@ class Predictor:
             from textclass.estimator import TextClassifier
 
             clf = TextClassifier.load(path)
-            return cls(clf.classes_, None, clf, run.path)
-        return cls(classes, preprocessor, scorer, run.path)
+            return cls(clf.classes_, None, clf, run.path, clf.decision_)
+        return cls(classes, preprocessor, scorer, run.path, decision)
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one column per entry of ``classes_``; rows sum to 1."""
@@ -60,11 +71,17 @@ class Predictor:
         if self.preprocessor is None:  # the whole classifier: it checks and predicts
             return self.scorer.predict_proba(texts)
         check_not_empty(texts, name="X")
-        return self.scorer.predict_proba(self.preprocessor.transform(texts))
+        x = self.preprocessor.transform(texts)
+        if self.multilabel_:
+            return self.scorer.predict_label_proba(x)
+        return self.scorer.predict_proba(x)
 
-    def predict(self, X) -> np.ndarray:
-        """The most probable label of each text, as the labels the model was trained on."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+    def predict(self, X):
+        """Each text's label as the run decides it (``TextClassifier.predict``)."""
+        from textclass.decisions import decide
+
+        encoder = decide.encoder_for(self.decision_, self.classes_)
+        return decide.predict(self.predict_proba(X), self.classes_, self.decision_, encoder)
 
     def warm_up(self, texts: list[str]) -> None:
         """Predict ``texts`` and compile every batch shape later calls will use (a server
@@ -78,19 +95,53 @@ class Predictor:
             runtime.warm_up(inputs)
 
 
+@dataclass
+class Predictions:
+    """What ``predict_texts`` found: a label (or a list of labels) per text, and why."""
+
+    labels: list  # one label per text, or one list of labels (multi-label)
+    confidence: np.ndarray  # probability of the predicted label (single-label)
+    proba: np.ndarray  # every probability, columns in ``classes`` order
+    classes: np.ndarray
+    multilabel: bool = False
+    explanations: list | None = None  # with ``explain``: clf.explain's dict per text
+
+    def __iter__(self):  # (labels, confidence, classes), as before
+        return iter((np.asarray(self.labels), self.confidence, self.classes))
+
+
 def predict_texts(
-    run_dir: str | Path, texts: list[str], *, source: str | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(labels, probabilities of the predicted label, class list) for ``texts``.
+    run_dir: str | Path, texts: list[str], *, source: str | None = None, explain: int = 0
+) -> Predictions:
+    """Labels for ``texts`` as the run decides them (its thresholds; label sets for a
+    multi-label run), the probabilities, and with ``explain=k`` each text's k words or
+    n-grams that pushed its prediction most (``TextClassifier.explain``, which needs the
+    whole classifier; without it the light :class:`Predictor` predicts).
 
     Empty texts are refused, naming their rows (``source``: the file they came
     from, whose data rows count from 1; else the texts given, counted from 1).
     """
     check_predictable(texts, source=source)
-    predictor = Predictor.load(run_dir)
-    proba = predictor.predict_proba(texts)
-    best = np.argmax(proba, axis=1)
-    return predictor.classes_[best], proba[np.arange(len(best)), best], predictor.classes_
+    if explain:
+        from textclass.estimator import TextClassifier
+
+        model = TextClassifier.load(run_dir)
+    else:
+        model = Predictor.load(run_dir)
+    proba = model.predict_proba(texts)
+    labels = model.predict(texts)
+    multilabel = bool(getattr(model, "multilabel_", False))
+    if multilabel:
+        confidence = np.zeros(len(texts))
+        cuts = np.asarray(model.decision_["thresholds"], dtype=np.float64)
+        labels = [model.classes_[row].tolist() for row in proba >= cuts[None, :]]
+    else:
+        index = {c: i for i, c in enumerate(model.classes_.tolist())}
+        chosen = np.asarray([index[v] for v in np.asarray(labels).tolist()])
+        confidence = proba[np.arange(len(chosen)), chosen]
+        labels = list(labels)
+    explanations = model.explain(texts, top=explain) if explain else None
+    return Predictions(labels, confidence, proba, model.classes_, multilabel, explanations)
 
 
 def check_predictable(texts: list[str], *, source: str | None = None) -> None:

@@ -22,14 +22,17 @@ from textclass.data.checks import (
     rare_class_warning,
 )
 from textclass.data.readers import check_options
-from textclass.data.splits import check_test_size
+from textclass.data.splits import check_test_size, dev_part
 from textclass.errors import ConfigError
 from textclass.estimator import TextClassifier
-from textclass.evaluation import confident_mistakes, evaluate, metrics_from_proba
-from textclass.inference import check_predictable, predict_texts  # noqa: F401 (the jobs' API)
+from textclass.evaluation import evaluate, metrics_from_proba
+from textclass.evaluation.metrics import mistakes_for
+from textclass.inference import Predictions, check_predictable, predict_texts  # noqa: F401
 
 # below this many words a vocabulary is suspicious (warned, not refused)
 SMALL_VOCABULARY = 100
+# words or n-grams explaining each confident mistake in the report
+MISTAKE_FEATURES = 5
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,20 @@ class DataOptions:
     format: str | None = None
     encoding: str = "utf-8"
     on_empty: str = "error"
+    label_sep: str | None = None  # multi-label: labels separated in the label cell
+    label_cols: tuple | None = None  # multi-label: 0/1 columns, one per label
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        out["label_cols"] = None if self.label_cols is None else list(self.label_cols)
+        return out
 
     def check(self) -> DataOptions:
         """ConfigError for an unknown encoding, format or empty-text policy."""
+        from textclass.data.multilabel import check_options as check_multilabel
+
         check_options(encoding=self.encoding, on_empty=self.on_empty, format=self.format)
+        check_multilabel(self.label_sep, self.label_cols, self.label_col)
         return self
 
 
@@ -84,6 +94,8 @@ def load_data(ref: str, options: DataOptions = DataOptions()) -> Dataset:
         format=options.format,
         encoding=options.encoding,
         on_empty=options.on_empty,
+        label_sep=options.label_sep,
+        label_cols=None if options.label_cols is None else list(options.label_cols),
     )
 
 
@@ -128,15 +140,24 @@ def train(
     test_size = check_test_size(test_size)
     if test_data is not None and test_size is not None:
         raise ConfigError("give either a test file (--test) or a test size (--test-size), not both")
-    train_set, test_set = _train_and_test(
+    train_set, test_set, dev_set = _train_and_test(
         data, data_options, test_data, test_size, seed, stratify, notes
     )
     # With no validation split and no early stopping, the test set is scored after
     # each epoch for the history plot only (as the tutorials do); it never steers
     # training. With early stopping, only a validation split from training data is used.
-    settings = clf.training_settings(n_samples=len(train_set))
+    # A publisher's dev part is the validation data (early stopping, thresholds); a tuned
+    # threshold never sees the test set.
+    # a tuned threshold holds its own share of the training texts out (it also serves as
+    # the validation data of early stopping), so no other split is made for it
+    tuned = _tunes_threshold(clf)
+    settings = clf.training_settings(n_samples=len(train_set), validation_data=tuned)
     monitor = None
-    if not settings["validation_split"] and not settings["early_stopping"]:
+    if dev_set is not None:
+        monitor = (dev_set.texts, dev_set.labels)
+        settings = clf.training_settings(n_samples=len(train_set), validation_data=True)
+        notes.note(f"validation data: the {len(dev_set)} rows of the publisher's dev part")
+    elif not settings["validation_split"] and not settings["early_stopping"] and not tuned:
         monitor = (test_set.texts, test_set.labels)
         settings = clf.training_settings(n_samples=len(train_set), validation_data=True)
     for line in settings["notes"]:
@@ -156,10 +177,20 @@ def train(
         )
     proba = clf.predict_proba(test_set.texts)
     metrics = metrics_from_proba(clf, test_set.labels, proba, test_set.groups)
-    mistakes = confident_mistakes(test_set.texts, test_set.labels, proba, clf.classes_)
+    mistakes = mistakes_for(clf, test_set.texts, test_set.labels, proba)
+    if mistakes:  # why the model was confident: shown beside each mistake in the report
+        reasons = clf.explain([m["text"] for m in mistakes], top=MISTAKE_FEATURES)
+        for mistake, reason in zip(mistakes, reasons):
+            mistake["explanation"] = reason
+    for line in clf.notes_.get("thresholds", []):
+        notes.note(line)
     metrics["train_seconds"] = seconds
     metrics["history_validation"] = (
-        "test set, monitoring only" if monitor is not None else "validation split"
+        "dev part"
+        if dev_set is not None
+        else "test set, monitoring only"
+        if monitor is not None
+        else "validation split"
     )
     metrics["data"] = {"train": train_set.summary(), "test": test_set.summary()}
     if out is not None:
@@ -199,9 +230,17 @@ def _load_noted(ref: str, options: DataOptions, notes: Notes) -> Dataset:
     return dataset
 
 
+def _tunes_threshold(clf) -> bool:
+    from textclass.decisions.thresholds import parse
+
+    rule = parse(clf.threshold)
+    return rule is not None and rule.tuned
+
+
 def _train_and_test(data, options, test_data, test_size, seed, stratify, notes: Notes):
-    """(train part, test part), checked against each other before training."""
+    """(train part, test part, dev part or None), checked against each other before training."""
     dataset = _load_noted(data, options, notes)
+    dev_set = None
     if test_data is not None:
         train_set, test_set = dataset, _load_noted(test_data, options, notes)
         check_classes(train_set)
@@ -211,10 +250,12 @@ def _train_and_test(data, options, test_data, test_size, seed, stratify, notes: 
             dataset, test_size=test_size, seed=seed, stratify=stratify
         )
         check_split(train_set, test_set)
+        if test_size is None:
+            dev_set = dev_part(dataset)
     warning = rare_class_warning(train_set)
     if warning:
         notes.warn(warning)
-    return train_set, test_set
+    return train_set, test_set, dev_set
 
 
 def evaluate_run(run_dir: str | Path, data: str, data_options: DataOptions = DataOptions()) -> dict:
@@ -349,8 +390,7 @@ def _group(dataset: Dataset, group) -> Dataset:
 
 def _search_one(settings, train_set, test_set, folder, resume, jobs, on_progress, group) -> dict:
     """Trials on ``train_set``; the best refitted on all of it and scored on ``test_set``."""
-    from sklearn.metrics import get_scorer
-
+    from textclass.evaluation.scoring import get_scorer
     from textclass.experiments.search import make_estimator, run_search
     from textclass.rendering.markdown import format_trials
 
@@ -373,7 +413,7 @@ def _search_one(settings, train_set, test_set, folder, resume, jobs, on_progress
         "best_cv_score": best["mean_score"],
         "best_cv_std": best["std_score"],
         "test_score": float(scorer(clf, test_set.texts, test_set.labels)),
-        "test_accuracy": float(clf.score(test_set.texts, test_set.labels)),
+        "test_accuracy": float(clf.score(test_set.texts, test_set.labels)),  # subset, multi-label
         "train_rows": len(train_set),
         "test_rows": len(test_set),
         "trials_table": format_trials(result, settings.scoring),

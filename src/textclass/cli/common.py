@@ -72,9 +72,40 @@ TestFile = Annotated[
 Stratify = Annotated[bool, typer.Option(help="Keep label proportions in the train/test split")]
 
 
-def _data_options(text_col, label_col, group_col, fmt, encoding, on_empty):
+LabelSep = Annotated[
+    str | None,
+    typer.Option(
+        help="Multi-label: labels separated by this inside the label cell (e.g. , for 3,10)"
+    ),
+]
+LabelCols = Annotated[
+    str | None,
+    typer.Option(
+        help="Multi-label: 0/1 columns, one per label (a,b,c); their names are the labels"
+    ),
+]
+ClassWeight = Annotated[
+    str | None,
+    typer.Option(
+        help="Weigh classes in the loss: balanced, or JSON {label: weight} (default: equal)"
+    ),
+]
+Threshold = Annotated[
+    str | None,
+    typer.Option(
+        help="Binary / multi-label decision: a probability (0.7), max-f1 or precision=0.99 "
+        "(tuned on validation data held out of training); default 0.5 / most probable"
+    ),
+]
+
+
+def _data_options(
+    text_col, label_col, group_col, fmt, encoding, on_empty, label_sep=None, label_cols=None
+):
+    from textclass.data.multilabel import parse_label_cols
     from textclass.workflow import DataOptions
 
+    cols = parse_label_cols(label_cols)
     return DataOptions(
         text_col=text_col,
         label_col=label_col,
@@ -82,7 +113,25 @@ def _data_options(text_col, label_col, group_col, fmt, encoding, on_empty):
         format=fmt,
         encoding=encoding,
         on_empty=on_empty,
+        label_sep=label_sep,
+        label_cols=None if cols is None else tuple(cols),
     )
+
+
+def _decision_params(class_weight: str | None, threshold: str | None) -> dict:
+    """Estimator settings from --class-weight and --threshold (JSON where it parses)."""
+    out = {}
+    if class_weight is not None:
+        try:
+            out["class_weight"] = json.loads(class_weight)
+        except json.JSONDecodeError:
+            out["class_weight"] = class_weight
+    if threshold is not None:
+        try:
+            out["threshold"] = float(threshold)
+        except ValueError:
+            out["threshold"] = threshold
+    return out
 
 
 def _parse_params(pairs: list[str]) -> dict:

@@ -9,18 +9,23 @@ import typer
 
 from textclass.cli.common import (
     BatchSize,
+    ClassWeight,
     Encoding,
     Epochs,
     ExitCode,
     Format,
     GroupCol,
     LabelCol,
+    LabelCols,
+    LabelSep,
     Maxlen,
     OnEmpty,
     Stratify,
     TestFile,
     TextCol,
+    Threshold,
     _data_options,
+    _decision_params,
     _echo_err,
     _parse_params,
     app,
@@ -62,6 +67,10 @@ def compare(
     fmt: Format = None,
     encoding: Encoding = "utf-8",
     on_empty: OnEmpty = "error",
+    label_sep: LabelSep = None,
+    label_cols: LabelCols = None,
+    class_weight: ClassWeight = None,
+    threshold: Threshold = None,
 ) -> None:
     """Train several model families on the same split(s) and print a leaderboard."""
     from textclass import workflow
@@ -90,7 +99,10 @@ def compare(
         for k, v in {"epochs": epochs, "batch_size": batch_size, "maxlen": maxlen}.items()
         if v is not None
     }
-    options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty).check()
+    estimator.update(_decision_params(class_weight, threshold))
+    options = _data_options(
+        text_col, label_col, group_col, fmt, encoding, on_empty, label_sep, label_cols
+    ).check()
     dataset = workflow.load_data(data, options)
     test_set = None if test is None else workflow.load_data(test, options)
     for part, where in ((dataset, data), (test_set, test)):
@@ -155,7 +167,11 @@ def search(
     test: TestFile = None,
     stratify: Stratify = False,
     scoring: Annotated[
-        str, typer.Option(help="scikit-learn scorer: accuracy, f1_macro, balanced_accuracy, ...")
+        str,
+        typer.Option(
+            help="scikit-learn scorer: accuracy, f1_macro, balanced_accuracy, ...; "
+            "multi-label: f1_micro, f1_macro, f1_samples, accuracy (subset), neg_hamming_loss"
+        ),
     ] = "accuracy",
     per_group: Annotated[bool, typer.Option(help="A separate search per group")] = False,
     epochs: Epochs = None,
@@ -175,6 +191,10 @@ def search(
     fmt: Format = None,
     encoding: Encoding = "utf-8",
     on_empty: OnEmpty = "error",
+    label_sep: LabelSep = None,
+    label_cols: LabelCols = None,
+    class_weight: ClassWeight = None,
+    threshold: Threshold = None,
 ) -> None:
     """Grid or random hyperparameter search with k-fold CV; every trial is saved as it finishes.
 
@@ -210,6 +230,7 @@ def search(
         }.items()
         if v is not None
     }
+    estimator.update(_decision_params(class_weight, threshold))
     parse_space(raw)  # a malformed range fails here, before any data is read
     settings = SearchSettings(
         model=model,
@@ -221,7 +242,9 @@ def search(
         scoring=scoring,
         estimator_params=estimator,
     ).check()  # unknown model or scorer, n_iter < 1, impossible values: before any data
-    options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
+    options = _data_options(
+        text_col, label_col, group_col, fmt, encoding, on_empty, label_sep, label_cols
+    )
     with RichSearchProgress(scoring) as progress:
         report = workflow.search(
             data,

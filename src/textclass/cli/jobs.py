@@ -11,17 +11,22 @@ import typer
 
 from textclass.cli.common import (
     BatchSize,
+    ClassWeight,
     Encoding,
     Epochs,
     Format,
     GroupCol,
     LabelCol,
+    LabelCols,
+    LabelSep,
     Maxlen,
     OnEmpty,
     Stratify,
     TestFile,
     TextCol,
+    Threshold,
     _data_options,
+    _decision_params,
     _describe_seed,
     _echo_err,
     _parse_params,
@@ -84,15 +89,21 @@ def train(
     fmt: Format = None,
     encoding: Encoding = "utf-8",
     on_empty: OnEmpty = "error",
+    label_sep: LabelSep = None,
+    label_cols: LabelCols = None,
+    class_weight: ClassWeight = None,
+    threshold: Threshold = None,
     verbose: Annotated[int, typer.Option(help="0 quiet, 1 progress bar, 2 a line per epoch")] = 0,
 ) -> None:
     """Train a model, report its test metrics, and save it with --out."""
     from textclass import workflow
     from textclass.rendering.terminal import format_inputs
 
-    options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
+    options = _data_options(
+        text_col, label_col, group_col, fmt, encoding, on_empty, label_sep, label_cols
+    )
     seed, seed_text = _describe_seed(seed)
-    estimator = {"model": model, "verbose": verbose}
+    estimator = {"model": model, "verbose": verbose, **_decision_params(class_weight, threshold)}
     for key, value in {
         "epochs": epochs,
         "batch_size": batch_size,
@@ -129,7 +140,14 @@ def train(
         f"{seed_text}, {clf.count_params():,} parameters, {inputs}"
     )
     _print_metrics(result.metrics, f"test ({len(result.test)} texts)")
-    typer.echo(f"test accuracy {result.metrics['accuracy']:.4f}")
+    if result.metrics.get("task") == "multilabel":
+        m = result.metrics
+        typer.echo(
+            f"test f1_micro {m['f1_micro']:.4f}, f1_macro {m['f1_macro']:.4f}, "
+            f"subset accuracy {m['subset_accuracy']:.4f}"
+        )
+    else:
+        typer.echo(f"test accuracy {result.metrics['accuracy']:.4f}")
     if out is not None:
         typer.echo(f"saved to {out}")
 
@@ -152,6 +170,8 @@ def evaluate(
     fmt: Format = None,
     encoding: Encoding = "utf-8",
     on_empty: OnEmpty = "error",
+    label_sep: LabelSep = None,
+    label_cols: LabelCols = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Also write the metrics as JSON here")
     ] = None,
@@ -159,7 +179,9 @@ def evaluate(
     """Score a saved model on labeled data (or cross-validate its settings with --cv)."""
     from textclass import workflow
 
-    options = _data_options(text_col, label_col, group_col, fmt, encoding, on_empty)
+    options = _data_options(
+        text_col, label_col, group_col, fmt, encoding, on_empty, label_sep, label_cols
+    )
     if cv is not None:
         from textclass.rendering.terminal import format_summary
 
@@ -203,6 +225,10 @@ def predict(
     ] = None,
     encoding: Encoding = "utf-8",
     output: Annotated[str, typer.Option("--format", help="Output: table, csv or jsonl")] = "table",
+    explain: Annotated[
+        bool, typer.Option(help="Also show the words or n-grams that pushed each prediction")
+    ] = False,
+    top: Annotated[int, typer.Option(help="With --explain: how many words per text")] = 5,
 ) -> None:
     """Predict labels for texts given as arguments or in a file (--input)."""
     # the light loader (no scikit-learn, no training code): a cold start is mostly imports
@@ -221,20 +247,79 @@ def predict(
     if not texts:
         raise typer.BadParameter("give texts as arguments or a file with --input")
     source = None if input is None else str(input)
-    labels, confidence, _ = predict_texts(run, texts, source=source)
-    if output == "table":
-        for text, label, p in zip(texts, labels, confidence):
+    if explain and top < 1:
+        raise typer.BadParameter("must be at least 1", param_hint="--top")
+    found = predict_texts(run, texts, source=source, explain=top if explain else 0)
+    if output == "table" and found.explanations is None and not found.multilabel:
+        for text, label, p in zip(texts, found.labels, found.confidence):
             typer.echo(f"{label}\t{p:.3f}\t{text}")
         return
     import pandas as pd
 
     result = frame.copy() if frame is not None else pd.DataFrame({"text": texts})
+    if found.explanations is not None:
+        _print_explanations(found, texts, result, output)
+        return
+    if found.multilabel:
+        _print_label_sets(found, texts, result, output)
+        return
+    labels, confidence = found.labels, found.confidence
     result["predicted"] = labels
     result["probability"] = confidence.round(6)
     if output == "csv":
         result.to_csv(sys.stdout, index=False)
     else:
         result.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)
+
+
+def _print_explanations(found, texts, result, output: str) -> None:
+    """Predictions with their explanations: table, csv (one text column) or jsonl."""
+    from textclass.rendering.html import explanation_text
+
+    if found.multilabel:
+        shown = [",".join(map(str, labels)) or "-" for labels in found.labels]
+    else:
+        shown = [str(v) for v in found.labels]
+    if output == "table":
+        for text, label, reason in zip(texts, shown, found.explanations):
+            typer.echo(
+                f"{label}\t{text}\n    why {reason['label']} ({reason['probability']:.3f}): "
+                f"{explanation_text(reason) or '-'}"
+            )
+        return
+    result["predicted"] = found.labels if output == "jsonl" else shown
+    if output == "csv":
+        result["explanation"] = [explanation_text(r) for r in found.explanations]
+        result.to_csv(sys.stdout, index=False)
+        return
+    result["explanation"] = found.explanations
+    result.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)
+
+
+def _print_label_sets(found, texts, result, output: str) -> None:
+    """Multi-label predictions: the label set of each text, with each label's probability.
+
+    table: ``label,label<TAB>label p, label p<TAB>text``; csv: the set joined by ``,``
+    (and one probability column per label); jsonl: a list, and a probability object.
+    """
+    names = [str(c) for c in found.classes.tolist()]
+    index = {c: i for i, c in enumerate(found.classes.tolist())}
+    if output == "table":
+        for text, labels, row in zip(texts, found.labels, found.proba):
+            shown = ", ".join(f"{v} {row[index[v]]:.3f}" for v in labels) or "-"
+            typer.echo(f"{','.join(map(str, labels)) or '-'}\t{shown}\t{text}")
+        return
+    if output == "csv":
+        result["predicted"] = [",".join(map(str, labels)) for labels in found.labels]
+        for j, name in enumerate(names):
+            result[f"p_{name}"] = found.proba[:, j].round(6)
+        result.to_csv(sys.stdout, index=False)
+        return
+    result["predicted"] = found.labels
+    result["probabilities"] = [
+        {name: round(float(p), 6) for name, p in zip(names, row)} for row in found.proba
+    ]
+    result.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)
 
 
 @app.command()

@@ -13,6 +13,7 @@ import numpy as np
 from textclass.data.dataset import Dataset
 from textclass.data.readers import read_dataset
 from textclass.data.registry import DatasetSpec, register
+from textclass.errors import DataError
 
 # ------------------------------------------------------------------ UCI
 UCI_SOURCES = {  # tutorial order: yelp, amazon, imdb
@@ -165,5 +166,74 @@ register(
         load=_load_bbc,
         license="research use; content (c) BBC",
         citation="Greene & Cunningham, ICML 2006",
+    )
+)
+
+
+# ------------------------------------------------------------ GoEmotions
+GOEMOTIONS_PARTS = ("train", "dev", "test")
+_GOEMOTIONS_FILES = ("train.tsv", "dev.tsv", "test.tsv", "emotions.txt")
+_GOEMOTIONS_RAW = (
+    "https://raw.githubusercontent.com/google-research/google-research/master/goemotions/data/"
+)
+
+
+def _load_goemotions(folder: Path, part: str | None) -> Dataset:
+    """The three published TSV files: ``text<TAB>ids<TAB>comment id``, ids like ``0,15``.
+
+    They are what ``csv.writer(delimiter="\\t")`` writes (texts holding ``"`` are quoted,
+    inner quotes doubled), so pandas' default quoting reads them exactly; label ids
+    index the lines of ``emotions.txt``.
+    """
+    import pandas as pd
+
+    from textclass.data.multilabel import normalize_sets
+
+    names = (folder / "emotions.txt").read_text(encoding="utf-8").split("\n")
+    names = [n.strip() for n in names if n.strip()]
+    texts, sets, split = [], [], []
+    for name in [part] if part else GOEMOTIONS_PARTS:
+        frame = pd.read_csv(
+            folder / f"{name}.tsv",
+            sep="\t",
+            header=None,
+            names=["text", "labels", "id"],
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+        )
+        for row, ids in enumerate(frame["labels"].tolist()):
+            try:
+                sets.append(tuple(names[int(i)] for i in ids.split(",")))
+            except (ValueError, IndexError):
+                raise DataError(
+                    f"{folder / f'{name}.tsv'}: data row {row + 1}: label ids {ids!r} are not "
+                    f"numbers below {len(names)} (the lines of emotions.txt)"
+                ) from None
+        texts += frame["text"].tolist()
+        split += [name] * len(frame)
+    return Dataset(texts, normalize_sets(sets), split=np.array(split))
+
+
+register(
+    DatasetSpec(
+        name="goemotions",
+        description="GoEmotions (simplified): 54,263 Reddit comments, 28 emotions incl. neutral, "
+        "multi-label, the published train / dev / test split (43,410 / 5,426 / 5,427)",
+        folder="goemotions",
+        files={
+            "train.tsv": "1c254a142be5c00e80d819b9ae1bbd36d94b2eeb8f4b1271846508d57e57d9c5",
+            "dev.tsv": "575489c079c9de1097062a01738f998590d6b7ead66dd1c9fd1d2ba01fd8bc62",
+            "test.tsv": "0587b2dd8b27b97352adbfc3fb083d46005c8946657fdc2b1ca8b1cc7f1f8be4",
+            "emotions.txt": "45c3ef86782d2a4d7fedcd6d8c111aa0d0e94720689bd164fac94fefb4495a89",
+        },
+        url=_GOEMOTIONS_RAW,
+        archive_sha256=None,  # four plain files, each verified (no archive)
+        build=None,
+        load=_load_goemotions,
+        parts=GOEMOTIONS_PARTS,
+        license="CC BY 4.0 (google-research datasets); texts are Reddit comments",
+        citation="Demszky et al., GoEmotions: A Dataset of Fine-Grained Emotions, ACL 2020",
+        extra={"file_urls": {f: _GOEMOTIONS_RAW + f for f in (*_GOEMOTIONS_FILES,)}},
     )
 )

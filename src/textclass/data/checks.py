@@ -31,12 +31,24 @@ def check_classes(train: Dataset) -> None:
         )
 
 
+def _labels_of(value) -> tuple:
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _known(labels) -> set:
+    return {v for value in np.asarray(labels, dtype=object).tolist() for v in _labels_of(value)}
+
+
 def unseen_labels(labels, known) -> tuple[np.ndarray, list]:
-    """(mask of rows whose label is not in ``known``, those labels sorted)."""
-    labels = np.asarray(labels)
-    known_set = set(np.asarray(known).tolist())
-    unseen = np.array([v not in known_set for v in labels.tolist()], dtype=bool)
-    return unseen, sorted(set(labels[unseen].tolist()), key=str)
+    """(mask of rows with a label not in ``known``, those labels sorted); rows may hold
+    label sets (tuples), and ``known`` may too."""
+    values = np.asarray(labels, dtype=object).tolist() if not isinstance(labels, list) else labels
+    known_set = _known(known)
+    unseen = np.array(
+        [any(v not in known_set for v in _labels_of(value)) for value in values], dtype=bool
+    )
+    names = {v for value in values for v in _labels_of(value) if v not in known_set}
+    return unseen, sorted(names, key=str)
 
 
 def check_known_labels(
@@ -46,7 +58,7 @@ def check_known_labels(
     unseen, names = unseen_labels(labels, known)
     if not names:
         return
-    known_names = sorted(set(np.asarray(known).tolist()), key=str)
+    known_names = sorted(_known(known), key=str)
     first = int(np.flatnonzero(unseen)[0]) + 1
     raise DataError(
         f"{where}: {int(unseen.sum())} row(s) carry {len(names)} label(s) {lacking}: "
@@ -69,14 +81,16 @@ def check_split(train: Dataset, test: Dataset) -> None:
 
 
 def rare_class_warning(dataset: Dataset, share: float = RARE_CLASS_SHARE) -> str | None:
-    """One line naming the classes under ``share`` of the rows, or None."""
+    """One line naming the classes (labels) under ``share`` of the rows, or None."""
     counts = dataset.label_counts()
     rows = len(dataset)
     rare = [(label, n) for label, n in counts.items() if n < share * rows]
     if not rare:
         return None
     listed = _listed(f"{label} ({n} rows)" for label, n in rare)
+    what = "labels" if dataset.multilabel else "classes"
+    hint = "" if dataset.multilabel else "; consider class_weight='balanced' (--class-weight)"
     return (
-        f"{len(rare)} of {len(counts)} classes have under {share * 100:.0f} % of the {rows:,} "
-        f"rows of {dataset.name}: {listed}"
+        f"{len(rare)} of {len(counts)} {what} have under {share * 100:.0f} % of the {rows:,} "
+        f"rows of {dataset.name}: {listed}{hint}"
     )

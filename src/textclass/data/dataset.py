@@ -58,8 +58,23 @@ class Dataset:
             warnings=list(self.warnings),
         )
 
+    @property
+    def multilabel(self) -> bool:
+        """True when every row holds a tuple of labels (see :mod:`textclass.data.multilabel`)."""
+        return self.labels.dtype == object and len(self) > 0 and isinstance(self.labels[0], tuple)
+
     def label_counts(self) -> dict:
-        return dict(sorted(Counter(self.labels.tolist()).items(), key=lambda kv: str(kv[0])))
+        """Rows per label (for label sets: rows carrying each label)."""
+        values = self.labels.tolist()
+        if self.multilabel:
+            values = [label for labels in values for label in labels]
+        return dict(sorted(Counter(values).items(), key=lambda kv: str(kv[0])))
+
+    def flat_labels(self) -> list:
+        """Every label of every row (the labels themselves for single-label data)."""
+        if self.multilabel:
+            return [label for labels in self.labels.tolist() for label in labels]
+        return self.labels.tolist()
 
     def summary(self) -> dict:
         """Rows, labels and groups, JSON-ready."""
@@ -68,6 +83,10 @@ class Dataset:
             "rows": len(self),
             "labels": {str(k): v for k, v in self.label_counts().items()},
         }
+        if self.multilabel:
+            sizes = Counter(len(labels) for labels in self.labels.tolist())
+            out["multilabel"] = True
+            out["labels_per_row"] = {str(k): v for k, v in sorted(sizes.items())}
         if self.groups is not None:
             out[self.group_name or "group"] = dict(Counter(map(str, self.groups.tolist())))
         if self.notes:

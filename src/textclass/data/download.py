@@ -20,6 +20,8 @@ def fetch(spec: DatasetSpec, target: Path, *, url: str | None = None) -> None:
     """
     url = url or spec.url
     target.parent.mkdir(parents=True, exist_ok=True)
+    if spec.extra.get("file_urls") and spec.build is None:
+        return _fetch_files(spec, target)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{spec.folder}-") as tmp:
         archive = Path(tmp) / "archive"
         digest = hashlib.sha256()
@@ -45,6 +47,34 @@ def fetch(spec: DatasetSpec, target: Path, *, url: str | None = None) -> None:
             spec.build(archive, built)
         except Exception as exc:  # a bad archive can fail in many ways
             raise DownloadError(f"{url}: cannot unpack the archive ({exc})") from None
+        if target.exists():
+            shutil.rmtree(target)
+        built.rename(target)
+
+
+def _fetch_files(spec: DatasetSpec, target: Path) -> None:
+    """Datasets published as plain files (no archive): each downloaded and checked."""
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{spec.folder}-") as tmp:
+        built = Path(tmp) / "built"
+        built.mkdir()
+        for name, url in spec.extra["file_urls"].items():
+            digest = hashlib.sha256()
+            try:
+                with urllib.request.urlopen(url, timeout=60) as response:
+                    with open(built / name, "wb") as out:
+                        for block in iter(lambda: response.read(1 << 20), b""):
+                            digest.update(block)
+                            out.write(block)
+            except OSError as exc:
+                raise DownloadError(
+                    f"cannot download {name} of dataset {spec.name!r} from {url}: {exc}. "
+                    f"Offline? Set TEXTCLASS_DATA to a folder holding {spec.folder}/ "
+                    f"({', '.join(spec.files)})"
+                ) from None
+            if digest.hexdigest() != spec.files[name]:
+                raise DownloadError(
+                    f"{url}: sha256 {digest.hexdigest()} does not match {spec.files[name]}"
+                )
         if target.exists():
             shutil.rmtree(target)
         built.rename(target)

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from textclass.data import multilabel
 from textclass.data.columns import (
     INTEGER,
     LABEL_NAMES,
@@ -65,8 +66,14 @@ def read_dataset(
     header: bool | None = None,
     encoding: str = "utf-8",
     on_empty: str = "error",
+    label_sep: str | None = None,
+    label_cols=None,
 ) -> Dataset:
     """Read a labeled dataset from ``path``.
+
+    Multi-label data (a set of labels per row): JSONL arrays (``"labels": ["a",
+    "b"]``), a separator inside the label cell (``label_sep=","`` for ``3,10``), or
+    several 0/1 columns (``label_cols=["a", "b", "c"]``, named as the labels).
 
     ``header=None`` detects whether a CSV/TSV file has a header row. Columns are
     named (or, without header, numbered from 0); unnamed, the text column is the
@@ -77,6 +84,8 @@ def read_dataset(
     """
     path = Path(path)
     check_options(encoding=encoding, on_empty=on_empty, format=format)
+    label_cols = multilabel.parse_label_cols(label_cols)
+    multilabel.check_options(label_sep, label_cols, label_col)
     if not path.exists():
         raise DataError(f"{path}: no such file or directory")
     fmt = format or detect_format(path)
@@ -89,7 +98,7 @@ def read_dataset(
         frame = _read_fasttext(path, encoding)
         text_col, label_col = "text", "label"
     else:
-        wanted = (text_col, label_col, group_col)
+        wanted = (text_col, label_col, group_col, *(label_cols or ()))
         frame = _read_table(path, fmt, header, encoding, wanted, notes)
     dataset = frame_to_dataset(
         frame,
@@ -98,6 +107,8 @@ def read_dataset(
         label_col=label_col,
         group_col=group_col,
         on_empty=on_empty,
+        label_sep=label_sep,
+        label_cols=label_cols,
     )
     dataset.notes[:0] = notes
     dataset.warnings[:0] = warnings
@@ -137,10 +148,15 @@ def frame_to_dataset(
     group_col=None,
     on_empty: str = "error",
     name: str | None = None,
+    label_sep: str | None = None,
+    label_cols=None,
 ) -> Dataset:
     """Pick the text, label and group columns of ``frame`` and check every row."""
     if len(frame) == 0:
         raise DataError(f"{path}: the file has no data rows")
+    if label_cols:
+        frame = multilabel.gather_columns(frame, label_cols, path)
+        label_col = multilabel.label_column_name(frame)
     columns = choose_columns(
         frame, path, text_col=text_col, label_col=label_col, group_col=group_col
     )
@@ -148,7 +164,21 @@ def frame_to_dataset(
     texts = frame[text_col].to_numpy(dtype=object, na_value=None)
     labels = frame[label_col].to_numpy(dtype=object, na_value=None)
     notes: list[str] = [columns.note] if columns.note else []
-    missing_label = [i for i, v in enumerate(labels.tolist()) if v is None or v == ""]
+    sets = None
+    if label_cols:
+        sets = labels.tolist()
+    elif label_sep is not None:
+        sets = multilabel.split_cells(labels.tolist(), label_sep, path, label_col)
+    elif any(isinstance(v, (list, tuple)) for v in labels.tolist()):
+        sets = multilabel.list_cells(labels.tolist(), path, label_col)
+    if sets is not None:
+        labels = multilabel.normalize_sets(sets)
+        unlabeled = sum(1 for s in sets if not s)
+        if unlabeled:
+            notes.append(f"{unlabeled} row(s) carry no label (an empty label set)")
+    missing_label = [
+        i for i, v in enumerate(labels.tolist()) if sets is None and (v is None or v == "")
+    ]
     if missing_label:
         raise DataError(
             f"{path}: column {label_col!r} is empty in {len(missing_label)} row(s) "
@@ -180,7 +210,7 @@ def frame_to_dataset(
         groups = frame[group_col].to_numpy(dtype=object, na_value=None).astype(str)
     return Dataset(
         texts=texts.tolist(),
-        labels=_normalize_labels(labels),
+        labels=labels if sets is not None else _normalize_labels(labels),
         groups=groups,
         group_name=None if group_col is None else str(group_col),
         name=name or path,

@@ -30,7 +30,8 @@ class DatasetSpec:
     files: dict[str, str]  # canonical file name -> sha256
     url: str  # the publisher's archive
     archive_sha256: str | None
-    build: Callable[[Path, Path], None]  # (archive, destination folder) -> canonical files
+    # (archive, destination folder) -> canonical files; None: plain files, extra["file_urls"]
+    build: Callable[[Path, Path], None] | None
     load: Callable[[Path, str | None], object]  # (folder, part) -> Dataset
     parts: tuple[str, ...] = ()
     license: str = ""

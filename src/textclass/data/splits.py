@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from textclass.data.dataset import Dataset
-from textclass.errors import DataError, invalid
+from textclass.errors import ConfigError, DataError, invalid
 
 DEFAULT_TEST_SIZE = 0.25
 
@@ -37,6 +37,17 @@ def has_publisher_split(dataset: Dataset) -> bool:
     return dataset.split is not None and {"train", "test"} <= set(dataset.split.tolist())
 
 
+DEV_PARTS = ("dev", "validation")
+
+
+def dev_part(dataset: Dataset) -> Dataset | None:
+    """The publisher's dev (validation) rows, when the dataset carries them (GoEmotions)."""
+    if dataset.split is None:
+        return None
+    dev = np.isin(dataset.split, DEV_PARTS)
+    return dataset.subset(dev, dataset.name + "[dev]") if dev.any() else None
+
+
 def split_dataset(
     dataset: Dataset,
     *,
@@ -47,7 +58,7 @@ def split_dataset(
     """Split into (train, test).
 
     ``test_size=None``: a dataset with a publisher's split (IMDB, both parts
-    loaded) keeps it; any other dataset gets the default 25 %. A fraction in
+    loaded) keeps it (its dev rows, if any, go to neither part: see ``dev_part``); any other dataset gets the default 25 %. A fraction in
     (0, 1) or a number of test rows splits exactly as ``train_test_split(texts,
     labels, test_size=test_size, random_state=seed)``: it depends only on the row
     count and the seed, so the same rows land in test as in the tutorials.
@@ -57,13 +68,19 @@ def split_dataset(
         test_size = DEFAULT_TEST_SIZE
     if test_size is None:
         train = dataset.split == "train"
+        test = dataset.split == "test"
         return dataset.subset(train, dataset.name + "[train]"), dataset.subset(
-            ~train, dataset.name + "[test]"
+            test, dataset.name + "[test]"
         )
     if isinstance(test_size, int) and test_size >= len(dataset):
         raise DataError(
             f"{dataset.name}: test_size={test_size} rows leaves none of its {len(dataset)} "
             "rows for training"
+        )
+    if stratify and dataset.multilabel:
+        raise ConfigError(
+            f"{dataset.name}: --stratify keeps the proportions of single labels; these rows hold "
+            "label sets (split without it, or give a test file)"
         )
     index = np.arange(len(dataset))
     try:

@@ -26,14 +26,28 @@ SUMMARY_KEYS = (
     "f1_weighted",
     "roc_auc",
     "mcc",
+    "balanced_accuracy",
+    # label sets (multi-label runs)
+    "f1_micro",
+    "f1_samples",
+    "hamming_loss",
 )
 
 
 def fold_indices(labels, k: int, seed: int | None) -> list[tuple[np.ndarray, np.ndarray]]:
     """Stratified (train, held-out) index pairs; clear errors for impossible k."""
-    labels = np.asarray(labels)
     if not isinstance(k, int) or k < 2:
         raise DataError(f"cross-validation needs at least 2 folds, got cv={k!r}")
+    from textclass.preprocessing.labels import is_multilabel
+
+    if is_multilabel(labels):  # label sets: plain shuffled folds (no stratification)
+        from sklearn.model_selection import KFold
+
+        n = len(labels) if not hasattr(labels, "shape") else labels.shape[0]
+        if n < k:
+            raise DataError(f"cv={k} folds need at least {k} texts; there are {n}")
+        return list(KFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(n)))
+    labels = np.asarray(labels)
     _, counts = np.unique(labels, return_counts=True)
     if counts.min() < k:
         raise DataError(
@@ -67,7 +81,7 @@ def cross_validate(
     from textclass.evaluation import evaluate
 
     texts = list(texts)
-    labels = np.asarray(labels)
+    labels = _indexable(labels)
     groups = None if groups is None else np.asarray(groups)
     folds = []
     for i, (train, held) in enumerate(fold_indices(labels, cv, seed)):
@@ -88,6 +102,19 @@ def cross_validate(
         result["train_seconds"] = seconds
         folds.append(result)
     return {"cv": cv, "seed": seed, "folds": folds, "summary": summarize(folds)}
+
+
+def _indexable(labels):
+    """Labels that take an index array: a numpy array (label sets as an object array)."""
+    if hasattr(labels, "shape"):
+        return labels
+    values = list(labels)
+    if values and isinstance(values[0], (list, tuple, set, frozenset)):
+        out = np.empty(len(values), dtype=object)
+        for i, v in enumerate(values):
+            out[i] = tuple(v)
+        return out
+    return np.asarray(values)
 
 
 def summarize(folds: list[dict]) -> dict:

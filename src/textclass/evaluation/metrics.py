@@ -22,6 +22,7 @@ def classification_metrics(y_true, y_pred, proba=None, classes=None) -> dict:
     out = {
         "n": int(len(y_true)),
         "accuracy": float(skm.accuracy_score(y_true, y_pred)),
+        "balanced_accuracy": _balanced_accuracy(y_true, y_pred, labels),
         "mcc": float(skm.matthews_corrcoef(y_true, y_pred)),
         "labels": labels,
         "confusion_matrix": skm.confusion_matrix(y_true, y_pred, labels=labels).tolist(),
@@ -54,6 +55,12 @@ def classification_metrics(y_true, y_pred, proba=None, classes=None) -> dict:
     }
     if proba is not None and len(np.unique(y_true)) == len(labels):
         proba = np.asarray(proba)
+        for i, c in enumerate(labels):  # precision-recall AUC of each class against the rest
+            positive = y_true == c
+            if 0 < positive.sum() < len(y_true):
+                out["per_class"][str(c)]["pr_auc"] = float(
+                    skm.average_precision_score(positive, proba[:, i])
+                )
         out["log_loss"] = float(skm.log_loss(y_true, proba, labels=labels))
         if len(labels) == 2:
             out["roc_auc"] = float(skm.roc_auc_score(y_true == labels[1], proba[:, 1]))
@@ -64,19 +71,50 @@ def classification_metrics(y_true, y_pred, proba=None, classes=None) -> dict:
     return out
 
 
+def pr_curve(truth, scores, points: int = 200) -> dict:
+    """The precision-recall curve of the positive class, at most ``points`` thresholds,
+    and its area (average precision)."""
+    precision, recall, thresholds = skm.precision_recall_curve(truth, scores)
+    keep = np.unique(np.linspace(0, len(thresholds) - 1, min(points, len(thresholds))).astype(int))
+    return {
+        "precision": precision[keep].round(6).tolist(),
+        "recall": recall[keep].round(6).tolist(),
+        "thresholds": thresholds[keep].round(6).tolist(),
+        "average_precision": float(skm.average_precision_score(truth, scores)),
+    }
+
+
+def _balanced_accuracy(y_true, y_pred, labels) -> float:
+    """Mean recall over the classes present in ``y_true`` (scikit-learn's definition)."""
+    present = [c for c in labels if np.any(y_true == c)]
+    _, recall, _, _ = skm.precision_recall_fscore_support(
+        y_true, y_pred, labels=present, zero_division=0
+    )
+    return float(np.mean(recall)) if len(present) else 0.0
+
+
 def evaluate(clf, texts, labels, groups=None) -> dict:
     """Score a fitted classifier on labeled texts (``groups``: one report per group too)."""
     return metrics_from_proba(clf, labels, clf.predict_proba(texts), groups)
 
 
 def metrics_from_proba(clf, labels, proba, groups=None) -> dict:
-    """Metrics of predicted probabilities ``proba`` (columns in ``clf.classes_`` order)."""
+    """Metrics of predicted probabilities ``proba`` (columns in ``clf.classes_`` order),
+    decided as ``clf`` decides (its thresholds; label sets for a multi-label model)."""
+    from textclass.decisions import decide
     from textclass.preprocessing import LabelEncoder
 
+    decision = getattr(clf, "decision_", {}) or {}
+    if decision.get("multilabel"):
+        return _multilabel_from_proba(clf, labels, proba, groups)
     labels = np.asarray(labels)
     LabelEncoder(clf.classes_).transform(labels)  # refuses labels the model never saw
-    predicted = clf.classes_[np.argmax(proba, axis=1)]
+    predicted = decide.predict(proba, clf.classes_, decision, None)
     result = classification_metrics(labels, predicted, proba, clf.classes_)
+    if decision.get("thresholds") is not None:
+        result["threshold"] = float(decision["thresholds"][0])
+    if len(clf.classes_) == 2 and 0 < np.sum(labels == clf.classes_[1]) < len(labels):
+        result["pr_curve"] = pr_curve(labels == clf.classes_[1], proba[:, 1])
     if groups is not None:
         groups = np.asarray(groups)
         result["per_group"] = {
@@ -88,10 +126,47 @@ def metrics_from_proba(clf, labels, proba, groups=None) -> dict:
     return result
 
 
-def confident_mistakes(texts, labels, proba, classes, k: int = 20) -> list[dict]:
-    """The ``k`` wrong predictions made with the highest probability, most confident first."""
+def _multilabel_from_proba(clf, labels, proba, groups=None) -> dict:
+    from textclass.evaluation.multilabel import multilabel_metrics
+
+    truth = clf._encoder().transform(labels)  # refuses labels the model never saw
+    cuts = clf.thresholds_
+    predicted = (proba >= cuts[None, :]).astype(int)
+    result = multilabel_metrics(truth, predicted, proba, clf.classes_, cuts)
+    if groups is not None:
+        groups = np.asarray(groups)
+        result["per_group"] = {
+            str(g): multilabel_metrics(
+                truth[groups == g], predicted[groups == g], proba[groups == g], clf.classes_
+            )
+            for g in dict.fromkeys(groups.tolist())
+        }
+    return result
+
+
+def mistakes_for(clf, texts, labels, proba, k: int = 20) -> list[dict]:
+    """The most confident mistakes of ``clf`` (label sets for a multi-label model)."""
+    if getattr(clf, "multilabel_", False):
+        from textclass.evaluation.multilabel import multilabel_mistakes
+
+        truth = clf._encoder().transform(labels)
+        return multilabel_mistakes(texts, truth, proba, clf.thresholds_, clf.classes_, k)
+    from textclass.decisions import decide
+
+    decision = getattr(clf, "decision_", {}) or {}
+    predicted = decide.predict(proba, clf.classes_, decision, None)
+    index = {c: i for i, c in enumerate(clf.classes_.tolist())}
+    chosen = np.asarray([index[v] for v in np.asarray(predicted).tolist()], dtype=np.int64)
+    return confident_mistakes(texts, labels, proba, clf.classes_, k, chosen=chosen)
+
+
+def confident_mistakes(texts, labels, proba, classes, k: int = 20, chosen=None) -> list[dict]:
+    """The ``k`` wrong predictions made with the highest probability, most confident first.
+
+    ``chosen``: the class index predicted for each text (default: the most probable; a
+    binary run with a threshold passes its own decisions)."""
     labels = np.asarray(labels)
-    best = np.argmax(proba, axis=1)
+    best = np.argmax(proba, axis=1) if chosen is None else np.asarray(chosen)
     confidence = proba[np.arange(len(best)), best]
     wrong = np.flatnonzero(classes[best] != labels)
     order = wrong[np.argsort(-confidence[wrong], kind="stable")][:k]

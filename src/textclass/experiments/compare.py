@@ -126,6 +126,8 @@ def _run_one(name, dataset, split, cv, seed, estimator_params, model_params, rep
     row["train_seconds"] = time.perf_counter() - started
     metrics = evaluate(clf, test.texts, test.labels, test.groups)
     row["accuracy"], row["f1_macro"] = metrics["accuracy"], metrics["f1_macro"]
+    if "f1_micro" in metrics:  # multi-label: accuracy is subset accuracy
+        row["f1_micro"] = metrics["f1_micro"]
     for group, result in metrics.get("per_group", {}).items():
         row[f"accuracy[{group}]"] = result["accuracy"]
     row.update(_measure(clf, test.texts))

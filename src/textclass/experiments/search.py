@@ -121,8 +121,7 @@ class SearchSettings:
 
     def check(self) -> SearchSettings:
         """ConfigError for impossible settings, before any data is read or trial runs."""
-        from sklearn.metrics import get_scorer_names
-
+        from textclass.evaluation.scoring import scorer_names as get_scorer_names
         from textclass.models.registry import family_class
 
         family_class(self.model)
@@ -161,9 +160,8 @@ def make_estimator(settings: SearchSettings, params: dict):
 # --------------------------------------------------------------- one trial
 def run_trial(settings: SearchSettings, params: dict, texts: list[str], labels) -> dict:
     """Mean and spread of the CV score of one candidate (a fresh fit per fold)."""
-    from sklearn.metrics import get_scorer
-
     from textclass.evaluation.crossval import cross_validate
+    from textclass.evaluation.scoring import get_scorer
 
     result = cross_validate(
         make_estimator(settings, params),

@@ -7,13 +7,37 @@ looks the fitted vocabulary up and records the coverage in the artifact.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 import numpy as np
 
+# set by the runtime while a family builds a multi-label network (see ``multilabel_head``)
+_MULTILABEL = contextvars.ContextVar("textclass_multilabel_head", default=False)
 
-def output_layer(x, n_classes: int):
-    """One sigmoid unit for two classes, a softmax over ``n_classes`` otherwise."""
+
+@contextlib.contextmanager
+def multilabel_head():
+    """Within this block ``output_layer`` builds one sigmoid per label (multi-label).
+
+    The runtime wraps ``family.build`` in it for multi-label targets, so every family
+    whose head is ``output_layer`` supports label sets without knowing about them.
+    """
+    token = _MULTILABEL.set(True)
+    try:
+        yield
+    finally:
+        _MULTILABEL.reset(token)
+
+
+def output_layer(x, n_classes: int, *, multilabel: bool | None = None):
+    """One sigmoid unit for two classes, a softmax over ``n_classes`` otherwise;
+    ``n_classes`` independent sigmoids for multi-label problems (``multilabel``, or
+    inside :func:`multilabel_head`)."""
     import keras
 
+    if _MULTILABEL.get() if multilabel is None else multilabel:
+        return keras.layers.Dense(n_classes, activation="sigmoid", name="output")(x)
     if n_classes == 2:
         return keras.layers.Dense(1, activation="sigmoid", name="output")(x)
     return keras.layers.Dense(n_classes, activation="softmax", name="output")(x)

@@ -182,23 +182,23 @@ class NBLinear(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.random_state = random_state
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         x = sp.csr_matrix(X, dtype=np.float32)
         y = np.asarray(y)
         self.classes_ = np.unique(y)
         targets = (
             [y == self.classes_[1]] if self.classes_.size == 2 else [y == c for c in self.classes_]
         )
-        rows = [self._fit_binary(x, t) for t in targets]
+        rows = [self._fit_binary(x, t, sample_weight) for t in targets]
         self.coef_ = np.vstack([w for w, _ in rows]).astype(np.float64)
         self.intercept_ = np.asarray([b for _, b in rows], dtype=np.float64)
         return self
 
-    def _fit_binary(self, X, positive: np.ndarray) -> tuple[np.ndarray, float]:
+    def _fit_binary(self, X, positive: np.ndarray, sample_weight=None) -> tuple[np.ndarray, float]:
         r = nb_ratios(X, positive, self.alpha) if self.nb else None
         features = X if r is None else sp.csr_matrix(X.multiply(r.astype(np.float32)))
         model = self._linear_model()
-        model.fit(features, positive.astype(np.int64))
+        model.fit(features, positive.astype(np.int64), sample_weight=sample_weight)
         w = model.coef_.ravel()
         if self.beta != 1.0:
             w = (1.0 - self.beta) * np.abs(w).mean() + self.beta * w

@@ -30,6 +30,8 @@ class SavedParts:
     classes: np.ndarray
     history: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)  # e.g. {"pretrained": coverage}
+    # how probabilities become labels: multi-label, thresholds (textclass.decisions.decide)
+    decision: dict = field(default_factory=dict)
 
 
 def library_versions() -> dict:
@@ -68,7 +70,7 @@ def save_parts(parts: SavedParts, path, *, extra: dict | None = None) -> RunDire
     arrays = preprocessor.get_arrays()
     if arrays:
         np.savez(run.preprocessor_arrays, **arrays)
-    run.write_labels(parts.classes)
+    run.write_labels(parts.classes, parts.decision)
     runtime.save(run.path)
     run.write_history(parts.history)
     return run
@@ -88,7 +90,9 @@ def load_parts(path) -> SavedParts:
             preprocessor = format_v1.read_preprocessor(run, config)
         else:
             preprocessor = read_preprocessor(run)
-        classes = np.asarray(run.read_labels()["classes"])
+        labels = run.read_labels()
+        classes = np.asarray(labels["classes"])
+        decision = labels.get("decision") or {}  # none before multi-label and thresholds
         runtime_cls = runtime_class(config["runtime"]["name"])
         params = dict(config["estimator"])
     except (KeyError, TypeError, ValueError) as exc:
@@ -102,6 +106,7 @@ def load_parts(path) -> SavedParts:
         classes=classes,
         history=run.read_history(),
         notes=config.get("notes") or {},
+        decision=decision,
     )
 
 

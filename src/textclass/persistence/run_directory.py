@@ -7,13 +7,15 @@
                        parameter counts, notes (e.g. pretrained coverage), versions
     preprocessor.json  the fitted preprocessor's config (tokenizer words, ...)
     preprocessor.npz   its arrays, if any (TF-IDF weights, ...)
-    labels.json        the classes, in the order of ``predict_proba``'s columns
+    labels.json        the classes, in the order of ``predict_proba``'s columns, and the
+                       decision: multi-label or not, thresholds (and how they were tuned)
     model.keras        the runtime's files: a Keras network ...
     linear.npz         ... or a linear model's coefficients
     history.json       training history per epoch ({} when not trained in epochs)
     metrics.json       evaluation on the test data (``train --out``)
     mistakes.json      the most confident test mistakes
-    history.png, confusion.png, report.html   figures and the HTML report
+    history.png, confusion.png, pr.png (binary: precision-recall with the threshold),
+    report.html        figures and the HTML report
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class RunDirectory:
     mistakes = property(lambda self: self.path / "mistakes.json")
     history_png = property(lambda self: self.path / "history.png")
     confusion_png = property(lambda self: self.path / "confusion.png")
+    pr_png = property(lambda self: self.path / "pr.png")
     report_html = property(lambda self: self.path / "report.html")
 
     def create(self) -> RunDirectory:
@@ -78,8 +81,9 @@ class RunDirectory:
     def read_labels(self) -> dict:
         return read_json(self.labels)
 
-    def write_labels(self, classes) -> None:
-        write_json(self.labels, {"classes": classes.tolist(), "dtype": classes.dtype.kind})
+    def write_labels(self, classes, decision: dict | None = None) -> None:
+        labels = {"classes": classes.tolist(), "dtype": classes.dtype.kind}
+        write_json(self.labels, {**labels, "decision": decision} if decision else labels)
 
     def read_history(self) -> dict:
         return self._optional(self.history, {})

@@ -50,6 +50,11 @@ class Preprocessor:
         """A few JSON facts for reports (vocabulary size, sequence length, ...)."""
         return self.model_inputs()
 
+    def column_names(self, text: str) -> dict[int, str]:
+        """Names of the input columns ``text`` sets (``{column: "word"}``), for explanations
+        of linear models; empty for inputs without named columns (word-id sequences)."""
+        return {}
+
     def get_config(self) -> dict:
         raise NotImplementedError
 

@@ -216,6 +216,39 @@ class NgramVectors(Preprocessor):
         counts.data = (values / np.maximum(norms, 1e-12)[rows]).astype(np.float32)
         return counts
 
+    def column_names(self, text: str) -> dict[int, str]:
+        """``{column: n-gram}`` for the n-grams of ``text``: word n-grams joined by spaces,
+        character n-grams with ``<``/``>`` marking the word's edges (hashed columns shared
+        by several n-grams list them all, joined by `` | ``)."""
+        spans = _spans.spans_from_texts([normalize(text, self.lower)], _TABLE, " ")
+        words = spans.words(np.arange(spans.starts.size))
+        names: dict[int, list[str]] = {}
+
+        def add(keys: np.ndarray, grams: list[str]) -> None:
+            if self.hash_features is None:
+                columns = self._lookup().get_indexer(keys)
+            else:
+                columns = self._hash_columns(keys)
+            for column, gram in zip(columns.tolist(), grams):
+                if column >= 0 and gram not in names.setdefault(column, []):
+                    names[column].append(gram)
+
+        if self.ngram_range is not None and words:
+            word_keys = _spans.hash_words(spans)
+            docs = np.zeros(len(words), dtype=np.int64)
+            for n in range(self.ngram_range[0], self.ngram_range[1] + 1):
+                _, keys = _word_ngrams(word_keys, docs, n)
+                add(keys, [" ".join(words[i : i + n]) for i in range(len(keys))])
+        if self.char_ngram_range is not None:
+            for word in dict.fromkeys(words):
+                one = _spans.spans_from_texts([word], _TABLE, " ")
+                padded = b" " + word.encode("utf-8") + b" "
+                for n in range(self.char_ngram_range[0], self.char_ngram_range[1] + 1):
+                    _, keys = _char_ngrams(one, 1, (n, n))
+                    grams = [padded[i : i + n] for i in range(len(keys))]
+                    add(keys, [_char_name(g) for g in grams])
+        return {column: " | ".join(grams) for column, grams in names.items()}
+
     # ------------------------------------------------------------ sizes, saving
     @property
     def n_features(self) -> int:
@@ -255,6 +288,11 @@ class NgramVectors(Preprocessor):
         out.keys_ = arrays.get("keys")
         out.idf_ = arrays.get("idf")
         return out
+
+
+def _char_name(gram: bytes) -> str:
+    text = gram.decode("utf-8", "replace")
+    return ("<" + text[1:] if text.startswith(" ") else text).replace(" ", ">")
 
 
 def _keep_columns(matrix: sp.csr_matrix, keep: np.ndarray, n_columns: int) -> sp.csr_matrix:

@@ -150,6 +150,15 @@ class BagOfWords(_WordPreprocessor):
     def model_inputs(self) -> dict:
         return {"vocab_size": self.vocab_size, "n_features": max(self.vocab_size - 1, 1)}
 
+    def column_names(self, text: str) -> dict[int, str]:
+        words, first = self.vocabulary()
+        ids = self.tokenizer.transform([text]).ids
+        return {
+            int(i) - 1: (words[int(i) - first] if i >= first else str(self.tokenizer.oov_token))
+            for i in np.unique(np.asarray(ids, dtype=np.int64))
+            if i > 0
+        }
+
     def get_config(self) -> dict:
         return {"tokenizer": self.tokenizer.to_dict(), "mode": self.mode}
 

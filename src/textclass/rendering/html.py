@@ -52,16 +52,21 @@ def _table(header: list[str], rows: list[list], text_columns: tuple[int, ...] = 
 
 
 def metrics_html(metrics: dict) -> list[str]:
-    keys = ["accuracy", "precision", "recall", "f1", "f1_macro", "f1_weighted", "roc_auc"]
-    keys += ["log_loss", "mcc"]
+    keys = ["accuracy", "balanced_accuracy", "precision", "recall", "f1", "threshold"]
+    keys += ["f1_micro", "f1_macro", "f1_samples", "f1_weighted", "hamming_loss"]
+    keys += ["subset_accuracy", "pr_auc_macro", "roc_auc", "log_loss", "mcc"]
     out = [_table(["metric", "value"], [[k, metrics[k]] for k in keys if k in metrics], (0,))]
     per_class = metrics.get("per_class", {})
     if per_class:
-        out.append("<h3>Per class</h3>")
+        what = "label" if metrics.get("task") == "multilabel" else "class"
+        out.append(f"<h3>Per {what}</h3>")
+        extra = [k for k in ("threshold", "pr_auc") if any(k in m for m in per_class.values())]
         rows = [
-            [c, m["precision"], m["recall"], m["f1"], m["support"]] for c, m in per_class.items()
+            [c, m["precision"], m["recall"], m["f1"], m["support"], *(m.get(k, "") for k in extra)]
+            for c, m in per_class.items()
         ]
-        out.append(_table(["class", "precision", "recall", "F1", "support"], rows, (0,)))
+        header = [what, "precision", "recall", "F1", "support", *extra]
+        out.append(_table([h.replace("pr_auc", "PR-AUC") for h in header], rows, (0,)))
     if "confusion_matrix" not in metrics:
         return out
     labels = [str(v) for v in metrics["labels"]]
@@ -89,7 +94,7 @@ def write_run_report(
 ) -> Path:
     """``report.html`` for a run directory written by ``textclass train --out``.
 
-    ``history.png`` and ``confusion.png`` are drawn from ``history.json`` /
+    ``history.png``, ``confusion.png`` and (binary) ``pr.png`` are drawn from ``history.json`` /
     ``metrics.json`` first: when missing, or always with ``redraw``.
     """
     from textclass.persistence import RunDirectory
@@ -139,6 +144,7 @@ def write_run_report(
         from textclass.pretrained import describe_coverage
 
         body.append(f"<p>{html.escape(describe_coverage(pretrained))}</p>")
+    body += decision_html(run.read_labels().get("decision") or {}, config)
     if metrics:
         body.append(f"<h2>Test metrics ({metrics.get('n', '?')} texts)</h2>")
         body += metrics_html(metrics)
@@ -148,6 +154,7 @@ def write_run_report(
     for path, alt in (
         (run.history_png, "training history"),
         (run.confusion_png, "confusion matrix"),
+        (run.pr_png, "precision-recall curve with the decision threshold"),
     ):
         if path.exists():
             body.append(_img(path, alt))
@@ -157,13 +164,57 @@ def write_run_report(
         )
     body.append("<h2>Most confident mistakes</h2>")
     if mistakes:
-        rows = [[m["text"], m["true"], m["predicted"], m["probability"]] for m in mistakes]
-        body.append(_table(["text", "true label", "predicted", "probability"], rows, (0, 1, 2)))
+        rows = [
+            [
+                m["text"],
+                _shown(m["true"]),
+                _shown(m["predicted"]),
+                m["probability"],
+                explanation_text(m.get("explanation")),
+            ]
+            for m in mistakes
+        ]
+        header = ["text", "true label", "predicted", "probability", "why (weights)"]
+        body.append(_table(header, rows, (0, 1, 2, 4)))
+        method = next((m["explanation"]["method"] for m in mistakes if m.get("explanation")), None)
+        if method:
+            body.append(
+                f"<p class='muted'>Why: the words or n-grams that pushed each prediction most "
+                f"towards its label ({html.escape(method)}).</p>"
+            )
     else:
         body.append("<p class='muted'>None recorded (no test set, or no mistakes).</p>")
     path = Path(out) if out else run.report_html
     path.write_text(_page(title, body), encoding="utf-8")
     return path
+
+
+def decision_html(decision: dict, config: dict) -> list[str]:
+    """One paragraph: how probabilities become labels (thresholds, class weights)."""
+    parts = []
+    if decision.get("multilabel"):
+        parts.append("Multi-label: every label whose probability reaches its threshold.")
+    cuts = decision.get("thresholds")
+    if decision.get("threshold") is not None and cuts:
+        shown = f"{cuts[0]:.4g}" if len(cuts) == 1 else f"{min(cuts):.3g} to {max(cuts):.3g}"
+        tuned = decision.get("tuned")
+        how = f", tuned on {tuned['source']}" if tuned else ""
+        parts.append(f"Threshold {decision['threshold']}: {shown}{how}.")
+    weight = (config.get("estimator") or {}).get("class_weight")
+    if weight is not None:
+        parts.append(f"Class weights: {json.dumps(weight)}.")
+    return [f"<p>{html.escape(' '.join(parts))}</p>"] if parts else []
+
+
+def explanation_text(explanation: dict | None) -> str:
+    """``great +1.60, food +0.07``: an explanation's features with signed weights."""
+    if not explanation:
+        return ""
+    return ", ".join(f"{name} {weight:+.3f}" for name, weight in explanation["features"])
+
+
+def _shown(label) -> str:
+    return ", ".join(map(str, label)) if isinstance(label, list) else str(label)
 
 
 def draw_run_figures(run, history: dict, metrics: dict | None, *, redraw: bool) -> str | None:
@@ -180,6 +231,8 @@ def draw_run_figures(run, history: dict, metrics: dict | None, *, redraw: bool) 
             plots.plot_history(history, run.history_png, label)
         if metrics and "confusion_matrix" in metrics and (redraw or not run.confusion_png.exists()):
             plots.plot_confusion(metrics, run.confusion_png)
+        if metrics and "pr_curve" in metrics and (redraw or not run.pr_png.exists()):
+            plots.plot_pr_curve(metrics, run.pr_png)
     except plots.PlotsUnavailable as exc:
         return str(exc)
     return None

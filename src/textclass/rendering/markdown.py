@@ -16,7 +16,8 @@ COLUMNS = [
 def leaderboard_columns(rows: list[dict]) -> list[str]:
     groups = sorted({k for r in rows for k in r if k.startswith("accuracy[")})
     stds = [c for c in ("accuracy_std", "f1_macro_std") if any(c in r for r in rows)]
-    return [*COLUMNS[:3], *stds, *COLUMNS[3:], *groups, "error"]
+    micro = ["f1_micro"] if any("f1_micro" in r for r in rows) else []  # multi-label runs
+    return [*COLUMNS[:3], *micro, *stds, *COLUMNS[3:], *groups, "error"]
 
 
 def cell(key: str, value) -> str:

@@ -1,4 +1,4 @@
-"""PNG figures: training history, confusion matrix, leaderboard bars.
+"""PNG figures: training history, confusion matrix, precision-recall, leaderboard bars.
 
 matplotlib is imported only here, only when a figure is drawn, and always with
 the headless Agg backend, so plotting needs no display (CI, servers, SSH).
@@ -88,6 +88,38 @@ def plot_confusion(metrics: dict, path: str | Path, title: str = "Confusion matr
     for (i, j), n in np.ndenumerate(matrix):
         ax.text(j, i, str(n), ha="center", va="center", color="white" if n > threshold else "black")
     fig.colorbar(image, ax=ax, fraction=0.046)
+    fig.tight_layout()
+    return _save(fig, plt, path)
+
+
+def plot_pr_curve(metrics: dict, path: str | Path) -> Path | None:
+    """The test precision-recall curve of the positive class, with the decision's point.
+
+    The point is the run's threshold (``metrics["threshold"]``, else 0.5: the most
+    probable class) and the precision and recall it gave on the test set.
+    """
+    curve = metrics.get("pr_curve")
+    if not curve:
+        return None
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    ax.plot(curve["recall"], curve["precision"], "-", color="tab:blue", label="test PR curve")
+    threshold = metrics.get("threshold", 0.5)
+    ax.plot(
+        [metrics["recall"]],
+        [metrics["precision"]],
+        "o",
+        color="tab:red",
+        ms=8,
+        label=f"threshold {threshold:.3g}: P {metrics['precision']:.3f}, R {metrics['recall']:.3f}",
+    )
+    ax.set_xlabel(f"recall of {metrics.get('positive_label', 'positive')}")
+    ax.set_ylabel("precision")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_title(f"Precision-recall (AP {curve['average_precision']:.3f})")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower left")
     fig.tight_layout()
     return _save(fig, plt, path)
 

@@ -2,33 +2,60 @@
 
 from __future__ import annotations
 
+# headline metrics, in this order, where a result has them
+HEADLINE = (
+    "accuracy",
+    "balanced_accuracy",
+    "precision",
+    "recall",
+    "f1",
+    "threshold",
+    "f1_micro",
+    "f1_macro",
+    "f1_samples",
+    "hamming_loss",
+    "subset_accuracy",
+    "pr_auc_macro",
+    "roc_auc",
+    "log_loss",
+)
+
 
 def metrics_table(metrics: dict, title: str) -> str:
     """Headline metrics, the confusion matrix, and one line per group if any."""
     lines = [title]
-    for key in ("accuracy", "precision", "recall", "f1", "f1_macro", "roc_auc", "log_loss"):
+    for key in HEADLINE:
         if key in metrics:
-            lines.append(f"  {key:<10} {metrics[key]:.4f}")
+            lines.append(f"  {key:<17} {metrics[key]:.4f}")
     labels = [str(v) for v in metrics["labels"]]
     width = max(8, *(len(v) for v in labels)) + 1
     per_class = metrics.get("per_class", {})
     if per_class:
-        lines.append(f"  {'class':>{width}} precision   recall       f1  support")
+        what = "label" if metrics.get("task") == "multilabel" else "class"
+        extra = "  threshold" if any("threshold" in m for m in per_class.values()) else ""
+        lines.append(f"  {what:>{width}} precision   recall       f1  support{extra}")
         for name, m in per_class.items():
+            cut = f" {m['threshold']:10.3f}" if "threshold" in m else ""
             lines.append(
                 f"  {name:>{width}} {m['precision']:9.4f} {m['recall']:8.4f} {m['f1']:8.4f} "
-                f"{m['support']:8d}"
+                f"{m['support']:8d}{cut}"
             )
+    if "confusion_matrix" not in metrics:
+        return "\n".join(lines + _groups(metrics))
     lines.append("  confusion matrix (rows: true, columns: predicted)")
     lines.append("  " + " " * width + "".join(f"{v:>{width}}" for v in labels))
     for name, row in zip(labels, metrics["confusion_matrix"]):
         lines.append("  " + f"{name:>{width}}" + "".join(f"{n:>{width}}" for n in row))
-    for group, result in metrics.get("per_group", {}).items():
-        lines.append(
-            f"  group {group:<12} n={result['n']:<6} accuracy {result['accuracy']:.4f}"
-            + (f"  f1 {result['f1']:.4f}" if "f1" in result else "")
-        )
-    return "\n".join(lines)
+    return "\n".join(lines + _groups(metrics))
+
+
+def _groups(metrics: dict) -> list[str]:
+    return [
+        f"  group {group:<12} n={result['n']:<6} accuracy {result['accuracy']:.4f}"
+        + (f"  f1 {result['f1']:.4f}" if "f1" in result else "")
+        + (f"  f1_macro {result['f1_macro']:.4f}" if result.get("task") == "multilabel" else "")
+        for group, result in metrics.get("per_group", {}).items()
+    ]
 
 
 def format_summary(summary: dict, title: str) -> str:

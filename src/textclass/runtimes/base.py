@@ -6,6 +6,7 @@ A runtime holds one model of one family::
     runtime.seed(random_state)
     history = runtime.fit(x, codes, n_classes=..., inputs=..., settings=..., validation=...)
     runtime.predict_proba(x)        # (n, n_classes), rows sum to 1
+    runtime.predict_label_proba(x)  # multi-label (codes a (n, k) 0/1 matrix): (n, k)
     runtime.count_params(); runtime.summary(print)
     runtime.save(folder); Runtime.load(folder, family)
     Runtime.sketch(family, inputs, n_classes)   # an untrained model's size
@@ -53,6 +54,9 @@ class TrainingSettings:
     random_state: int | None = None
     verbose: int = 0
     notes: tuple[str, ...] = ()
+    # from ``class_weight``: {code: weight}, or a (n_labels, 2) array for multi-label
+    # targets (the weight of a text without / with each label); None: unweighted
+    class_weight: object = None
 
     @classmethod
     def resolve(
@@ -91,6 +95,8 @@ class TrainingSettings:
     def to_dict(self) -> dict:
         out = asdict(self)
         out["notes"] = list(self.notes)
+        if isinstance(self.class_weight, np.ndarray):
+            out["class_weight"] = self.class_weight.tolist()
         return out
 
 
@@ -160,6 +166,10 @@ class Runtime:
 
     def predict_proba(self, x) -> np.ndarray:
         raise NotImplementedError
+
+    def predict_label_proba(self, x) -> np.ndarray:
+        """Multi-label models (fitted on a 0/1 matrix): one independent probability per label."""
+        raise ConfigError(f"the {self.name} runtime cannot predict label sets (multi-label)")
 
     def count_params(self, *, trainable_only: bool = False) -> int:
         raise NotImplementedError

@@ -4,6 +4,10 @@ The family's ``build(n_classes=..., **inputs)`` returns a ``keras.Model``; this
 runtime compiles it (the family's optimizer unless overridden, binary or sparse
 categorical cross-entropy unless a loss is given), fits it with the
 classifier's settings and saves it in Keras' own ``.keras`` format.
+
+Multi-label targets (a ``(n, k)`` 0/1 matrix) build the family under
+:func:`~textclass.models.heads.multilabel_head` (k sigmoid outputs) and train
+with binary cross-entropy, weighted per label when ``class_weight`` is set.
 """
 
 from __future__ import annotations
@@ -50,8 +54,20 @@ class KerasRuntime(Runtime):
     ) -> dict:
         import keras
 
-        model = self.family.build(n_classes=n_classes, **inputs)
-        loss = settings.loss or default_loss(n_classes)
+        from textclass.models.heads import multilabel_head
+
+        multilabel = codes.ndim == 2
+        class_weight = settings.class_weight
+        if multilabel:
+            with multilabel_head():
+                model = self.family.build(n_classes=n_classes, **inputs)
+            loss = settings.loss or (
+                "binary_crossentropy" if class_weight is None else weighted_bce(class_weight)
+            )
+            class_weight = None
+        else:
+            model = self.family.build(n_classes=n_classes, **inputs)
+            loss = settings.loss or default_loss(n_classes)
         model.compile(
             optimizer=make_optimizer(settings.optimizer, settings.learning_rate),
             loss=loss,
@@ -90,6 +106,7 @@ class KerasRuntime(Runtime):
             callbacks=callbacks,
             verbose=settings.verbose,
             shuffle=True,
+            class_weight=class_weight,
         )
         self.model = model
         return {k: [float(v) for v in vals] for k, vals in history.history.items()}
@@ -99,6 +116,9 @@ class KerasRuntime(Runtime):
         if out.shape[1] == 1:  # one sigmoid unit: P(second class)
             out = np.column_stack([1.0 - out[:, 0], out[:, 0]])
         return normalized(out)
+
+    def predict_label_proba(self, x) -> np.ndarray:
+        return np.clip(self.outputs(x), 0.0, 1.0)
 
     def outputs(self, x) -> np.ndarray:
         """The network's outputs, through one compiled predict function per batch bucket.
@@ -260,6 +280,40 @@ def default_loss(n_classes: int) -> str:
     return "binary_crossentropy" if n_classes == 2 else "sparse_categorical_crossentropy"
 
 
+def weighted_bce(weights):
+    """Binary cross-entropy per label, rows weighted by ``weights[label, has_label]``."""
+    return _weighted_bce_class()(np.asarray(weights, dtype="float32").tolist())
+
+
+_WEIGHTED_BCE = []
+
+
+def _weighted_bce_class():
+    if _WEIGHTED_BCE:
+        return _WEIGHTED_BCE[0]
+    import keras
+    from keras import ops
+
+    @keras.saving.register_keras_serializable(package="textclass")
+    class WeightedBinaryCrossentropy(keras.losses.Loss):
+        def __init__(self, weights, name="weighted_binary_crossentropy", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.weights = [list(map(float, row)) for row in weights]
+
+        def call(self, y_true, y_pred):
+            table = ops.convert_to_tensor(self.weights, dtype=y_pred.dtype)
+            y_true = ops.cast(y_true, y_pred.dtype)
+            p = ops.clip(y_pred, 1e-7, 1.0 - 1e-7)
+            w = y_true * table[:, 1] + (1.0 - y_true) * table[:, 0]
+            return ops.mean(-w * (y_true * ops.log(p) + (1.0 - y_true) * ops.log(1.0 - p)), -1)
+
+        def get_config(self):
+            return {**super().get_config(), "weights": self.weights}
+
+    _WEIGHTED_BCE.append(WeightedBinaryCrossentropy)
+    return WeightedBinaryCrossentropy
+
+
 def make_optimizer(name: str, learning_rate: float | None):
     import keras
 
@@ -282,8 +336,8 @@ def count_weights(model, *, trainable_only: bool = False) -> int:
 
 
 def _targets(codes, n_classes: int, loss) -> np.ndarray:
-    """Labels as the loss wants them: 0/1 floats (binary), class ids, or one-hot rows."""
-    if n_classes == 2:
+    """Labels as the loss wants them: 0/1 floats (binary, multi-label), class ids, or one-hot."""
+    if codes.ndim == 2 or n_classes == 2:
         return codes.astype("float32")
     if isinstance(loss, str) and "sparse" not in loss:  # e.g. mse, categorical_crossentropy
         return np.eye(n_classes, dtype="float32")[codes]

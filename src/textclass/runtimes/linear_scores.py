@@ -5,7 +5,8 @@
 - ``"softmax"``: multinomial logistic regression (scikit-learn's LogisticRegression
   with every solver but liblinear);
 - ``"one-vs-rest"``: one sigmoid per class, normalized to sum to 1 (NBLinear,
-  liblinear, SGD).
+  liblinear, SGD);
+- ``"independent"``: one sigmoid per label, not normalized (multi-label models).
 
 Two classes are one score and one sigmoid either way: ``[1 - p, p]``.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-LINKS = ("softmax", "one-vs-rest")
+LINKS = ("softmax", "one-vs-rest", "independent")
 
 
 def sigmoid(scores: np.ndarray) -> np.ndarray:
@@ -33,6 +34,8 @@ def probabilities(scores: np.ndarray, link: str) -> np.ndarray:
     if link == "one-vs-rest":
         p = sigmoid(scores)
         return p / np.maximum(p.sum(axis=1, keepdims=True), 1e-300)
+    if link == "independent":
+        return sigmoid(scores)
     raise ValueError(f"unknown link {link!r}; expected one of {', '.join(LINKS)}")
 
 
@@ -45,7 +48,14 @@ class LinearScorer:
         self.link = link
 
     def predict_proba(self, x) -> np.ndarray:
-        return probabilities(np.asarray(x @ self.coef.T) + self.intercept, self.link)
+        return probabilities(self.scores(x), self.link)
+
+    def predict_label_proba(self, x) -> np.ndarray:
+        """Multi-label: each label's own probability."""
+        return sigmoid(self.scores(x))
+
+    def scores(self, x) -> np.ndarray:
+        return np.asarray(x @ self.coef.T) + self.intercept
 
 
 def link_of(model) -> str | None:

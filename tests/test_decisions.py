@@ -1,0 +1,141 @@
+"""Decision thresholds and class weights on tiny corpora."""
+
+import json
+
+import numpy as np
+import pytest
+
+from textclass import ConfigError, DataError, TextClassifier
+from textclass.cli import ExitCode, main
+
+# a skewed binary set: "okay food" is mostly negative, so only weighting flips it
+NEG = ["bad food"] * 6 + ["okay food"] * 6 + ["okay staff"] * 4 + ["rude staff"] * 4
+POS = ["great food"] * 3 + ["okay food"] * 3
+TEXTS, LABELS = NEG + POS, ["neg"] * len(NEG) + ["pos"] * len(POS)
+TEXTS3, LABELS3 = TEXTS * 3, LABELS * 3
+
+
+@pytest.mark.parametrize("setting", ["precision=1.5", "max_f2", 1.0, 0, "precision=", True, [0.5]])
+def test_impossible_thresholds_are_refused_before_training(setting):
+    with pytest.raises(ConfigError, match="`threshold`"):
+        TextClassifier(threshold=setting).fit(TEXTS, LABELS)
+
+
+def test_a_threshold_needs_a_binary_or_multilabel_problem():
+    with pytest.raises(ConfigError, match="3 classes"):
+        TextClassifier(threshold=0.7).fit(["a b", "c d", "e f"] * 3, [1, 2, 3] * 3)
+
+
+def test_fixed_threshold_decides_on_the_positive_probability(tmp_path):
+    clf = TextClassifier(model="logreg", threshold=0.2).fit(TEXTS, LABELS)
+    proba = clf.predict_proba(TEXTS)[:, 1]
+    assert clf.thresholds_.tolist() == [0.2]
+    expected = np.where(proba >= 0.2, "pos", "neg")
+    assert clf.predict(TEXTS).tolist() == expected.tolist()
+    default = TextClassifier(model="logreg").fit(TEXTS, LABELS)
+    assert default.thresholds_ is None
+    assert (clf.predict(TEXTS) == "pos").sum() > (default.predict(TEXTS) == "pos").sum()
+    clf.save(tmp_path / "run")
+    assert TextClassifier.load(tmp_path / "run").predict(TEXTS).tolist() == expected.tolist()
+
+
+def test_tuned_threshold_reaches_its_precision_on_the_validation_data():
+    val = (["great food", "okay food", "bad food", "okay staff"], ["pos", "pos", "neg", "neg"])
+    clf = TextClassifier(model="logreg", threshold="precision=0.99")
+    clf.fit(TEXTS, LABELS, validation_data=val)
+    tuned = clf.decision_["tuned"]
+    assert tuned["source"] == "validation data" and tuned["rows"] == 4
+    assert tuned["per_label"][0]["precision"] >= 0.99
+    predicted = clf.predict(val[0])
+    assert all(t == "pos" for p, t in zip(predicted, val[1]) if p == "pos")
+
+
+def test_tuned_threshold_without_validation_data_holds_out_training_texts():
+    clf = TextClassifier(model="logreg", threshold="max-f1", random_state=0).fit(TEXTS, LABELS)
+    assert clf.decision_["tuned"]["rows"] == 5  # 20 % of 25
+    assert "held out of training" in clf.notes_["thresholds"][0]
+
+
+@pytest.mark.parametrize(
+    "model, settings",
+    [
+        ("ngram", {}),
+        ("logreg", {}),
+        ("dense", {"epochs": 8, "batch_size": 8, "learning_rate": 0.01}),
+    ],
+)
+def test_balanced_class_weight_changes_the_decision(model, settings):
+    """Linear families get sample weights, Keras ones class_weight: both flip "okay food"."""
+    plain = TextClassifier(model=model, random_state=0, **settings).fit(TEXTS3, LABELS3)
+    weighted = TextClassifier(model=model, random_state=0, class_weight="balanced", **settings)
+    weighted.fit(TEXTS3, LABELS3)
+    p_plain = plain.predict_proba(["okay food"])[0, 1]
+    p_weighted = weighted.predict_proba(["okay food"])[0, 1]
+    assert p_weighted > p_plain
+    assert plain.predict(["okay food"]).tolist() == ["neg"]
+    assert weighted.predict(["okay food"]).tolist() == ["pos"]
+
+
+def test_class_weight_mapping_names_known_labels():
+    clf = TextClassifier(model="logreg", class_weight={"pos": 10}).fit(TEXTS, LABELS)
+    assert clf.predict(["okay food"]).tolist() == ["pos"]
+    with pytest.raises(DataError, match=r"label 'poss' \(did you mean 'pos'\?\)"):
+        TextClassifier(model="logreg", class_weight={"poss": 2}).fit(TEXTS, LABELS)
+    with pytest.raises(ConfigError, match="`class_weight`"):
+        TextClassifier(class_weight="equal").fit(TEXTS, LABELS)
+
+
+def test_multilabel_class_weight_reaches_keras_and_linear_models():
+    sets = [["food"] if "food" in t else [] for t in TEXTS]
+    sets = [s + (["pos"] if y == "pos" else []) for s, y in zip(sets, LABELS)]
+    for model, settings in (("logreg", {}), ("dense", {"epochs": 5})):
+        plain = TextClassifier(model=model, random_state=0, **settings).fit(TEXTS, sets)
+        weighted = TextClassifier(model=model, random_state=0, class_weight="balanced", **settings)
+        weighted.fit(TEXTS, sets)
+        pos = list(plain.classes_).index("pos")
+        assert (
+            weighted.predict_proba(["okay food"])[0, pos]
+            > plain.predict_proba(["okay food"])[0, pos]
+        ), model
+
+
+def test_cli_threshold_and_class_weight_reach_the_run(tmp_path, capsys):
+    path = tmp_path / "skewed.csv"
+    path.write_text("text,label\n" + "".join(f"{t},{y}\n" for t, y in zip(TEXTS * 4, LABELS * 4)))
+    run = tmp_path / "run"
+    argv = ["train", str(path), "--model", "logreg", "--class-weight", "balanced"]
+    assert main([*argv, "--threshold", "max-f1", "--out", str(run)]) == ExitCode.OK
+    captured = capsys.readouterr()
+    assert "balanced_accuracy" in captured.out and "threshold" in captured.out
+    assert "tuned on" in captured.err
+    metrics = json.loads((run / "metrics.json").read_text())
+    decision = json.loads((run / "labels.json").read_text())["decision"]
+    assert metrics["threshold"] == decision["thresholds"][0]
+    assert "pr_auc" in metrics["per_class"]["pos"] and "pr_curve" in metrics
+    report = (run / "report.html").read_text()
+    assert "Threshold max-f1" in report and "precision-recall curve" in report
+    assert (run / "pr.png").exists()
+    # the confident mistakes are the run's own decisions (its threshold, not argmax)
+    cut = decision["thresholds"][0]
+    mistakes = json.loads((run / "mistakes.json").read_text())
+    assert mistakes  # "okay food" carries both labels: some test rows must be wrong
+    for mistake in mistakes:
+        p_pos = (
+            mistake["probability"] if mistake["predicted"] == "pos" else 1 - mistake["probability"]
+        )
+        assert (p_pos >= cut) == (mistake["predicted"] == "pos") and mistake["true"] != mistake[
+            "predicted"
+        ]
+
+
+def test_a_tuned_threshold_shares_its_held_out_texts_with_early_stopping(tmp_path):
+    from textclass import workflow
+
+    path = tmp_path / "skewed.csv"
+    path.write_text("text,label\n" + "".join(f"{t},{y}\n" for t, y in zip(TEXTS3, LABELS3)))
+    result = workflow.train(
+        str(path), estimator_params={"model": "dense", "threshold": "max-f1", "batch_size": 8}
+    )
+    assert not any("10 % of the training texts held out" in n for n in result.notes), result.notes
+    assert any("held out of training (20 %)" in n for n in result.notes), result.notes
+    assert "val_loss" in result.classifier.history_  # early stopping watched the held-out part

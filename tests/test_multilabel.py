@@ -1,0 +1,174 @@
+"""Multi-label data: the three input forms, label sets through fit / save / load / CLI."""
+
+import json
+
+import numpy as np
+import pytest
+
+from textclass import DataError, TextClassifier
+from textclass.cli import ExitCode, main
+from textclass.data import read_dataset
+
+ROWS = [
+    ("great food here", ["pos", "food"]),
+    ("rude staff", ["neg", "staff"]),
+    ("great staff", ["pos", "staff"]),
+    ("awful food", ["neg", "food"]),
+    ("lovely place and food", ["pos", "food", "place"]),
+    ("bad place", ["neg", "place"]),
+    ("great value food", ["pos", "food"]),
+    ("rude value", ["neg"]),
+] * 3
+TEXTS = [t for t, _ in ROWS]
+SETS = [s for _, s in ROWS]
+NAMES = ["food", "neg", "place", "pos", "staff"]
+
+
+def write_forms(folder):
+    jsonl = folder / "ml.jsonl"
+    jsonl.write_text("".join(json.dumps({"text": t, "labels": s}) + "\n" for t, s in ROWS))
+    csv = folder / "ml.csv"
+    csv.write_text("text,labels\n" + "".join(f'"{t}","{",".join(s)}"\n' for t, s in ROWS))
+    cols = folder / "cols.tsv"
+    cols.write_text(
+        "text\tfood\tneg\tplace\tpos\tstaff\n"
+        + "".join(t + "\t" + "\t".join(str(int(n in s)) for n in NAMES) + "\n" for t, s in ROWS)
+    )
+    return jsonl, csv, cols
+
+
+def test_three_input_forms_read_the_same_label_sets(tmp_path):
+    jsonl, csv, cols = write_forms(tmp_path)
+    expected = [tuple(s) for s in SETS]
+    by_array = read_dataset(jsonl)
+    by_sep = read_dataset(csv, label_sep=",")
+    by_cols = read_dataset(cols, label_cols="food,neg,place,pos,staff")
+    assert by_array.labels.tolist() == expected and by_sep.labels.tolist() == expected
+    assert [tuple(sorted(s)) for s in by_cols.labels.tolist()] == [
+        tuple(sorted(s)) for s in expected
+    ]
+    assert by_array.multilabel and by_array.label_counts()["food"] == 12
+    assert by_array.summary()["labels_per_row"] == {"1": 3, "2": 18, "3": 3}
+
+
+def test_integer_label_sets_come_back_as_integers(tmp_path):
+    path = tmp_path / "ids.tsv"
+    path.write_text("".join(f"{t}\t{i % 3},{3 + i % 2}\n" for i, t in enumerate(TEXTS)))
+    ds = read_dataset(path, header=False, text_col=0, label_col=1, label_sep=",")
+    assert ds.labels[0] == (0, 3)
+    clf = TextClassifier(random_state=0).fit(ds.texts, ds.labels)
+    assert clf.classes_.tolist() == [0, 1, 2, 3, 4]
+    assert all(type(v) is int for labels in clf.predict(ds.texts[:4]) for v in labels)
+
+
+@pytest.mark.parametrize(
+    "content, options, message",
+    [
+        ("text\ta\tb\nhi\t1\t0\nho\t2\t1\n", {"label_cols": "a,b"}, r"column 'a', data row 2: '2'"),
+        ("text\ta\tb\nhi\t1\t0\n", {"label_cols": "a,c"}, r"no label column 'c'"),
+        ('text,labels\nhi,"x,,y"\n', {"label_sep": ","}, r"data row 1: 'x,,y' has an empty"),
+    ],
+)
+def test_bad_label_sets_name_file_row_and_value(tmp_path, content, options, message):
+    path = tmp_path / ("f.tsv" if "\t" in content else "f.csv")
+    path.write_text(content)
+    with pytest.raises(DataError, match=message):
+        read_dataset(path, **options)
+
+
+def test_scalar_among_jsonl_arrays_is_refused(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text('{"text": "a", "labels": ["x"]}\n{"text": "b", "labels": "y"}\n')
+    with pytest.raises(DataError, match=r"data row 2: 'y' is not a list"):
+        read_dataset(path)
+
+
+@pytest.mark.parametrize("model", ["logreg", "dense"])  # one linear, one Keras runtime
+def test_label_sets_round_trip_through_save_and_load(tmp_path, model):
+    settings = {} if model == "logreg" else {"epochs": 60, "batch_size": 8}
+    clf = TextClassifier(model=model, random_state=0, **settings).fit(TEXTS, SETS)
+    assert clf.classes_.tolist() == NAMES and clf.multilabel_
+    proba = clf.predict_proba(TEXTS)
+    assert proba.shape == (len(TEXTS), 5) and not np.allclose(proba.sum(axis=1), 1)
+    predicted = clf.predict(["great food here", "rude staff"])
+    assert predicted[0] == ["food", "pos"]
+    assert clf.thresholds_.tolist() == [0.5] * 5
+    assert clf.score(TEXTS, SETS) == 1.0 or model != "logreg"  # subset accuracy
+    clf.save(tmp_path / "run")
+    loaded = TextClassifier.load(tmp_path / "run")
+    assert loaded.predict(TEXTS) == clf.predict(TEXTS)
+    assert np.array_equal(loaded.predict_proba(TEXTS), proba)
+
+
+def test_indicator_matrix_in_indicator_matrix_out():
+    y = np.array([[int(n in s) for n in NAMES] for s in SETS])
+    clf = TextClassifier(random_state=0).fit(TEXTS, y)
+    assert clf.classes_.tolist() == [0, 1, 2, 3, 4]
+    out = clf.predict(TEXTS)
+    assert isinstance(out, np.ndarray) and out.shape == y.shape
+    assert clf.score(TEXTS, y) == pytest.approx(np.mean((out == y).all(axis=1)))
+
+
+def test_tuned_thresholds_are_per_label_and_saved(tmp_path):
+    clf = TextClassifier(random_state=0, threshold="max-f1").fit(TEXTS, SETS)
+    cuts = clf.thresholds_
+    assert cuts.shape == (5,) and len(set(cuts.tolist())) > 1
+    assert "20 %" in clf.notes_["thresholds"][0]
+    clf.save(tmp_path / "run")
+    saved = json.loads((tmp_path / "run" / "labels.json").read_text())["decision"]
+    assert saved["thresholds"] == cuts.tolist() and saved["threshold"] == "max-f1"
+    # a higher fixed threshold predicts fewer labels
+    low = TextClassifier(random_state=0, threshold=0.2).fit(TEXTS, SETS).predict(TEXTS)
+    high = TextClassifier(random_state=0, threshold=0.8).fit(TEXTS, SETS).predict(TEXTS)
+    assert sum(map(len, high)) < sum(map(len, low))
+
+
+def test_cli_trains_and_predicts_label_sets(tmp_path, capsys):
+    _, csv, _ = write_forms(tmp_path)
+    run = tmp_path / "run"
+    assert main(["train", str(csv), "--label-sep", ",", "--out", str(run)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "f1_micro" in out and "hamming_loss" in out and "subset_accuracy" in out
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["task"] == "multilabel" and set(metrics["per_class"]) == set(NAMES)
+    assert "Per label" in (run / "report.html").read_text()
+    assert main(["predict", str(run), "great food here"]) == ExitCode.OK
+    first = capsys.readouterr().out.splitlines()[0].split("\t")
+    assert first[0] == "food,pos" and first[2] == "great food here"
+    assert main(["predict", str(run), "great food here", "--format", "jsonl"]) == ExitCode.OK
+    row = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert row["predicted"] == ["food", "pos"] and set(row["probabilities"]) == set(NAMES)
+    assert main(["evaluate", str(run), str(csv), "--label-sep", ","]) == ExitCode.OK
+    assert "hamming_loss" in capsys.readouterr().out
+    argv = ["evaluate", str(run), str(csv), "--label-sep", ",", "--cv", "2"]
+    assert main(argv) == ExitCode.OK
+    assert "f1_micro" in capsys.readouterr().out  # k-fold summary of label-set metrics
+
+
+def test_search_and_compare_score_label_sets(tmp_path, capsys):
+    _, csv, _ = write_forms(tmp_path)
+    common = ["--label-sep", ","]
+    argv = ["search", str(csv), *common, "--model", "ngram", "--param", "C=0.1,1", "--cv", "2"]
+    assert main([*argv, "--scoring", "f1_micro", "--out", str(tmp_path / "s")]) == ExitCode.OK
+    results = json.loads((tmp_path / "s" / "results.json").read_text())["groups"]["all"]
+    assert 0 < results["best_cv_score"] <= 1 and results["test_score"] > 0
+    argv = ["compare", str(csv), *common, "--models", "ngram,logreg"]
+    assert main([*argv, "--out", str(tmp_path / "c")]) == ExitCode.OK
+    assert "f1_micro" in (tmp_path / "c" / "leaderboard.md").read_text()
+
+
+def test_goemotions_loads_as_published(shared_data):
+    from textclass.data import load_dataset
+
+    ds = load_dataset("goemotions")
+    assert len(ds) == 54263 and ds.multilabel
+    assert {p: int((ds.split == p).sum()) for p in ("train", "dev", "test")} == {
+        "train": 43410,
+        "dev": 5426,
+        "test": 5427,
+    }
+    train = ds.subset(ds.split == "train")
+    counts = train.label_counts()
+    assert len(counts) == 28 and counts["neutral"] == 14219 and counts["grief"] == 77
+    # default quoting: a quoted text loses its wrapping quotes and doubled inner quotes
+    assert 'Three words, no subtlety. "Dude. Stop. Seriously." ' in train.texts
