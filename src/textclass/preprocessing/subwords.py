@@ -2,7 +2,7 @@
 
 Texts are encoded by the ``tokenizers`` library (WordPiece, ``[CLS] ... [SEP]``),
 cut to ``maxlen`` tokens, and padded with the pad id into a matrix whose width is
-the smallest *bucket* (16, 32, 64, 128, 256, 512, or ``maxlen``) that holds the
+the smallest *bucket* (16, 24, 32, 48, 64, 96, ..., 512, or ``maxlen``) that holds the
 longest text of the call. Compiled functions are keyed by shape, so a few fixed
 widths mean a few compilations, reused by every later batch.
 
@@ -18,7 +18,7 @@ import numpy as np
 from textclass.errors import ConfigError, invalid
 from textclass.preprocessing.base import Preprocessor, register_preprocessor
 
-BUCKETS = (16, 32, 64, 128, 256, 512)
+BUCKETS = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)  # steps of 1.5x or 1.33x
 
 
 def buckets_for(maxlen: int) -> tuple[int, ...]:
