@@ -206,7 +206,8 @@ def register_runtime(cls: type[Runtime]) -> type[Runtime]:
 
 
 def runtime_class(name: str) -> type[Runtime]:
-    import textclass.runtimes.keras_runtime  # noqa: F401 - register the built-in runtimes
+    import textclass.runtimes.encoder_runtime  # noqa: F401 - register the built-in runtimes
+    import textclass.runtimes.keras_runtime  # noqa: F401
     import textclass.runtimes.sklearn_runtime  # noqa: F401
 
     if name not in _RUNTIMES:

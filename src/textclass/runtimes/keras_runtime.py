@@ -68,11 +68,6 @@ class KerasRuntime(Runtime):
         else:
             model = self.family.build(n_classes=n_classes, **inputs)
             loss = settings.loss or default_loss(n_classes)
-        model.compile(
-            optimizer=make_optimizer(settings.optimizer, settings.learning_rate),
-            loss=loss,
-            metrics=["accuracy"],
-        )
         y = _targets(codes, n_classes, loss)
         callbacks = list(callbacks or [])
         has_validation = validation is not None or settings.validation_split > 0
@@ -95,7 +90,12 @@ class KerasRuntime(Runtime):
             train, held = order[:cut], order[cut:]
             validation = (_inputs(x[held], settings.batch_size, None), y[held])
             x, y = x[train], y[train]
-        batches = _inputs(x, settings.batch_size, y, shuffle_seed=settings.random_state)
+        model.compile(
+            optimizer=self.training_optimizer(settings, n_rows=len(y)),
+            loss=loss,
+            metrics=["accuracy"],
+        )
+        batches = self.training_batches(x, y, settings)
         streamed = isinstance(batches, keras.utils.PyDataset)
         history = model.fit(
             batches,
@@ -110,6 +110,14 @@ class KerasRuntime(Runtime):
         )
         self.model = model
         return {k: [float(v) for v in vals] for k, vals in history.history.items()}
+
+    def training_optimizer(self, settings: TrainingSettings, *, n_rows: int):
+        """The optimizer for ``n_rows`` training rows (a runtime may schedule its rate)."""
+        return make_optimizer(settings.optimizer, settings.learning_rate)
+
+    def training_batches(self, x, y, settings: TrainingSettings):
+        """What ``model.fit`` iterates: arrays, or a ``keras.utils.PyDataset`` of batches."""
+        return _inputs(x, settings.batch_size, y, shuffle_seed=settings.random_state)
 
     def predict_proba(self, x) -> np.ndarray:
         out = self.outputs(x)

@@ -1,0 +1,223 @@
+"""A BERT encoder from Keras layers and ``keras.ops`` only (JAX, TensorFlow, PyTorch).
+
+``BertEncoder`` takes a ``(batch, length)`` int32 matrix of token ids, padded with
+``pad_token_id``, and returns the mean of its last hidden states over the real
+tokens (sentence-transformers' mean pooling): padding changes no sentence's vector,
+because padded keys get no attention weight and padded positions are not averaged.
+The attention mask is derived from the ids, so the model has one input.
+
+``set_hf_weights`` puts a Hugging Face ``BertModel`` checkpoint (safetensors names,
+``[out, in]`` kernels) into the layers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+from keras import ops
+
+# masked attention scores: exp(-65000 - max) is exactly 0 in float16, bfloat16 and float32
+_MASKED = -65000.0
+CONFIG_KEYS = (
+    "vocab_size",
+    "hidden_size",
+    "num_hidden_layers",
+    "num_attention_heads",
+    "intermediate_size",
+    "max_position_embeddings",
+    "type_vocab_size",
+    "layer_norm_eps",
+    "hidden_dropout_prob",
+    "attention_probs_dropout_prob",
+    "pad_token_id",
+)
+
+
+def bert_config(config: dict) -> dict:
+    """The keys a ``BertEncoder`` needs from a Hugging Face ``config.json``."""
+    act = config.get("hidden_act", "gelu")
+    if act != "gelu":
+        from textclass.errors import ConfigError
+
+        raise ConfigError(f"BERT config: hidden_act={act!r}; only 'gelu' is supported")
+    defaults = {"layer_norm_eps": 1e-12, "type_vocab_size": 2, "pad_token_id": 0}
+    defaults |= {"hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1}
+    return {k: config.get(k, defaults.get(k)) for k in CONFIG_KEYS}
+
+
+class _Block(keras.layers.Layer):
+    """One transformer layer: self-attention, then the feed-forward net, each post-LayerNorm."""
+
+    def __init__(self, cfg: dict, **kwargs):
+        super().__init__(**kwargs)
+        h, eps = cfg["hidden_size"], cfg["layer_norm_eps"]
+        self.heads = cfg["num_attention_heads"]
+        self.head_dim = h // self.heads
+        # zeros: a checkpoint or a saved model always overwrites them (random initializers
+        # are a compiled kernel each on JAX: seconds per load)
+        dense = {"dtype": self.dtype_policy, "kernel_initializer": "zeros"}
+        norm = {"dtype": self.dtype_policy}
+        self.query = keras.layers.Dense(h, name="query", **dense)
+        self.key = keras.layers.Dense(h, name="key", **dense)
+        self.value = keras.layers.Dense(h, name="value", **dense)
+        self.attention_out = keras.layers.Dense(h, name="attention_out", **dense)
+        self.attention_norm = keras.layers.LayerNormalization(
+            epsilon=eps, name="attention_norm", **norm
+        )
+        self.intermediate = keras.layers.Dense(
+            cfg["intermediate_size"], name="intermediate", **dense
+        )
+        self.output_dense = keras.layers.Dense(h, name="output_dense", **dense)
+        self.output_norm = keras.layers.LayerNormalization(epsilon=eps, name="output_norm", **norm)
+        self.attention_dropout = keras.layers.Dropout(cfg["attention_probs_dropout_prob"])
+        self.hidden_dropout = keras.layers.Dropout(cfg["hidden_dropout_prob"])
+
+    def build(self, input_shape):
+        h = input_shape[-1]
+        inner = self.intermediate.units
+        for layer in (self.query, self.key, self.value, self.attention_out, self.intermediate):
+            layer.build((None, None, h))
+        self.output_dense.build((None, None, inner))
+        self.attention_norm.build((None, None, h))
+        self.output_norm.build((None, None, h))
+
+    def _split(self, x):
+        b, n = ops.shape(x)[0], ops.shape(x)[1]
+        return ops.transpose(ops.reshape(x, (b, n, self.heads, self.head_dim)), (0, 2, 1, 3))
+
+    def call(self, x, mask, training=None):
+        q, k, v = self._split(self.query(x)), self._split(self.key(x)), self._split(self.value(x))
+        scores = ops.matmul(q, ops.transpose(k, (0, 1, 3, 2))) / math.sqrt(self.head_dim)
+        scores = ops.where(mask[:, None, None, :], scores, ops.cast(_MASKED, scores.dtype))
+        weights = self.attention_dropout(ops.softmax(scores, axis=-1), training=training)
+        context = ops.transpose(ops.matmul(weights, v), (0, 2, 1, 3))
+        b, n = ops.shape(x)[0], ops.shape(x)[1]
+        context = ops.reshape(context, (b, n, self.heads * self.head_dim))
+        attended = self.hidden_dropout(self.attention_out(context), training=training)
+        x = self.attention_norm(x + attended)
+        inner = keras.activations.gelu(self.intermediate(x), approximate=False)
+        out = self.hidden_dropout(self.output_dense(inner), training=training)
+        return self.output_norm(x + out)
+
+
+@keras.saving.register_keras_serializable(package="textclass")
+class BertEncoder(keras.layers.Layer):
+    """Token ids ``(batch, length)`` -> mean-pooled sentence vectors ``(batch, hidden_size)``.
+
+    ``frozen_layers``: the embeddings and this many lower transformer layers are not
+    trained (0: everything trains; ``trainable=False`` freezes the whole encoder).
+    """
+
+    def __init__(self, config: dict, frozen_layers: int = 0, **kwargs):
+        super().__init__(**kwargs)
+        self.config = bert_config(config)
+        self.frozen_layers = int(frozen_layers)
+        cfg, kw = self.config, {"dtype": self.dtype_policy}
+        h, emb = cfg["hidden_size"], {**kw, "embeddings_initializer": "zeros"}
+        self.word_embeddings = keras.layers.Embedding(cfg["vocab_size"], h, name="word", **emb)
+        self.position_embeddings = keras.layers.Embedding(
+            cfg["max_position_embeddings"], h, name="position", **emb
+        )
+        self.token_type_embeddings = keras.layers.Embedding(
+            cfg["type_vocab_size"], h, name="token_type", **emb
+        )
+        self.embedding_norm = keras.layers.LayerNormalization(
+            epsilon=cfg["layer_norm_eps"], name="embedding_norm", **kw
+        )
+        self.embedding_dropout = keras.layers.Dropout(cfg["hidden_dropout_prob"])
+        self.blocks = [
+            _Block(cfg, name=f"layer_{i}", **kw) for i in range(cfg["num_hidden_layers"])
+        ]
+        if self.frozen_layers:
+            embeddings = [self.word_embeddings, self.position_embeddings]
+            embeddings += [self.token_type_embeddings, self.embedding_norm]
+            for layer in embeddings + self.blocks[: self.frozen_layers]:
+                layer.trainable = False
+
+    def build(self, input_shape):
+        h = self.config["hidden_size"]
+        for layer in (self.word_embeddings, self.position_embeddings, self.token_type_embeddings):
+            layer.build((None, None))
+        self.embedding_norm.build((None, None, h))
+        for block in self.blocks:
+            block.build((None, None, h))
+
+    def call(self, token_ids, training=None):
+        token_ids = ops.cast(token_ids, "int32")
+        mask = ops.not_equal(token_ids, self.config["pad_token_id"])
+        positions = ops.arange(ops.shape(token_ids)[1], dtype="int32")
+        x = (
+            self.word_embeddings(token_ids)
+            + self.position_embeddings(positions)[None, :, :]
+            + self.token_type_embeddings(ops.zeros_like(token_ids))
+        )
+        x = self.embedding_dropout(self.embedding_norm(x), training=training)
+        for block in self.blocks:
+            x = block(x, mask, training=training)
+        weights = ops.cast(mask, x.dtype)[:, :, None]
+        total = ops.sum(x * weights, axis=1)
+        count = ops.maximum(ops.sum(weights, axis=1), ops.cast(1e-9, x.dtype))
+        return total / count
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.config["hidden_size"])
+
+    def get_config(self):
+        return {**super().get_config(), "config": self.config, "frozen_layers": self.frozen_layers}
+
+    def set_hf_weights(self, tensors: dict[str, np.ndarray]) -> None:
+        """Assign a Hugging Face ``BertModel`` state (names without ``bert.``); checks shapes."""
+        used = set()
+
+        def take(name):
+            if name not in tensors:
+                from textclass.errors import ConfigError
+
+                raise ConfigError(f"BERT checkpoint lacks the tensor {name!r}")
+            used.add(name)
+            return tensors[name]
+
+        def dense(layer, prefix):
+            _assign(layer.kernel, take(f"{prefix}.weight").T, prefix)
+            _assign(layer.bias, take(f"{prefix}.bias"), prefix)
+
+        def norm(layer, prefix):
+            _assign(layer.gamma, take(f"{prefix}.weight"), prefix)
+            _assign(layer.beta, take(f"{prefix}.bias"), prefix)
+
+        e = "embeddings"
+        _assign(self.word_embeddings.embeddings, take(f"{e}.word_embeddings.weight"), e)
+        _assign(self.position_embeddings.embeddings, take(f"{e}.position_embeddings.weight"), e)
+        _assign(self.token_type_embeddings.embeddings, take(f"{e}.token_type_embeddings.weight"), e)
+        norm(self.embedding_norm, f"{e}.LayerNorm")
+        for i, block in enumerate(self.blocks):
+            p = f"encoder.layer.{i}"
+            dense(block.query, f"{p}.attention.self.query")
+            dense(block.key, f"{p}.attention.self.key")
+            dense(block.value, f"{p}.attention.self.value")
+            dense(block.attention_out, f"{p}.attention.output.dense")
+            norm(block.attention_norm, f"{p}.attention.output.LayerNorm")
+            dense(block.intermediate, f"{p}.intermediate.dense")
+            dense(block.output_dense, f"{p}.output.dense")
+            norm(block.output_norm, f"{p}.output.LayerNorm")
+
+
+def _assign(variable, value: np.ndarray, name: str) -> None:
+    if tuple(variable.shape) != tuple(value.shape):
+        from textclass.errors import ConfigError
+
+        raise ConfigError(
+            f"BERT checkpoint tensor {name}: shape {tuple(value.shape)}, the config.json "
+            f"implies {tuple(variable.shape)}"
+        )
+    variable.assign(value.astype(np.float32))
+
+
+def pretrained_encoder(weights, *, frozen_layers: int = 0, dtype=None, name="encoder"):
+    """A built ``BertEncoder`` holding the checkpoint of ``weights`` (an ``EncoderWeights``)."""
+    encoder = BertEncoder(weights.config, frozen_layers=frozen_layers, dtype=dtype, name=name)
+    encoder.build((None, None))
+    encoder.set_hf_weights(weights.tensors())
+    return encoder

@@ -1,0 +1,143 @@
+"""Sentence vectors from a frozen encoder: length-grouped compiled batches, cached on disk.
+
+``grouped_outputs(fn, ids, ...)`` runs any ``ids -> rows`` function over a token-id
+matrix in batches of similar length: rows are sorted by length, each batch is cut to
+the smallest length bucket that holds it and padded to a power-of-two row count, so
+a compiled function sees at most ``len(buckets) * 7`` shapes in its life.
+
+``embed(weights, ids, ...)`` gives the mean-pooled vectors of one checkpoint. The
+encoder is built once per process; vectors are cached by (weights id, token ids) in
+memory and, unless ``cache_dir`` is False, on disk under
+``<cache>/embeddings/<weights id>/`` (``$TEXTCLASS_CACHE``, else ``~/.cache/textclass``),
+so repeated fits, cross-validation folds and searches encode each text once. The token
+ids are a function of the text, the tokenizer and ``maxlen``: keying by them is keying by
+the text as the encoder saw it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from textclass.preprocessing.subwords import bucket
+
+BATCH = 64
+_ROWS = (1, 4, 16, 64)  # rows a batch is padded to: few compiled shapes
+_ENCODERS: dict[str, object] = {}  # weights id -> keras.Model(ids -> vectors)
+_MEMORY: dict[str, dict[bytes, np.ndarray]] = {}  # cache folder -> key -> vector
+# a prediction of fewer new texts than this adds nothing to the disk cache (no shard per request)
+MIN_SHARD = 16
+
+
+def grouped_outputs(fn, ids: np.ndarray, *, pad_id: int, buckets, batch: int = BATCH):
+    """``fn`` over ``ids`` in length-sorted, bucket-trimmed batches; rows in input order."""
+    ids = np.asarray(ids)
+    lengths = (ids != pad_id).sum(axis=1)
+    order = np.argsort(lengths, kind="stable")
+    out = None
+    for start in range(0, len(order), batch):
+        rows = order[start : start + batch]
+        width = bucket(max(int(lengths[rows].max()), 1), buckets)
+        chunk = ids[rows, :width]
+        if chunk.shape[1] < width:  # the matrix is narrower than the bucket
+            chunk = np.pad(chunk, ((0, 0), (0, width - chunk.shape[1])), constant_values=pad_id)
+        size = next((r for r in _ROWS if r >= len(rows)), len(rows))
+        if size > len(rows):
+            chunk = np.concatenate([chunk, np.full((size - len(rows), width), pad_id, chunk.dtype)])
+        result = np.asarray(fn(chunk))[: len(rows)]
+        if out is None:
+            out = np.zeros((len(ids), *result.shape[1:]), dtype=result.dtype)
+        out[rows] = result
+    return out
+
+
+def frozen_encoder(weights):
+    """``keras.Model(ids -> mean-pooled vectors)`` for ``weights``, built once per process."""
+    model = _ENCODERS.get(weights.id)
+    if model is None:
+        import keras
+
+        from textclass.encoders.bert import pretrained_encoder
+
+        encoder = pretrained_encoder(weights)
+        encoder.trainable = False
+        ids = keras.Input((None,), dtype="int32", name="token_ids")
+        model = keras.Model(ids, encoder(ids), name="frozen_encoder")
+        _ENCODERS[weights.id] = model
+    return model
+
+
+def embed(weights, ids, *, pad_id: int, buckets, cache_dir=None) -> np.ndarray:
+    """Float32 sentence vectors of ``ids`` (``(n, hidden)``), cached as described above."""
+    ids = np.asarray(ids)
+    lengths = (ids != pad_id).sum(axis=1)
+    keys = [_key(row[:n]) for row, n in zip(ids, lengths)]
+    folder = cache_folder(weights, cache_dir)
+    memory = _memory(folder)
+    missing = [i for i, k in enumerate(keys) if k not in memory]
+    if missing:
+        first: dict[bytes, int] = {}
+        for i in missing:
+            first.setdefault(keys[i], i)
+        unique, rows = list(first), np.array(list(first.values()))
+        model = frozen_encoder(weights)
+        vectors = grouped_outputs(
+            model.predict_on_batch, ids[rows], pad_id=pad_id, buckets=buckets
+        ).astype(np.float32)
+        memory.update(zip(unique, vectors))
+        if folder is not None and len(unique) >= MIN_SHARD:
+            _write_shard(folder, unique, vectors)
+    return np.stack([memory[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
+
+
+def cache_folder(weights, cache_dir) -> Path | None:
+    """Where ``weights``' vectors are kept on disk; None: memory only (``cache_dir=False``)."""
+    if cache_dir is False:
+        return None
+    if cache_dir is None or cache_dir is True:
+        from textclass.data.registry import cache_dir as user_cache
+
+        root = user_cache() / "embeddings"
+    else:
+        root = Path(cache_dir).expanduser()
+    return root / weights.id
+
+
+def _key(row: np.ndarray) -> bytes:
+    return hashlib.blake2b(
+        np.ascontiguousarray(row, dtype=np.int32).tobytes(), digest_size=16
+    ).digest()
+
+
+def _memory(folder: Path | None) -> dict[bytes, np.ndarray]:
+    name = str(folder)
+    if name not in _MEMORY:
+        memory: dict[bytes, np.ndarray] = {}
+        if folder is not None and folder.is_dir():
+            for shard in sorted(folder.glob("*.npz")):
+                try:
+                    with np.load(shard) as data:
+                        memory.update(zip((bytes(k) for k in data["keys"]), data["vectors"]))
+                except (OSError, ValueError, KeyError):
+                    continue  # a damaged shard is recomputed, never trusted
+        _MEMORY[name] = memory
+    return _MEMORY[name]
+
+
+def _write_shard(folder: Path, keys: list[bytes], vectors: np.ndarray) -> None:
+    """One ``.npz`` per batch of new vectors, written to a temporary name and renamed."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        name = hashlib.blake2b(b"".join(keys), digest_size=8).hexdigest()
+        handle, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            np.savez(
+                out, keys=np.frombuffer(b"".join(keys), np.uint8).reshape(-1, 16), vectors=vectors
+            )
+        os.replace(tmp, folder / f"{name}.npz")
+    except OSError:
+        pass  # a read-only or full cache only costs speed

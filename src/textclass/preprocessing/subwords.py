@@ -1,0 +1,114 @@
+"""Subword token ids for a pretrained encoder, from its Hugging Face ``tokenizer.json``.
+
+Texts are encoded by the ``tokenizers`` library (WordPiece, ``[CLS] ... [SEP]``),
+cut to ``maxlen`` tokens, and padded with the pad id into a matrix whose width is
+the smallest *bucket* (16, 24, 32, 48, 64, 96, ..., 512, or ``maxlen``) that holds the
+longest text of the call. Compiled functions are keyed by shape, so a few fixed
+widths mean a few compilations, reused by every later batch.
+
+Nothing is learned from the training texts: the vocabulary is the checkpoint's.
+The ``tokenizer.json`` travels with the artifact (``preprocessor.npz``), so a saved
+model tokenizes exactly as it did when trained, whatever is installed later.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from textclass.errors import ConfigError, invalid
+from textclass.preprocessing.base import Preprocessor, register_preprocessor
+
+BUCKETS = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)  # steps of 1.5x or 1.33x
+
+
+def buckets_for(maxlen: int) -> tuple[int, ...]:
+    return tuple(b for b in BUCKETS if b < maxlen) + (maxlen,)
+
+
+def bucket(length: int, buckets: tuple[int, ...]) -> int:
+    return next((b for b in buckets if b >= length), buckets[-1])
+
+
+@register_preprocessor
+class SubwordIds(Preprocessor):
+    """Texts -> ``(n, bucket)`` int32 token ids, padded with ``pad_id`` after the text."""
+
+    name = "subword_ids"
+
+    def __init__(self, tokenizer_json: str, *, maxlen: int, pad_id: int = 0, weights: str = ""):
+        if not isinstance(maxlen, int) or isinstance(maxlen, bool) or maxlen < 2:
+            raise invalid("maxlen", "an integer >= 2 ([CLS] and [SEP] take two tokens)", maxlen)
+        self.tokenizer_json = tokenizer_json
+        self.maxlen = maxlen
+        self.pad_id = int(pad_id)
+        self.weights = weights
+        self.buckets = buckets_for(maxlen)
+        self._tokenizer = None
+
+    @classmethod
+    def from_settings(cls, settings, *, weights=None) -> SubwordIds:
+        """``weights``: an ``EncoderWeights``; ``maxlen`` from the settings, capped by the model."""
+        limit = int(weights.config.get("max_position_embeddings", 512))
+        maxlen = getattr(settings, "maxlen", None)
+        if maxlen is not None and maxlen > limit:
+            raise ConfigError(
+                f"Received an invalid value for `maxlen`, expected at most {limit} (the encoder "
+                f"{weights.name!r} has {limit} positions). Received: maxlen={maxlen}"
+            )
+        return cls(
+            weights.tokenizer_json,
+            maxlen=limit if maxlen is None else maxlen,
+            pad_id=int(weights.config.get("pad_token_id", 0)),
+            weights=weights.name,
+        )
+
+    @property
+    def tokenizer(self):
+        if self._tokenizer is None:
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_str(self.tokenizer_json)
+            tokenizer.no_padding()
+            tokenizer.enable_truncation(self.maxlen)
+            self._tokenizer = tokenizer
+        return self._tokenizer
+
+    def fit_transform(self, texts):
+        return self.transform(texts)
+
+    def transform(self, texts) -> np.ndarray:
+        rows = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+        width = bucket(max((len(r) for r in rows), default=1), self.buckets)
+        out = np.full((len(rows), width), self.pad_id, dtype=np.int32)
+        for i, row in enumerate(rows):
+            out[i, : len(row)] = row
+        return out
+
+    def lengths(self, ids: np.ndarray) -> np.ndarray:
+        """Tokens of each row, padding excluded."""
+        return (np.asarray(ids) != self.pad_id).sum(axis=1)
+
+    def model_inputs(self) -> dict:
+        return {"maxlen": self.maxlen, "pad_id": self.pad_id}
+
+    def describe(self) -> dict:
+        return {
+            "maxlen": self.maxlen,
+            "vocab_size": self.tokenizer.get_vocab_size(),
+            "buckets": list(self.buckets),
+            "weights": self.weights,
+        }
+
+    def get_config(self) -> dict:
+        return {"maxlen": self.maxlen, "pad_id": self.pad_id, "weights": self.weights}
+
+    def get_arrays(self) -> dict[str, np.ndarray]:
+        # the tokenizer.json itself, as UTF-8 bytes: an asset of the artifact, no pickle
+        return {"tokenizer_json": np.frombuffer(self.tokenizer_json.encode("utf-8"), np.uint8)}
+
+    @classmethod
+    def from_config(cls, config, arrays) -> SubwordIds:
+        text = bytes(np.asarray(arrays["tokenizer_json"], dtype=np.uint8)).decode("utf-8")
+        return cls(
+            text, maxlen=config["maxlen"], pad_id=config["pad_id"], weights=config["weights"]
+        )

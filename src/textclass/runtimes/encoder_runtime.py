@@ -1,0 +1,257 @@
+"""A pretrained encoder plus a head: frozen (cached sentence vectors) or fine-tuned end to end.
+
+The input is the ``subword_ids`` matrix. The family's ``mode`` decides:
+
+- ``frozen``: the encoder's mean-pooled vectors (``encoders.frozen.embed``: compiled,
+  length-grouped, cached on disk) are the features of a small Keras head, trained by
+  :class:`KerasRuntime`. The artifact holds the head (``model.keras``) and, in
+  ``encoder.json``, the weights' name, package version and sha256: loading finds the
+  installed weights again and fails clearly if they are missing or different.
+- ``finetune``: one network, encoder and head, trained end to end with a warm-up then
+  linear-decay learning rate, on batches grouped by length (a few compiled shapes, padded
+  rows weighted 0). The artifact's ``model.keras`` holds every weight.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from pathlib import Path
+
+import numpy as np
+
+from textclass.errors import ArtifactError
+from textclass.persistence.files import read_json, write_json
+from textclass.preprocessing.subwords import bucket, buckets_for
+from textclass.runtimes.base import TrainingSettings, register_runtime
+from textclass.runtimes.keras_runtime import KerasRuntime, count_weights, make_optimizer
+
+FINETUNE_LEARNING_RATE = 4e-5
+
+
+@register_runtime
+class EncoderRuntime(KerasRuntime):
+    name = "encoder"
+    files = ("model.keras", "encoder.json")
+
+    def __init__(self, family, model=None, *, state: dict | None = None) -> None:
+        super().__init__(family, model)
+        self.state = state or {}  # mode, maxlen, pad_id, weights reference
+
+    # ------------------------------------------------------------ training
+    def fit(self, x, codes, *, n_classes, inputs, settings, validation=None, callbacks=None):
+        weights = self.family.located()
+        self.state = {
+            "mode": self.family.mode,
+            "maxlen": int(inputs["maxlen"]),
+            "pad_id": int(inputs["pad_id"]),
+            "weights": weights.reference(),
+            "encoder_parameters": encoder_parameters(weights.config),
+        }
+        if self.frozen:
+            x = self.vectors(x)
+            if validation is not None:
+                validation = (self.vectors(validation[0]), validation[1])
+            inputs = {**inputs, "dim": x.shape[1]}
+            # building the encoder (first use in this process) draws seeds: seed the head now,
+            # so the same seed gives the same head whether the encoder was built or reused
+            self.seed(getattr(self, "random_state", None))
+        return super().fit(
+            x,
+            codes,
+            n_classes=n_classes,
+            inputs=inputs,
+            settings=settings,
+            validation=validation,
+            callbacks=callbacks,
+        )
+
+    @property
+    def frozen(self) -> bool:
+        return self.state.get("mode", self.family.mode) == "frozen"
+
+    @property
+    def buckets(self) -> tuple[int, ...]:
+        return buckets_for(self.state["maxlen"])
+
+    def vectors(self, ids) -> np.ndarray:
+        """Frozen mode: the sentence vectors of token ids (cached)."""
+        from textclass.encoders.frozen import embed
+
+        return embed(
+            self.family.located(),
+            ids,
+            pad_id=self.state["pad_id"],
+            buckets=self.buckets,
+            cache_dir=self.family.cache_dir,
+        )
+
+    def training_optimizer(self, settings: TrainingSettings, *, n_rows: int):
+        if self.frozen:
+            return super().training_optimizer(settings, n_rows=n_rows)
+        steps = max(settings.epochs or 1, 1) * math.ceil(n_rows / (settings.batch_size or 16))
+        peak = settings.learning_rate or FINETUNE_LEARNING_RATE
+        return make_optimizer(settings.optimizer, warmup_linear(peak, steps, self.family.warmup))
+
+    def training_batches(self, x, y, settings: TrainingSettings):
+        if self.frozen:
+            return super().training_batches(x, y, settings)
+        return length_batches(
+            x,
+            y,
+            settings.batch_size or 16,
+            self.state["pad_id"],
+            self.buckets,
+            settings.random_state,
+        )
+
+    # ---------------------------------------------------------- predicting
+    def outputs(self, x) -> np.ndarray:
+        if len(x) == 0:
+            return np.zeros((0, self.model.outputs[0].shape[-1]), dtype=np.float64)
+        if self.frozen:
+            return super().outputs(self.vectors(x))
+        from textclass.encoders.frozen import grouped_outputs
+
+        out = grouped_outputs(
+            self.model.predict_on_batch, x, pad_id=self.state["pad_id"], buckets=self.buckets
+        )
+        return out.astype(np.float64)
+
+    def warm_up(self, x) -> None:
+        self.outputs(x[:1])
+
+    # ------------------------------------------------------------ counting
+    def count_params(self, *, trainable_only: bool = False) -> int:
+        head = count_weights(self.model, trainable_only=trainable_only)
+        if self.frozen and not trainable_only:
+            return head + self.state["encoder_parameters"]
+        return head
+
+    def summary(self, print_fn=print) -> None:
+        reference = self.state["weights"]
+        if self.frozen:
+            print_fn(
+                f"Frozen encoder {reference['name']} ({self.state['encoder_parameters']:,} "
+                f"parameters, not trained; sentence vectors cached) -> head:"
+            )
+        super().summary(print_fn)
+
+    # ------------------------------------------------------- saving, loading
+    def save(self, folder: Path) -> None:
+        super().save(folder)
+        write_json(Path(folder) / "encoder.json", self.state)
+
+    @classmethod
+    def load(cls, folder: Path, family) -> EncoderRuntime:
+        import textclass.encoders.bert  # noqa: F401 - Keras must know BertEncoder to load it
+        from textclass.encoders.weights import check_reference
+
+        path = Path(folder) / "encoder.json"
+        if not path.exists():
+            raise ArtifactError(f"{path}: missing")
+        state = read_json(path)
+        if state.get("mode") == "frozen":  # the head is useless without the same weights
+            check_reference(state["weights"], Path(folder))
+        runtime = super().load(folder, family)
+        return cls(family, runtime.model, state=state)
+
+    @classmethod
+    def load_scorer(cls, folder: Path):
+        return None  # the frozen mode encodes through the family's weights: load it whole
+
+    @classmethod
+    def sketch(cls, family, inputs: dict, n_classes: int) -> tuple[str, int, int]:
+        text, total, trainable = super().sketch(family, inputs, n_classes)
+        if family.mode == "frozen":
+            encoder = encoder_parameters(family.located().config)
+            text = f"frozen encoder {family.weights}: {encoder:,} parameters\n{text}"
+            total += encoder
+        return text, total, trainable
+
+
+def encoder_parameters(config: dict) -> int:
+    """Parameters of a BERT encoder without pooler, from its ``config.json``."""
+    h, inner = config["hidden_size"], config["intermediate_size"]
+    embeddings = (config["vocab_size"] + config["max_position_embeddings"]) * h
+    embeddings += config.get("type_vocab_size", 2) * h + 2 * h
+    layer = 4 * (h * h + h) + (h * inner + inner) + (inner * h + h) + 4 * h
+    return embeddings + config["num_hidden_layers"] * layer
+
+
+def warmup_linear(peak: float, steps: int, warmup: float):
+    """Learning rate rising linearly to ``peak`` over ``warmup`` of the steps, then to 0."""
+    return _warmup_class()(float(peak), max(int(round(steps * warmup)), 0), max(int(steps), 1))
+
+
+@functools.cache
+def _warmup_class():
+    import keras
+    from keras import ops
+
+    @keras.saving.register_keras_serializable(package="textclass")
+    class WarmupThenLinear(keras.optimizers.schedules.LearningRateSchedule):
+        def __init__(self, peak, warmup_steps, total_steps):
+            self.peak, self.warmup_steps, self.total_steps = peak, warmup_steps, total_steps
+
+        def __call__(self, step):
+            step = ops.cast(step, "float32") + 1.0  # the first step already learns
+            warm = step / max(self.warmup_steps, 1)
+            rest = (self.total_steps - step + 1.0) / max(self.total_steps - self.warmup_steps, 1)
+            return self.peak * ops.clip(ops.minimum(warm, rest), 0.0, 1.0)
+
+        def get_config(self):
+            return {
+                "peak": self.peak,
+                "warmup_steps": self.warmup_steps,
+                "total_steps": self.total_steps,
+            }
+
+    return WarmupThenLinear
+
+
+def length_batches(ids, y, batch_size: int, pad_id: int, buckets, seed):
+    """A ``PyDataset`` of training batches of similar length, reshuffled every epoch."""
+    import keras
+
+    class LengthBatches(keras.utils.PyDataset):
+        """Shuffled rows, sorted by length within windows of 50 batches, cut into batches
+        (the last one filled with weight-0 rows), each trimmed to its length bucket."""
+
+        def __init__(self):
+            super().__init__()
+            self.ids, self.y = np.asarray(ids), np.asarray(y)
+            self.lengths = (self.ids != pad_id).sum(axis=1)
+            self.rng = np.random.default_rng(seed)
+            self.batches = self._plan()
+
+        def _plan(self):
+            order = self.rng.permutation(len(self.ids))
+            window = batch_size * 50
+            batches = []
+            for start in range(0, len(order), window):
+                part = order[start : start + window]
+                part = part[np.argsort(self.lengths[part], kind="stable")]
+                batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
+            self.rng.shuffle(batches)
+            return batches
+
+        def __len__(self):
+            return len(self.batches)
+
+        def __getitem__(self, i):
+            rows = self.batches[i]
+            weight = np.ones(batch_size, dtype="float32")
+            if len(rows) < batch_size:
+                weight[len(rows) :] = 0.0
+                rows = np.concatenate([rows, np.resize(rows, batch_size - len(rows))])
+            width = bucket(max(int(self.lengths[rows].max()), 1), buckets)
+            x = self.ids[rows, :width]
+            if x.shape[1] < width:
+                x = np.pad(x, ((0, 0), (0, width - x.shape[1])), constant_values=pad_id)
+            return x, self.y[rows], weight
+
+        def on_epoch_end(self):
+            self.batches = self._plan()
+
+    return LengthBatches()

