@@ -276,3 +276,26 @@ def test_page_in_a_real_browser(runs, tmp_path):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_served_labels_follow_the_runs_decision(tmp_path):
+    """A multi-label run answers label sets; a binary run with a threshold uses it."""
+    tags = [["food"], ["staff"], ["food", "staff"], ["value"]] * 4
+    texts = ["great food", "rude staff", "food and staff", "good value"] * 4
+    TextClassifier(model="logreg", random_state=0).fit(texts, tags).save(tmp_path / "tags")
+    TextClassifier(model="logreg", threshold=0.99, random_state=0).fit(TEXTS, LABELS).save(
+        tmp_path / "strict"
+    )
+    app = create_app([tmp_path / "tags", tmp_path / "strict"], default="tags")
+    with TestClient(app) as client:
+        wait_ready(client)
+        got = client.post("/v1/predict", json={"texts": ["food and staff", "good value"]})
+        assert got.status_code == 200, got.text
+        first, second = got.json()["predictions"]
+        assert first["labels"] == ["food", "staff"] and second["labels"] == ["value"]
+        assert len(first["probabilities"]) == 3
+        card = client.get("/v1/models/tags").json()
+        assert card["decision"] == {"multilabel": True, "thresholds": [0.5, 0.5, 0.5]}
+        strict = client.post("/v1/models/strict/predict", json={"texts": ["great food"]}).json()
+        p = {x["label"]: x["probability"] for x in strict["predictions"][0]["probabilities"]}
+        assert 0.5 < p[1] < 0.99 and strict["predictions"][0]["label"] == 0

@@ -39,19 +39,27 @@ class ServedModel:
         return out
 
     def _described(self, proba: np.ndarray, top_k: int | None) -> list[dict]:
+        """Per row: the label as the run decides it (its threshold; for a multi-label run
+        ``labels``, every label whose probability reaches its threshold) and the
+        probabilities, most probable first."""
         labels = self.labels
+        decision = getattr(self.classifier, "decision_", None) or {}
+        cuts = decision.get("thresholds")
+        multilabel = bool(decision.get("multilabel"))
         out = []
         for row in proba:
             order = np.argsort(-row, kind="stable")[: top_k or len(labels)]
-            out.append(
-                {
-                    "label": labels[int(order[0])],
-                    "probabilities": [
-                        {"label": labels[int(i)], "probability": round(float(row[i]), 6)}
-                        for i in order
-                    ],
-                }
-            )
+            item: dict = {}
+            if multilabel:
+                item["labels"] = [labels[j] for j in range(len(labels)) if row[j] >= cuts[j]]
+            elif cuts is not None:  # binary with a threshold on P(second class)
+                item["label"] = labels[int(row[1] >= cuts[0])]
+            else:
+                item["label"] = labels[int(np.argmax(row))]
+            item["probabilities"] = [
+                {"label": labels[int(i)], "probability": round(float(row[i]), 6)} for i in order
+            ]
+            out.append(item)
         return out
 
     def warm_up(self) -> None:
@@ -107,7 +115,18 @@ def model_card(name: str, path: Path, clf) -> dict:
     metrics = run.read_metrics() or {}
     headline = {
         k: metrics[k]
-        for k in ("n", "accuracy", "f1", "f1_macro", "roc_auc", "precision", "recall")
+        for k in (
+            "n",
+            "accuracy",
+            "f1",
+            "f1_macro",
+            "f1_micro",
+            "f1_samples",
+            "hamming_loss",
+            "roc_auc",
+            "precision",
+            "recall",
+        )
         if k in metrics
     }
     return {
@@ -120,5 +139,9 @@ def model_card(name: str, path: Path, clf) -> dict:
         "parameters": config.get("parameters"),
         "training_data": {**config.get("data", {}), **metrics.get("data", {})},
         "metrics": headline,
+        "decision": {
+            "multilabel": bool(clf.decision_.get("multilabel")),
+            "thresholds": clf.decision_.get("thresholds"),
+        },
         "versions": config.get("versions", {}),
     }

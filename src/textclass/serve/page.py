@@ -99,7 +99,8 @@ async function predict(event) {
   const data = await r.json();
   if (!r.ok) { $("result").innerHTML = '<p class="error">' + esc(data.error) + "</p>"; return; }
   const p = data.predictions[0];
-  $("result").innerHTML = '<div id="label">' + esc(p.label) + "</div>" +
+  const shown = p.labels ? (p.labels.join(", ") || "(no label)") : p.label;
+  $("result").innerHTML = '<div id="label">' + esc(shown) + "</div>" +
     p.probabilities.map((x) => '<div class="bar"><span class="name">' + esc(x.label) +
       '</span><span class="track" role="img" aria-label="' + esc(x.label) + " " +
       (100 * x.probability).toFixed(1) + '%"><span class="fill" style="display:block;width:' +
