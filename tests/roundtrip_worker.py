@@ -78,12 +78,21 @@ def predict(out: Path) -> None:
     not import scikit-learn), then through ``TextClassifier.load``."""
     from textclass.inference import Predictor
     from textclass.runtimes import keras_runtime
+    from textclass.runtimes.base import runtime_class
 
     keras_runtime.LEAN_IMPORT = True
     runs = json.loads((out / "runs.json").read_text())["runs"]
-    for name in runs:
+
+    def light(name: str) -> bool:  # does the run's runtime predict without the classifier?
+        config = json.loads((out / name / "config.json").read_text())
+        return runtime_class(config["runtime"]["name"]).has_scorer
+
+    light_runs = [name for name in runs if light(name)]
+    for name in light_runs + [name for name in runs if name not in light_runs]:
         np.save(out / name / "light_proba.npy", Predictor.load(out / name).predict_proba(PROBE))
-    (out / "light_imports.json").write_text(json.dumps({"sklearn": "sklearn" in sys.modules}))
+        if name == light_runs[-1]:
+            imports = {"sklearn": "sklearn" in sys.modules, "light_runs": len(light_runs)}
+            (out / "light_imports.json").write_text(json.dumps(imports))
 
     from textclass import TextClassifier
 

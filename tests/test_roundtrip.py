@@ -44,7 +44,8 @@ def check_roundtrip(out: Path, backend: str, data: str = "tiny") -> None:
         # in the float32 its solver kept: equal to 1e-6)
         light = np.load(out / name / "light_proba.npy")
         assert np.allclose(light, expected, rtol=0, atol=1e-6), name
-    assert json.loads((out / "light_imports.json").read_text()) == {"sklearn": False}
+    imports = json.loads((out / "light_imports.json").read_text())
+    assert imports["sklearn"] is False and imports["light_runs"] >= 2 * 6  # all but encoder
 
 
 def test_every_family_reloads_identically_in_a_new_process(tmp_path):

@@ -57,7 +57,8 @@ class Predictor:
                 classes = decide.encoder_for(decision, labels["classes"]).classes_
             except (KeyError, TypeError, ValueError) as exc:
                 raise incompatible(run, exc) from None
-            scorer = runtime_cls.load_scorer(run.path)
+            if runtime_cls.has_scorer:
+                scorer = runtime_cls.load_scorer(run.path)
         if scorer is None:
             from textclass.estimator import TextClassifier
 

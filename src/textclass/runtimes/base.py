@@ -184,6 +184,9 @@ class Runtime:
     def load(cls, folder: Path, family) -> Runtime:
         raise NotImplementedError
 
+    # whether ``load_scorer`` gives a light predictor (else prediction loads the classifier)
+    has_scorer: ClassVar[bool] = False
+
     @classmethod
     def load_scorer(cls, folder: Path):
         """The saved model for prediction only: an object with ``predict_proba(x)``.

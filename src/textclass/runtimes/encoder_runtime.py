@@ -34,6 +34,8 @@ class EncoderRuntime(KerasRuntime):
     name = "encoder"
     files = ("model.keras", "encoder.json")
 
+    has_scorer = False  # the frozen mode encodes through the family's weights
+
     def __init__(self, family, model=None, *, state: dict | None = None) -> None:
         super().__init__(family, model)
         self.state = state or {}  # mode, maxlen, pad_id, weights reference
@@ -155,10 +157,6 @@ class EncoderRuntime(KerasRuntime):
             check_reference(state["weights"], Path(folder))
         runtime = super().load(folder, family)
         return cls(family, runtime.model, state=state)
-
-    @classmethod
-    def load_scorer(cls, folder: Path):
-        return None  # the frozen mode encodes through the family's weights: load it whole
 
     @classmethod
     def sketch(cls, family, inputs: dict, n_classes: int) -> tuple[str, int, int]:

@@ -33,6 +33,7 @@ OPTIMIZERS = ("adam", "rmsprop", "sgd", "adamw", "adagrad")
 class KerasRuntime(Runtime):
     name = "keras"
     files = ("model.keras",)
+    has_scorer = True
 
     def seed(self, random_state: int | None) -> None:
         super().seed(random_state)

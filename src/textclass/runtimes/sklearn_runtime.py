@@ -31,6 +31,7 @@ FITTED = ("coef", "intercept", "classes")
 class SklearnRuntime(Runtime):
     name = "sklearn"
     files = ("linear.npz",)
+    has_scorer = True
 
     def fit(
         self,
