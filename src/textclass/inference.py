@@ -93,9 +93,11 @@ def predict_texts(
     return predictor.classes_[best], proba[np.arange(len(best)), best], predictor.classes_
 
 
-def check_predictable(texts: list[str], *, source: str | None = None) -> None:
-    """DataError naming the empty texts: the policy for empty text at prediction."""
-    empty = [i + 1 for i in empty_rows(list(texts))]
+def check_predictable(texts: list[str], *, source: str | None = None, first_row: int = 1) -> None:
+    """DataError naming the empty texts: the policy for empty text at prediction.
+
+    ``first_row``: the number of ``texts[0]`` (a chunk of a file read in parts)."""
+    empty = [i + first_row for i in empty_rows(list(texts))]
     if not empty:
         return
     shown = ", ".join(map(str, empty[:5])) + (", ..." if len(empty) > 5 else "")
