@@ -119,7 +119,7 @@ def test_scoring_on_an_in_process_cluster_writes_the_same_files(run_dir, tmp_pat
     write_inputs(tmp_path / "in")
     score_files(run_dir, [tmp_path / "in"], tmp_path / "local", chunk_rows=7)
     with distributed.Client(
-        processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None
+        processes=False, n_workers=1, threads_per_worker=2, dashboard_address=":0"
     ) as client:
         results = score_files(
             run_dir, [tmp_path / "in"], tmp_path / "dask", chunk_rows=7, cluster=client
@@ -131,3 +131,38 @@ def test_scoring_on_an_in_process_cluster_writes_the_same_files(run_dir, tmp_pat
         pd.read_parquet(tmp_path / "dask" / "a.parquet"),
         pd.read_parquet(tmp_path / "local" / "a.parquet"),
     )
+
+
+def test_a_large_parquet_file_is_split_across_workers_and_joined_in_order(run_dir, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts = [f"{WORDS[i % 6]} row{i}" for i in range(50)]
+    texts[33] = ""
+    table = pa.table({"id": list(range(50)), "text": texts})
+    pq.write_table(table, tmp_path / "big.parquet", row_group_size=8)  # 7 row groups
+    with distributed.Client(
+        processes=False, n_workers=2, threads_per_worker=1, dashboard_address=":0"
+    ) as client:
+        with pytest.raises(DataError, match=r"big\.parquet: .*data rows 34\)"):
+            score_files(
+                run_dir, [tmp_path / "big.parquet"], tmp_path / "out", cluster=client, part_rows=16
+            )
+        texts[33] = "fine again"
+        pq.write_table(
+            pa.table({"id": list(range(50)), "text": texts}),
+            tmp_path / "big.parquet",
+            row_group_size=8,
+        )
+        for part in (tmp_path / "out").iterdir():
+            part.unlink()  # parts scored from the file before it was fixed
+        results = score_files(
+            run_dir, [tmp_path / "big.parquet"], tmp_path / "out", cluster=client, part_rows=16
+        )
+    assert results[0]["rows"] == 50 and [p.name for p in (tmp_path / "out").iterdir()] == [
+        "big.parquet"
+    ]
+    scored = pd.read_parquet(tmp_path / "out" / "big.parquet")
+    assert scored["id"].tolist() == list(range(50))
+    assert scored["predicted"].tolist() == Predictor.load(run_dir).predict(texts).tolist()

@@ -24,7 +24,7 @@ SETTINGS = SearchSettings(model="logreg", space={"C": [0.1, 10.0]}, cv=3, grid=T
 @pytest.fixture(scope="module")
 def client():
     with distributed.Client(
-        processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None
+        processes=False, n_workers=1, threads_per_worker=1, dashboard_address=":0"
     ) as c:
         yield c
 
@@ -101,7 +101,7 @@ def test_a_worker_killed_mid_search_loses_no_trial(tmp_path):
     )
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):

@@ -86,7 +86,7 @@ def connect(address):
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
         )
         client = distributed.Client(cluster)
         try:

@@ -81,8 +81,13 @@ class ParquetFormat:
             self.column = _pick_column(pd.DataFrame(columns=names), path, text_col)
         self.columns = names
 
-    def chunks(self, chunk_rows: int) -> Iterator[Chunk]:
-        for batch in self.file.iter_batches(batch_size=chunk_rows):
+    def group_rows(self) -> list[int]:
+        """Rows in each row group (the unit a large file is split into on a cluster)."""
+        meta = self.file.metadata
+        return [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+
+    def chunks(self, chunk_rows: int, row_groups=None) -> Iterator[Chunk]:
+        for batch in self.file.iter_batches(batch_size=chunk_rows, row_groups=row_groups):
             yield Chunk(batch, _as_texts(batch.column(self.column).to_pylist()))
 
     def writer(self, tmp: Path):

@@ -52,7 +52,7 @@ class BatchProgress:
     current: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Job:
     input: Path
     output: Path
@@ -139,8 +139,12 @@ def score_file(
     encoding: str = "utf-8",
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     on_rows: Callable[[int], None] | None = None,
+    groups: tuple[int, int] | None = None,
 ) -> dict:
-    """Score ``job.input`` into ``job.output`` (atomically); the file's summary."""
+    """Score ``job.input`` into ``job.output`` (atomically); the file's summary.
+
+    ``groups``: only Parquet row groups ``start, stop`` (a part of a large file scored
+    on a cluster), written to :func:`~textclass.batch.on_cluster.part_path` instead."""
     started = time.perf_counter()
     reader = open_input(job.input, job.format, text_col, encoding)
     taken = [c for c in (LABEL, PROBABILITY) if c in reader.columns]
@@ -149,28 +153,36 @@ def score_file(
             f"{job.input}: already has column(s) {', '.join(taken)}, which the scores would "
             "replace; rename them first"
         )
-    job.output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = job.output.with_name(f".{job.output.name}.{uuid.uuid4().hex[:8]}.tmp")
+    target, offset, expected_rows, chunks = job.output, 0, reader.rows, None
+    if groups is not None:
+        sizes = reader.group_rows()
+        from textclass.batch.on_cluster import part_path
+
+        target, offset = part_path(job, groups), sum(sizes[: groups[0]])
+        expected_rows = sum(sizes[groups[0] : groups[1]])
+        chunks = reader.chunks(chunk_rows, row_groups=range(*groups))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name.lstrip('.')}.{uuid.uuid4().hex[:8]}.tmp")
     writer = reader.writer(tmp)
     try:
         rows = 0
-        for chunk in reader.chunks(chunk_rows):
+        for chunk in chunks or reader.chunks(chunk_rows):
             if not len(chunk):
                 continue
-            labels, proba = _score(predictor, chunk.texts, str(job.input), rows + 1)
+            labels, proba = _score(predictor, chunk.texts, str(job.input), offset + rows + 1)
             writer.write(chunk, labels, proba)
             rows += len(chunk)
             if on_rows is not None:
                 on_rows(len(chunk))
         written = writer.close()
         back = count_rows(tmp, job.format, encoding)
-        expected = reader.rows if job.format == "parquet" else rows
+        expected = expected_rows if job.format == "parquet" else rows
         if not rows == written == back == expected:
             raise DataError(
-                f"{job.input}: read {rows} rows (the file says {reader.rows}) but wrote "
+                f"{job.input}: read {rows} rows (the file says {expected_rows}) but wrote "
                 f"{written} and {back} are in the output; nothing was saved"
             )
-        os.replace(tmp, job.output)
+        os.replace(tmp, target)
     except BaseException:
         try:
             writer.close()
@@ -180,7 +192,7 @@ def score_file(
         raise
     return {
         "input": str(job.input),
-        "output": str(job.output),
+        "output": str(target),
         "rows": rows,
         "skipped": False,
         "seconds": time.perf_counter() - started,
@@ -196,15 +208,6 @@ def _score(predictor, texts: list[str], source: str, first_row: int):
     return predictor.classes_[best], proba[np.arange(len(best)), best]
 
 
-def score_file_task(run_dir, job: Job, text_col, encoding: str, chunk_rows: int) -> dict:
-    """:func:`score_file` as a Dask task: the worker's cached model, its own summary."""
-    result = score_file(
-        cached_predictor(run_dir), job, text_col=text_col, encoding=encoding, chunk_rows=chunk_rows
-    )
-    result["worker"] = f"{os.uname().nodename}:{os.getpid()}"
-    return result
-
-
 # ----------------------------------------------------------------- the API
 def score_files(
     run_dir,
@@ -216,6 +219,7 @@ def score_files(
     input_format: str | None = None,
     encoding: str = "utf-8",
     cluster=None,
+    part_rows: int = 200_000,
     on_progress: Callable[[BatchProgress], None] | None = None,
 ) -> list[dict]:
     """Score every file of ``inputs`` (paths, globs, folders) with the model in ``run_dir``
@@ -224,10 +228,13 @@ def score_files(
     ``cluster``: a Dask address (``local``, ``local:N``, ``tcp://host:8786``) or a
     ``distributed.Client``; each file is then scored on a worker, which loads the
     model once and writes the output itself (``output_dir`` and the inputs must be
-    reachable by the same paths there).
+    reachable by the same paths there). A Parquet file of more than ``part_rows``
+    rows is split into parts of whole row groups, scored on several workers and
+    joined in order by the caller (parts already scored are kept for a rerun).
     """
-    if not (isinstance(chunk_rows, int) and chunk_rows >= 1):
-        raise ConfigError(f"chunk_rows must be a positive integer, got {chunk_rows!r}")
+    for name, value in (("chunk_rows", chunk_rows), ("part_rows", part_rows)):
+        if not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+            raise ConfigError(f"{name} must be a positive integer, got {value!r}")
     from textclass.persistence import RunDirectory
 
     RunDirectory(run_dir).check_exists()  # a wrong path fails before any file is read
@@ -247,22 +254,11 @@ def score_files(
     report()
     results = list(done)
     if cluster is not None and todo:
-        from textclass.cluster import connect
+        from textclass.batch.on_cluster import score_on_cluster
 
-        with connect(cluster) as client:
-            from distributed import as_completed
-
-            futures = [
-                client.submit(
-                    score_file_task, str(Path(run_dir).resolve()), job, text_col, encoding,
-                    chunk_rows, pure=False, key=f"score-{job.input.name}-{uuid.uuid4().hex[:8]}",
-                )
-                for job in todo
-            ]  # fmt: skip
-            for future in as_completed(futures):
-                result = future.result()
-                results.append(result)
-                report(result["rows"], result["input"], file_done=True)
+        results += score_on_cluster(
+            cluster, run_dir, todo, text_col, encoding, chunk_rows, part_rows, report
+        )
     elif todo:
         predictor = cached_predictor(run_dir)
         for job in todo:
