@@ -166,3 +166,12 @@ def test_a_large_parquet_file_is_split_across_workers_and_joined_in_order(run_di
     scored = pd.read_parquet(tmp_path / "out" / "big.parquet")
     assert scored["id"].tolist() == list(range(50))
     assert scored["predicted"].tolist() == Predictor.load(run_dir).predict(texts).tolist()
+
+
+def test_a_headerless_tsv_keeps_its_lines_verbatim(run_dir, tmp_path):
+    lines = ['a "quoted" good word\t1', 'bad \\ backslash, "stray\t0', "fine 'single'\t1"]
+    (tmp_path / "in.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    score_files(run_dir, [tmp_path / "in.tsv"], tmp_path / "out")
+    out = (tmp_path / "out" / "in.tsv").read_text(encoding="utf-8").splitlines()
+    assert out[0] == "0\t1\tpredicted\tprobability"  # headerless: columns by number
+    assert [line.rsplit("\t", 2)[0] for line in out[1:]] == lines

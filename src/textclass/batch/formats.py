@@ -166,6 +166,7 @@ class CsvFormat:
                 keep_default_na=False,
                 na_values=[],
                 skip_blank_lines=False,  # a blank line is a row (of empty text), not nothing
+                lineterminator="\n" if self.sep == "\t" else None,  # as data.readers does
                 encoding=self.encoding,
                 chunksize=chunk_rows,
             ) as reader:
@@ -203,20 +204,17 @@ class _CsvWriter:
     def __init__(self, tmp: Path, sep: str, columns: list[str]) -> None:
         self.file = open(tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115
         self.sep, self.columns, self.rows = sep, columns, 0
-        self.quoting = csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL
 
     def write(self, chunk: Chunk, labels: np.ndarray, proba: np.ndarray) -> None:
         frame = chunk.native.copy()
         frame[LABEL] = labels
         frame[PROBABILITY] = np.round(proba, 6)
-        frame.to_csv(
-            self.file,
-            sep=self.sep,
-            index=False,
-            header=self.rows == 0,
-            quoting=self.quoting,
-            escapechar="\\" if self.sep == "\t" else None,
-        )
+        if self.sep == "\t":  # as read: no quoting, so no escaping either (a cell has no tab)
+            lines = [] if self.rows else ["\t".join(map(str, frame.columns))]
+            lines += ["\t".join(map(str, row)) for row in frame.itertuples(index=False)]
+            self.file.write("\n".join(lines) + "\n")
+        else:
+            frame.to_csv(self.file, index=False, header=self.rows == 0)
         self.rows += len(chunk)
 
     def close(self) -> int:
