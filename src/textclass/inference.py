@@ -130,24 +130,35 @@ def predict_texts(
     else:
         model = Predictor.load(run_dir)
     proba = model.predict_proba(texts)
-    labels = model.predict(texts)
     multilabel = bool(getattr(model, "multilabel_", False))
-    if multilabel:
-        confidence = np.zeros(len(texts))
-        cuts = np.asarray(model.decision_["thresholds"], dtype=np.float64)
-        labels = [model.classes_[row].tolist() for row in proba >= cuts[None, :]]
-    else:
-        index = {c: i for i, c in enumerate(model.classes_.tolist())}
-        chosen = np.asarray([index[v] for v in np.asarray(labels).tolist()])
-        confidence = proba[np.arange(len(chosen)), chosen]
-        labels = list(labels)
+    labels, confidence = decided(proba, model.classes_, model.decision_)
+    labels = list(labels)
     explanations = model.explain(texts, top=explain) if explain else None
     return Predictions(labels, confidence, proba, model.classes_, multilabel, explanations)
 
 
-def check_predictable(texts: list[str], *, source: str | None = None) -> None:
-    """DataError naming the empty texts: the policy for empty text at prediction."""
-    empty = [i + 1 for i in empty_rows(list(texts))]
+def decided(proba: np.ndarray, classes: np.ndarray, decision: dict):
+    """(labels, confidence) from probabilities, as the run decides: per text its label and
+    that label's probability; for a multi-label run the list of labels at or above their
+    thresholds, and the highest of their probabilities (0 for an empty set)."""
+    cuts = decision.get("thresholds")
+    if decision.get("multilabel"):
+        chosen = proba >= np.asarray(cuts, dtype=np.float64)[None, :]
+        labels = [classes[row].tolist() for row in chosen]
+        confidence = np.where(chosen, proba, 0.0).max(axis=1)
+        return labels, confidence
+    if cuts is not None:  # binary with a threshold on P(second class)
+        best = (proba[:, 1] >= cuts[0]).astype(np.int64)
+    else:
+        best = np.argmax(proba, axis=1)
+    return classes[best], proba[np.arange(len(best)), best]
+
+
+def check_predictable(texts: list[str], *, source: str | None = None, first_row: int = 1) -> None:
+    """DataError naming the empty texts: the policy for empty text at prediction.
+
+    ``first_row``: the number of ``texts[0]`` (a chunk of a file read in parts)."""
+    empty = [i + first_row for i in empty_rows(list(texts))]
     if not empty:
         return
     shown = ", ".join(map(str, empty[:5])) + (", ..." if len(empty) > 5 else "")

@@ -316,6 +316,7 @@ def search(
     jobs: int = 1,
     on_progress=None,
     report: Callable[[str], None] | None = None,
+    cluster=None,
 ) -> dict:
     """Search on the training part of ``data`` (per group if asked), refit the best
     candidate on all of it and score it on the held-out part (or ``test_data``).
@@ -367,7 +368,9 @@ def search(
     }
     for group, (train_set, held) in splits.items():
         folder = out / group if group else out
-        entry = _search_one(settings, train_set, held, folder, resume, jobs, on_progress, group)
+        entry = _search_one(
+            settings, train_set, held, folder, resume, jobs, on_progress, group, cluster
+        )
         entry["best_run"] = str(
             _save_best(entry.pop("classifier"), folder / "best", train_set, held, data, seed)
         )
@@ -388,7 +391,9 @@ def _group(dataset: Dataset, group) -> Dataset:
     return dataset.subset(dataset.groups == group, name=f"{dataset.name}[{group}]")
 
 
-def _search_one(settings, train_set, test_set, folder, resume, jobs, on_progress, group) -> dict:
+def _search_one(
+    settings, train_set, test_set, folder, resume, jobs, on_progress, group, cluster=None
+) -> dict:
     """Trials on ``train_set``; the best refitted on all of it and scored on ``test_set``."""
     from textclass.evaluation.scoring import get_scorer
     from textclass.experiments.search import make_estimator, run_search
@@ -403,6 +408,7 @@ def _search_one(settings, train_set, test_set, folder, resume, jobs, on_progress
         jobs=jobs,
         on_progress=on_progress,
         group=group,
+        cluster=cluster,
     )
     best = result["best"]
     clf = make_estimator(settings, best["params"]).fit(train_set.texts, train_set.labels)

@@ -179,6 +179,13 @@ def search(
     maxlen: Maxlen = None,
     num_words: Annotated[int | None, typer.Option(help="Vocabulary limit")] = None,
     jobs: Annotated[int, typer.Option(help="Trials run in parallel processes")] = 1,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            help="Run the trials on a Dask cluster: local, local:N (N worker processes) "
+            "or a scheduler address (tcp://host:8786)"
+        ),
+    ] = None,
     resume: Annotated[
         bool, typer.Option(help="Continue the search in --out, skipping finished trials")
     ] = False,
@@ -210,6 +217,12 @@ def search(
         raise ConfigError("--test replaces --test-size: give one of them")
     if jobs < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--jobs")
+    if cluster is not None:
+        from textclass.cluster import check_address
+
+        check_address(cluster)
+        if jobs > 1:
+            raise ConfigError("--jobs runs trials in local processes; with --cluster give local:N")
     raw = {}
     for pair in param:
         key, sep, value = pair.partition("=")
@@ -245,7 +258,7 @@ def search(
     options = _data_options(
         text_col, label_col, group_col, fmt, encoding, on_empty, label_sep, label_cols
     )
-    with RichSearchProgress(scoring) as progress:
+    with _connected(cluster) as client, RichSearchProgress(scoring) as progress:
         report = workflow.search(
             data,
             settings,
@@ -260,9 +273,21 @@ def search(
             jobs=jobs,
             on_progress=progress,
             report=_echo_err,
+            cluster=client,  # one cluster for every group's search
         )
     typer.echo(search_markdown(report))
     typer.echo(f"wrote {out / 'results.md'}, {out / 'results.json'} and trials.jsonl")
     for group, entry in report["groups"].items():
         where = "" if group == "all" else f" ({group})"
         typer.echo(f"best model{where} saved to {entry['best_run']}")
+
+
+def _connected(cluster: str | None):
+    """A Dask client for ``--cluster`` (none without it)."""
+    from contextlib import nullcontext
+
+    if cluster is None:
+        return nullcontext()
+    from textclass.cluster import connect
+
+    return connect(cluster)

@@ -229,6 +229,26 @@ def predict(
         bool, typer.Option(help="Also show the words or n-grams that pushed each prediction")
     ] = False,
     top: Annotated[int, typer.Option(help="With --explain: how many words per text")] = 5,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Score --input (a file, folder or quoted glob such as 'data/*.parquet') in "
+            "chunks into this folder: one file per input, in its format, with the scores added; "
+            "finished outputs are skipped on a rerun",
+        ),
+    ] = None,
+    chunk_rows: Annotated[
+        int, typer.Option(help="Rows scored at a time with --output (bounds the memory)")
+    ] = 10_000,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            help="With --output: score the files on a Dask cluster: local, local:N "
+            "(N worker processes) or a scheduler address (tcp://host:8786)"
+        ),
+    ] = None,
 ) -> None:
     """Predict labels for texts given as arguments or in a file (--input)."""
     # the light loader (no scikit-learn, no training code): a cold start is mostly imports
@@ -236,6 +256,12 @@ def predict(
 
     if output not in ("table", "csv", "jsonl"):
         raise typer.BadParameter("choose table, csv or jsonl", param_hint="--format")
+    if output_dir is not None or cluster is not None:
+        _score_to_folder(
+            run, texts, input, output_dir, output, text_col, input_format, encoding, chunk_rows,
+            cluster,
+        )  # fmt: skip
+        return
     frame = None
     if input is not None:
         from textclass.data.readers import read_frame, text_column
@@ -320,6 +346,49 @@ def _print_label_sets(found, texts, result, output: str) -> None:
         {name: round(float(p), 6) for name, p in zip(names, row)} for row in found.proba
     ]
     result.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)
+
+
+def _score_to_folder(
+    run, texts, input, output_dir, fmt, text_col, input_format, encoding, chunk_rows, cluster
+) -> None:
+    """``predict --input ... --output DIR``: :func:`textclass.batch.score_files`."""
+    from textclass.batch import score_files
+    from textclass.cli.progress import RichBatchProgress
+
+    if output_dir is None:
+        raise typer.BadParameter("--cluster scores files: give --input and --output")
+    if input is None or texts:
+        raise typer.BadParameter(
+            "--output scores files: give them with --input (not as arguments)",
+            param_hint="--output",
+        )
+    if fmt != "table":
+        raise typer.BadParameter(
+            "--output writes each file in its input's format; --format is for stdout",
+            param_hint="--format",
+        )
+    if cluster is not None:
+        from textclass.cluster import check_address
+
+        check_address(cluster)
+    with RichBatchProgress() as progress:
+        results = score_files(
+            run,
+            [str(input)],
+            output_dir,
+            text_col=text_col,
+            chunk_rows=chunk_rows,
+            input_format=input_format,
+            encoding=encoding,
+            cluster=cluster,
+            on_progress=progress,
+        )
+    fresh = [r for r in results if not r["skipped"]]
+    for r in fresh:
+        typer.echo(f"wrote {r['output']} ({r['rows']} rows)")
+    skipped = len(results) - len(fresh)
+    if skipped:
+        typer.echo(f"skipped {skipped} finished output(s) already in {output_dir}")
 
 
 @app.command()

@@ -119,3 +119,47 @@ class RichSearchProgress:
 def _duration(seconds: float) -> str:
     seconds = int(round(seconds))
     return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+class RichBatchProgress:
+    """``on_progress`` for :func:`textclass.batch.score_files`: rows scored (of about how
+    many), files done, the file being scored, rows per second and time left."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        from rich.progress import TimeRemainingColumn
+
+        self.console = console or Console(stderr=True)
+        self.progress = Progress(
+            TextColumn("[bold]scoring"),
+            BarColumn(),
+            TextColumn("{task.completed:,.0f}/{task.total:,.0f} rows"),
+            TextColumn("files {task.fields[files]}"),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[current]}"),
+            console=self.console,
+        )
+        self.task = None
+        self.started = time.perf_counter()
+
+    def __enter__(self):
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.progress.stop()
+
+    def __call__(self, p) -> None:
+        if self.task is None:
+            self.task = self.progress.add_task(
+                "scoring", total=max(p.total_rows, 1), files="", rate="", current=""
+            )
+        seconds = time.perf_counter() - self.started
+        self.progress.update(
+            self.task,
+            completed=p.rows,
+            total=max(p.total_rows, p.rows, 1),  # CSV/JSONL totals are line counts
+            files=f"{p.files}/{p.total_files}",
+            rate=f"{p.rows / seconds:,.0f} rows/s" if seconds > 0 and p.rows else "",
+            current=p.current or "",
+        )

@@ -255,8 +255,14 @@ def run_search(
     jobs: int = 1,
     on_progress: Callable[[Progress], None] | None = None,
     group: str | None = None,
+    cluster=None,
 ) -> dict:
-    """Run (or finish) every trial; return all trials and the best one."""
+    """Run (or finish) every trial; return all trials and the best one.
+
+    ``cluster``: run the trials as tasks on a Dask cluster (an address, ``local``,
+    ``local:N``, or a ``distributed.Client``; see :mod:`textclass.cluster`)."""
+    if cluster is not None and jobs > 1:
+        raise ConfigError("--jobs runs trials in local processes; with --cluster give local:N")
     space = parse_space(settings.space) if _needs_parse(settings.space) else settings.space
     todo_params = candidates(space, grid=settings.grid, n_iter=settings.n_iter, seed=settings.seed)
     log = TrialLog(Path(folder), settings, resume=resume)
@@ -292,7 +298,11 @@ def run_search(
                 len(results), total, 0.0, None, _best(results.values(), todo_params), None, group
             )
         )
-    if jobs > 1 and len(pending) > 1:
+    if cluster is not None and pending:
+        from textclass.experiments.on_cluster import run_trials
+
+        run_trials(cluster, settings, pending, texts, labels, record)
+    elif jobs > 1 and len(pending) > 1:
         _run_parallel(settings, pending, texts, labels, jobs, record)
     else:
         for params in pending:

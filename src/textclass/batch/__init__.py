@@ -1,0 +1,5 @@
+"""Batch scoring of files too large (or too many) to read at once: :func:`score_files`."""
+
+from textclass.batch.scoring import BatchProgress, score_files
+
+__all__ = ["BatchProgress", "score_files"]

@@ -1,0 +1,300 @@
+"""Batch scoring: many (or large) files in, one scored file out per input.
+
+:func:`score_files` streams each input in chunks of ``chunk_rows`` (memory stays
+bounded by the chunk, not the file), adds the predicted label and its
+probability to the input's own columns, and writes the output in the input's
+format under ``output_dir`` (same file name). Guarantees:
+
+- **Nothing dropped**: an output holds as many rows as its input (counted on the
+  way in, on the way out and read back from the finished file); an empty text is
+  a :class:`~textclass.errors.DataError` naming the file and its data row.
+- **Atomic, resumable**: an output is written to a temporary file beside it and
+  renamed when complete, so an output that exists is finished; a second run
+  skips it (a killed run resumes where it stopped).
+- **One model load per process**: :func:`cached_predictor` loads a run
+  directory once (here, and on each Dask worker when ``cluster`` is given).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from textclass.batch.formats import (
+    LABEL,
+    PROBABILITY,
+    count_rows,
+    file_format,
+    open_input,
+)
+from textclass.errors import ConfigError, DataError
+
+DEFAULT_CHUNK_ROWS = 10_000
+_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".json")
+
+
+@dataclass
+class BatchProgress:
+    """What :func:`score_files` reports: rows scored of (about) how many, files done."""
+
+    rows: int
+    total_rows: int
+    files: int
+    total_files: int
+    current: str | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    input: Path
+    output: Path
+    format: str
+
+
+# ------------------------------------------------------------------ planning
+def expand_inputs(inputs) -> list[Path]:
+    """Files named by ``inputs``: paths, globs (``data/*.parquet``) and folders (their
+    files of a known format, sorted). A pattern or path that names nothing is an error."""
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    found: list[Path] = []
+    for item in inputs:
+        text = str(item)
+        if any(ch in text for ch in "*?["):
+            matches = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
+            if not matches:
+                raise DataError(f"{text}: the pattern matches no file")
+            found += matches
+        elif Path(text).is_dir():
+            files = sorted(
+                p
+                for p in Path(text).iterdir()
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in _SUFFIXES
+            )
+            if not files:
+                raise DataError(f"{text}: the folder has no {'/'.join(_SUFFIXES)} files")
+            found += files
+        elif Path(text).is_file():
+            found.append(Path(text))
+        else:
+            raise DataError(f"{text}: no such file or folder")
+    return list(dict.fromkeys(found))
+
+
+def plan(inputs, output_dir, input_format: str | None = None) -> list[Job]:
+    """One job per input file: where its output goes, checked before anything runs."""
+    output_dir = Path(output_dir)
+    jobs, seen = [], {}
+    for path in expand_inputs(inputs):
+        target = output_dir / path.name
+        if target.name in seen:
+            raise DataError(
+                f"{path} and {seen[target.name]} would both be written to {target}; "
+                "score them into different --output folders"
+            )
+        if target.resolve() == path.resolve():
+            raise DataError(
+                f"{path}: the output would overwrite the input; choose another --output"
+            )
+        seen[target.name] = path
+        jobs.append(Job(path, target, file_format(path, input_format)))
+    return jobs
+
+
+# ---------------------------------------------------------------- the model
+_PREDICTORS: dict = {}
+_LOCK = threading.Lock()
+
+
+def cached_predictor(run_dir):
+    """The run directory's :class:`~textclass.inference.Predictor`, loaded once per process
+    (reloaded if the run directory was rewritten since)."""
+    from textclass.inference import Predictor
+
+    path = Path(run_dir).resolve()
+    config = path / "config.json"
+    stamp = config.stat().st_mtime_ns if config.exists() else None
+    with _LOCK:
+        entry = _PREDICTORS.get(path)
+        if entry is None or entry[0] != stamp:
+            entry = (stamp, Predictor.load(path))
+            _PREDICTORS[path] = entry
+        return entry[1]
+
+
+# ----------------------------------------------------------------- one file
+def score_file(
+    predictor,
+    job: Job,
+    *,
+    text_col=None,
+    encoding: str = "utf-8",
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    on_rows: Callable[[int], None] | None = None,
+    groups: tuple[int, int] | None = None,
+) -> dict:
+    """Score ``job.input`` into ``job.output`` (atomically); the file's summary.
+
+    ``groups``: only Parquet row groups ``start, stop`` (a part of a large file scored
+    on a cluster), written to :func:`~textclass.batch.on_cluster.part_path` instead."""
+    started = time.perf_counter()
+    reader = open_input(job.input, job.format, text_col, encoding)
+    taken = [c for c in (LABEL, PROBABILITY) if c in reader.columns]
+    if taken:
+        raise DataError(
+            f"{job.input}: already has column(s) {', '.join(taken)}, which the scores would "
+            "replace; rename them first"
+        )
+    target, offset, expected_rows, chunks = job.output, 0, reader.rows, None
+    if groups is not None:
+        sizes = reader.group_rows()
+        from textclass.batch.on_cluster import part_path
+
+        target, offset = part_path(job, groups), sum(sizes[: groups[0]])
+        expected_rows = sum(sizes[groups[0] : groups[1]])
+        chunks = reader.chunks(chunk_rows, row_groups=range(*groups))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name.lstrip('.')}.{uuid.uuid4().hex[:8]}.tmp")
+    writer = reader.writer(tmp)
+    try:
+        rows = 0
+        for chunk in chunks or reader.chunks(chunk_rows):
+            if not len(chunk):
+                continue
+            labels, proba = _score(predictor, chunk.texts, str(job.input), offset + rows + 1)
+            writer.write(chunk, labels, proba)
+            rows += len(chunk)
+            if on_rows is not None:
+                on_rows(len(chunk))
+        written = writer.close()
+        back = count_rows(tmp, job.format, encoding)
+        expected = expected_rows if job.format == "parquet" else rows
+        if not rows == written == back == expected:
+            raise DataError(
+                f"{job.input}: read {rows} rows (the file says {expected_rows}) but wrote "
+                f"{written} and {back} are in the output; nothing was saved"
+            )
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            writer.close()
+        except Exception:  # noqa: BLE001 (already failing; the first error is the one to show)
+            pass
+        tmp.unlink(missing_ok=True)
+        raise
+    return {
+        "input": str(job.input),
+        "output": str(target),
+        "rows": rows,
+        "skipped": False,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def _score(predictor, texts: list[str], source: str, first_row: int):
+    from textclass.inference import check_predictable
+
+    check_predictable(texts, source=source, first_row=first_row)
+    from textclass.inference import decided
+
+    labels, confidence = decided(
+        predictor.predict_proba(texts), predictor.classes_, predictor.decision_
+    )
+    if predictor.multilabel_:  # one cell per text: the label set joined by ","
+        labels = np.asarray([",".join(map(str, chosen)) for chosen in labels], dtype=object)
+    return labels, confidence
+
+
+# ----------------------------------------------------------------- the API
+def score_files(
+    run_dir,
+    inputs,
+    output_dir,
+    *,
+    text_col=None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    input_format: str | None = None,
+    encoding: str = "utf-8",
+    cluster=None,
+    part_rows: int = 200_000,
+    on_progress: Callable[[BatchProgress], None] | None = None,
+) -> list[dict]:
+    """Score every file of ``inputs`` (paths, globs, folders) with the model in ``run_dir``
+    into ``output_dir``; one summary per file (``skipped``: finished by an earlier run).
+
+    ``cluster``: a Dask address (``local``, ``local:N``, ``tcp://host:8786``) or a
+    ``distributed.Client``; each file is then scored on a worker, which loads the
+    model once and writes the output itself (``output_dir`` and the inputs must be
+    reachable by the same paths there). A Parquet file of more than ``part_rows``
+    rows is split into parts of whole row groups, scored on several workers and
+    joined in order by the caller (parts already scored are kept for a rerun).
+    """
+    for name, value in (("chunk_rows", chunk_rows), ("part_rows", part_rows)):
+        if not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+            raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+    from textclass.persistence import RunDirectory
+
+    RunDirectory(run_dir).check_exists()  # a wrong path fails before any file is read
+    jobs = plan(inputs, output_dir, input_format)
+    Path(output_dir).mkdir(parents=True, exist_ok=True)
+    done = [_finished(j) for j in jobs if j.output.exists()]
+    todo = [j for j in jobs if not j.output.exists()]
+    state = BatchProgress(0, sum(_estimate(j, encoding) for j in todo), len(done), len(jobs))
+
+    def report(rows: int = 0, current: str | None = None, file_done: bool = False) -> None:
+        state.rows += rows
+        state.files += file_done
+        state.current = current
+        if on_progress is not None:
+            on_progress(state)
+
+    report()
+    results = list(done)
+    if cluster is not None and todo:
+        from textclass.batch.on_cluster import score_on_cluster
+
+        results += score_on_cluster(
+            cluster, run_dir, todo, text_col, encoding, chunk_rows, part_rows, report
+        )
+    elif todo:
+        predictor = cached_predictor(run_dir)
+        for job in todo:
+            report(current=str(job.input))
+            result = score_file(
+                predictor,
+                job,
+                text_col=text_col,
+                encoding=encoding,
+                chunk_rows=chunk_rows,
+                on_rows=lambda n, name=str(job.input): report(n, name),
+            )
+            results.append(result)
+            report(file_done=True)
+    order = {str(j.input): i for i, j in enumerate(jobs)}
+    return sorted(results, key=lambda r: order[r["input"]])
+
+
+def _finished(job: Job) -> dict:
+    return {"input": str(job.input), "output": str(job.output), "rows": None, "skipped": True}
+
+
+def _estimate(job: Job, encoding: str) -> int:
+    """Rows of ``job.input`` for the progress bar: exact for Parquet, lines otherwise."""
+    if job.format == "parquet":
+        try:
+            return count_rows(job.input, "parquet", encoding)
+        except Exception:  # noqa: BLE001 (an unreadable file fails with its own error later)
+            return 0
+    with open(job.input, "rb") as fh:
+        lines = 0
+        while block := fh.read(1 << 20):
+            lines += block.count(b"\n")
+    return max(lines - (job.format in ("csv", "tsv")), 0)
