@@ -299,3 +299,16 @@ def test_served_labels_follow_the_runs_decision(tmp_path):
         strict = client.post("/v1/models/strict/predict", json={"texts": ["great food"]}).json()
         p = {x["label"]: x["probability"] for x in strict["predictions"][0]["probabilities"]}
         assert 0.5 < p[1] < 0.99 and strict["predictions"][0]["label"] == 0
+
+
+def test_predictions_can_come_with_explanations(client):
+    got = client.post("/v1/predict", json={"texts": ["great food", "awful staff"], "explain": 2})
+    assert got.status_code == 200, got.text
+    for item in got.json()["predictions"]:
+        reason = item["explanation"]
+        assert reason["method"] == "coefficient x value" and reason["label"] == item["label"]
+        assert 1 <= len(reason["features"]) <= 2 and all(len(f) == 2 for f in reason["features"])
+    assert got.json()["predictions"][0]["explanation"]["features"][0][0] in ("great", "food")
+    for bad in (0, 51):
+        response = client.post("/v1/predict", json={"texts": ["great"], "explain": bad})
+        assert response.status_code == 422 and "explain must be" in response.json()["error"]

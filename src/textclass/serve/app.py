@@ -53,7 +53,12 @@ def create_app(
 
         raise ConfigError("serving needs FastAPI: pip install 'textclass[serve]'") from None
     from textclass.serve.page import page_html
-    from textclass.serve.schema import PredictRequest, ServeError, check_texts_for_service
+    from textclass.serve.schema import (
+        PredictRequest,
+        ServeError,
+        check_explain,
+        check_texts_for_service,
+    )
 
     store = store or ModelStore.load(run_dirs, names, default)
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textclass-predict")
@@ -135,7 +140,14 @@ def create_app(
         texts = check_texts_for_service(body.texts, settings.max_texts, settings.max_chars)
         if body.top_k is not None and body.top_k < 1:
             raise ServeError(422, f"top_k must be at least 1, got {body.top_k}")
-        job = batchers[model.name].predict(texts, body.top_k)
+        check_explain(body.explain)
+        if body.explain:  # needs the whole classifier; not batched with plain requests
+            loop = asyncio.get_running_loop()
+            job = loop.run_in_executor(
+                executor, model.predict_explained, texts, body.top_k, body.explain
+            )
+        else:
+            job = batchers[model.name].predict(texts, body.top_k)
         try:
             predictions = await asyncio.wait_for(job, settings.timeout_s)
         except asyncio.TimeoutError:

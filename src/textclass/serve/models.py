@@ -20,6 +20,7 @@ class ServedModel:
     path: Path
     classifier: object
     card: dict = field(default_factory=dict)
+    _explainer: object = field(default=None, repr=False)  # the whole classifier, on demand
 
     @property
     def labels(self) -> list:
@@ -28,6 +29,19 @@ class ServedModel:
     def predict(self, texts: list[str], top_k: int | None = None) -> list[dict]:
         """Per text: the label and each label's probability (most probable first)."""
         return self._described(self.classifier.predict_proba(texts), top_k)
+
+    def predict_explained(self, texts: list[str], top_k: int | None, explain: int) -> list[dict]:
+        """``predict`` plus, per text, the ``explain`` words or n-grams that pushed its
+        prediction most (``TextClassifier.explain``; the whole classifier loads on the
+        first such request)."""
+        if self._explainer is None:
+            from textclass.estimator import TextClassifier
+
+            self._explainer = TextClassifier.load(self.path)
+        out = self.predict(texts, top_k)
+        for item, reason in zip(out, self._explainer.explain(texts, top=explain)):
+            item["explanation"] = reason
+        return out
 
     def predict_batch(self, requests: list[tuple[list[str], int | None]]) -> list[list[dict]]:
         """``predict`` for several requests ``(texts, top_k)`` in one model call."""

@@ -14,11 +14,14 @@ class ServeError(Exception):
 
 
 class PredictRequest(BaseModel):
-    """``{"texts": ["...", ...], "top_k": 3}``: texts to classify (``top_k`` optional)."""
+    """``{"texts": ["...", ...], "top_k": 3, "explain": 5}``: texts to classify; ``top_k``
+    (optional) keeps the most probable labels, ``explain`` (optional) adds each text's
+    words or n-grams that pushed its prediction most, that many."""
 
     model_config = ConfigDict(extra="forbid")
     texts: list[StrictStr]
     top_k: int | None = None
+    explain: int | None = None
 
 
 def check_texts_for_service(texts: list[str], max_texts: int, max_chars: int) -> list[str]:
@@ -39,3 +42,13 @@ def check_texts_for_service(texts: list[str], max_texts: int, max_chars: int) ->
             422, f"{shown} {'is' if len(empty) == 1 else 'are'} empty: nothing to classify"
         )
     return texts
+
+
+MAX_EXPLAIN = 50  # words per text an explanation may ask for
+
+
+def check_explain(explain: int | None) -> None:
+    if explain is None:
+        return
+    if not 1 <= explain <= MAX_EXPLAIN:
+        raise ServeError(422, f"explain must be between 1 and {MAX_EXPLAIN}, got {explain}")
