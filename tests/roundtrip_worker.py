@@ -33,6 +33,8 @@ PROBE = ["great food and a lovely team", "rude minister", "zzz qqq", "market pro
 def tasks(kind: str) -> dict[str, tuple[list, list]]:
     if kind == "tiny":
         return TINY
+    if kind == "tiny-binary":
+        return {"binary": TINY["binary"]}
     from textclass import load_dataset, split_dataset
 
     out = {}

@@ -94,16 +94,14 @@ def test_train_a_csv_with_named_columns(tmp_path):
         "--label-col",
         "stars",
         "--model",
-        "embedding",
-        "--epochs",
-        "2",
+        "logreg",
         "--out",
         tmp_path / "r",
         "--seed",
         "0",
     )
     assert "test accuracy" in proc.stdout
-    assert (tmp_path / "r" / "model.keras").exists()
+    assert (tmp_path / "r" / "linear.npz").exists()
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,9 @@ def vocabulary_guard(estimator, X_val, y_val):
     return estimator.score(X_val, y_val)
 
 
-@pytest.mark.parametrize("search_class", [GridSearchCV, RandomizedSearchCV])
+@pytest.mark.parametrize(
+    "search_class", [GridSearchCV, pytest.param(RandomizedSearchCV, marks=pytest.mark.slow)]
+)
 def test_sklearn_searches_fit_the_vocabulary_inside_each_fold(search_class):
     clf = TextClassifier(model="cnn", epochs=1, maxlen=4, random_state=0)
     clf.set_params(model__embedding_dim=4)
