@@ -154,17 +154,29 @@ def test_not_ready_until_warmed_up(runs):
     release = threading.Event()
     original = store.warm_up
 
+    order = []
+
     def slow_warm_up():
         release.wait(10)
+        order.append("warmed up")
         original()
 
     store.warm_up = slow_warm_up
     with TestClient(create_app(store=store)) as client:
         assert client.get("/healthz").status_code == 200
         assert client.get("/readyz").status_code == 503
+        # a request before ready waits for the warm-up (same thread), never runs beside it
+        early = threading.Thread(
+            target=lambda: order.append(
+                client.post("/v1/predict", json={"texts": ["goal"]}).status_code
+            )
+        )
+        early.start()
+        time.sleep(0.3)
         release.set()
+        early.join(30)
         wait_ready(client)
-    assert store.ready.is_set()
+    assert store.ready.is_set() and order == ["warmed up", 200]
 
 
 def test_page_and_openapi_schema(client):

@@ -8,7 +8,6 @@ each under a per-request time limit.
 
 import asyncio
 import hmac
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ def create_app(
 ):
     """The ASGI app serving ``run_dirs`` (or a ready ``store``); models load here, once.
 
-    Warm-up starts with the app (a background thread): ``/healthz`` answers at once,
+    Warm-up starts with the app on the prediction thread: ``/healthz`` answers at once,
     ``/readyz`` says 503 until every model is loaded and warmed up.
     """
     try:
@@ -70,7 +69,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app):
         if warm_up:
-            threading.Thread(target=store.warm_up, name="textclass-warm-up", daemon=True).start()
+            # on the prediction thread: a request that comes before /readyz waits for the
+            # warm-up instead of running the same model on a second thread beside it
+            executor.submit(store.warm_up)
         else:
             store.ready.set()
         yield
