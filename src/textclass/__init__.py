@@ -10,6 +10,10 @@ import os as _os
 
 _os.environ.setdefault("KERAS_BACKEND", "jax")  # our default; KERAS_BACKEND overrides it
 
+from textclass import compilation_cache as _compilation_cache  # noqa: E402
+
+_compilation_cache.configure_environment()  # before JAX is imported: see the module
+
 __version__ = "0.1.0"
 
 _EXPORTS = {

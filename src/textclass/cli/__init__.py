@@ -15,6 +15,7 @@ import sys
 
 import typer
 
+from textclass.cli import common
 from textclass.cli.common import ExitCode, _echo_err, app
 
 # isort: split
@@ -59,7 +60,18 @@ def main(argv: list[str] | None = None) -> int:
     except (typer.Abort, KeyboardInterrupt):
         _echo_err("interrupted")
         return ExitCode.INTERRUPTED
+    if argv is None and common.QUICK_EXIT:  # the console script, never a caller's process
+        _quick_exit(ExitCode.OK)
     return ExitCode.OK
+
+
+def _quick_exit(code: int) -> None:
+    """Flush what was printed and end the process now: see ``common.QUICK_EXIT``."""
+    import os
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(int(code))
 
 
 if __name__ == "__main__":

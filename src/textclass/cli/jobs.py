@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from textclass.cli import common
 from textclass.cli.common import (
     BatchSize,
     ClassWeight,
@@ -276,6 +277,7 @@ def predict(
     if explain and top < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--top")
     found = predict_texts(run, texts, source=source, explain=top if explain else 0)
+    common.QUICK_EXIT = True  # nothing left to shut down cleanly: printing is all that remains
     if output == "table" and found.explanations is None and not found.multilabel:
         for text, label, p in zip(texts, found.labels, found.confidence):
             typer.echo(f"{label}\t{p:.3f}\t{text}")

@@ -87,10 +87,9 @@ def not_found(ref: str) -> DataError:
 
 
 def cache_dir() -> Path:
-    if os.environ.get("TEXTCLASS_CACHE"):
-        return Path(os.environ["TEXTCLASS_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "textclass"
+    from textclass.compilation_cache import cache_root
+
+    return cache_root()  # $TEXTCLASS_CACHE, else $XDG_CACHE_HOME/textclass or ~/.cache/textclass
 
 
 def sha256_of(path: Path) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 _MASKS = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -151,6 +150,8 @@ def mismatches(a: Spans, j: np.ndarray, b: Spans, other: np.ndarray) -> np.ndarr
 
 def count_words(spans: Spans) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct words in first-seen order: (first index, count, code of every word)."""
+    import pandas as pd  # here, not at import: a one-text prediction never needs it (0.4 s)
+
     codes, _ = pd.factorize(hash_words(spans))
     codes = codes.astype(np.int64, copy=False)
     # factorize numbers codes by first appearance: the running maximum steps up
@@ -168,7 +169,7 @@ class WordLookup:
     """Maps word spans to positions in a fixed word list, exactly."""
 
     spans: Spans
-    index: pd.Index
+    index: object  # a pandas.Index of word hashes
 
     @classmethod
     def from_words(cls, words: list[str], sep: str) -> WordLookup:
@@ -178,6 +179,8 @@ class WordLookup:
         spans = spans_from_buffer(sep.encode("ascii").join(encoded), lengths, ord(sep))
         if spans.starts.size != len(words) or (spans.lengths != lengths).any():
             raise HashCollision  # a word holds the separator: use the exact path
+        import pandas as pd
+
         index = pd.Index(hash_words(spans))
         if not index.is_unique:
             raise HashCollision

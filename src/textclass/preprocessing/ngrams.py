@@ -16,9 +16,13 @@ hashing (``hash_features`` columns, nothing to store). Values are ``binary``,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
-import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import scipy.sparse as sp
 
 from textclass.errors import invalid
 from textclass.preprocessing import _spans
@@ -156,6 +160,8 @@ class NgramVectors(Preprocessor):
     def fit_transform(self, texts):
         docs, keys = self._keys(texts)
         if self.hash_features is None:
+            import pandas as pd
+
             codes, uniques = pd.factorize(keys, sort=False)
             matrix = _matrix(len(texts), docs, codes, uniques.size)
             df = np.bincount(matrix.indices, minlength=uniques.size)
@@ -188,7 +194,12 @@ class NgramVectors(Preprocessor):
             return _matrix(n, docs[kept], found[kept], self.keys_.size)
 
         parts = _map_chunks(chunk_matrix, texts)
-        matrix = parts[0] if len(parts) == 1 else sp.vstack(parts, format="csr")
+        if len(parts) == 1:
+            matrix = parts[0]
+        else:
+            import scipy.sparse as sp
+
+            matrix = sp.vstack(parts, format="csr")
         return self._finish(matrix)
 
     def _keys(self, texts):
@@ -199,6 +210,8 @@ class NgramVectors(Preprocessor):
 
     def _lookup(self) -> pd.Index:
         if self._index is None:
+            import pandas as pd
+
             self._index = pd.Index(self.keys_)
         return self._index
 
@@ -306,6 +319,8 @@ def _keep_columns(matrix: sp.csr_matrix, keep: np.ndarray, n_columns: int) -> sp
     rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))[kept]
     indptr = np.zeros(matrix.shape[0] + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=matrix.shape[0]), out=indptr[1:])
+    import scipy.sparse as sp
+
     return sp.csr_matrix(
         (matrix.data[kept], columns[kept].astype(np.int32), indptr),
         shape=(matrix.shape[0], max(keep.size, 1)),
@@ -314,6 +329,8 @@ def _keep_columns(matrix: sp.csr_matrix, keep: np.ndarray, n_columns: int) -> sp
 
 def _matrix(n_docs: int, docs: np.ndarray, columns: np.ndarray, n_columns: int) -> sp.csr_matrix:
     """Counts of (document, column) pairs as a float32 CSR matrix with sorted indices."""
+    import scipy.sparse as sp
+
     if docs.size <= _SMALL:  # a few texts: sort the pairs here, skip scipy's COO round trip
         pairs, counts = np.unique(docs * np.int64(n_columns) + columns, return_counts=True)
         indptr = np.searchsorted(pairs, np.arange(n_docs + 1) * np.int64(n_columns))

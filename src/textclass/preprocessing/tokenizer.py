@@ -51,6 +51,7 @@ class Sequences:
 # Texts are split into contiguous chunks tokenized in threads: the numpy work
 # releases the GIL, so on a 2-core machine a large corpus takes ~0.6 of the time.
 _CHUNK_TEXTS = 8192
+_FEW_TEXTS = 32  # up to this many texts, transform looks words up in a dict
 
 
 def _map_chunks(fn, texts: list[str]) -> list:
@@ -170,6 +171,7 @@ class Tokenizer:
         self.word_counts_: list[int] | None = None
         self.document_count_ = 0
         self._lookup: _spans.WordLookup | None = None
+        self._index: dict[str, int] | None = None  # word_index, for the exact path
 
     # ----------------------------------------------------------------- learning
     def fit(self, texts) -> Tokenizer:
@@ -206,7 +208,7 @@ class Tokenizer:
         self.words_ = [words[i] for i in order.tolist()]
         self.word_counts_ = [counts[i] for i in order.tolist()]
         self.document_count_ = len(texts)
-        self._lookup = None
+        self._lookup = self._index = None
         return None if learned is None or self.oov_token in words else (*learned, order)
 
     def _count_chunk(self, texts: list[str]):
@@ -246,7 +248,9 @@ class Tokenizer:
         """Index sequences of ``texts``; words outside the vocabulary follow ``oov_token``."""
         self._check_fitted()
         texts = check_texts(texts)
-        lookup = self._word_lookup()
+        # a few texts (a request, a CLI prediction) take the exact per-word path: the
+        # vectorized one first hashes the whole vocabulary into a pandas index
+        lookup = self._word_lookup() if len(texts) > _FEW_TEXTS else None
         parts = _map_chunks(lambda chunk: self._positions(lookup, chunk), texts)
         if lookup is not None and all(p is not None for p in parts):
             ids, offsets = _concat_ragged(parts)
@@ -254,7 +258,9 @@ class Tokenizer:
             ids += shift
             ids[ids < shift] = 0
         else:
-            index = self.word_index
+            if self._index is None:
+                self._index = self.word_index
+            index = self._index
             per_doc = [[index.get(w, 0) for w in self._words(t)] for t in texts]
             offsets = np.zeros(len(per_doc) + 1, dtype=np.int64)
             np.cumsum([len(d) for d in per_doc], out=offsets[1:])
