@@ -39,6 +39,31 @@ def test_tiny_encoder_shapes_and_padding_changes_nothing(tiny_weights):
     assert np.allclose(alone[0], vectors[0], atol=1e-6)
 
 
+def test_packed_rows_give_each_sentence_its_own_vector(tiny_weights, monkeypatch):
+    weights = locate(tiny_weights)
+    prep = SubwordIds(weights.tokenizer_json, maxlen=40)
+    texts = ["great food", "the staff was really very rude and bad", "ok", "bad bad bad"] * 5
+    texts += ["good " * 60]  # cut to maxlen: longer than a packed row, a row of its own
+    ids = prep.transform(texts)
+    alone = np.stack([frozen.frozen_encoder(weights).predict_on_batch(row[None]) for row in ids])
+    monkeypatch.setattr(frozen, "PACK_WIDTH", 24)  # several sentences per row, several rows
+    monkeypatch.setattr(frozen, "PACK_TOKENS", 48)  # and several batches
+    model = frozen.packed_encoder(weights)
+    packed = frozen.packed_outputs(model, ids, pad_id=0, buckets=prep.buckets)
+    assert np.allclose(packed, alone[:, 0], atol=1e-5)
+    row_of, offset, n_rows = frozen.pack((ids != 0).sum(axis=1), 24)
+    assert n_rows < len(texts)  # packed: fewer rows than sentences
+
+
+def test_packing_fills_rows_first_fit_longest_first():
+    row_of, offset, n_rows = frozen.pack(np.array([3, 10, 6, 4, 7]), 12, max_segments=2)
+    # longest first: 10 -> row 0; 7 and 6 fit nowhere -> rows 1, 2; 4 -> row 1 (now
+    # full: two sentences); 3 -> row 2 (row 0 has 2 tokens free)
+    assert n_rows == 3
+    assert row_of.tolist() == [2, 0, 2, 1, 1]
+    assert offset.tolist() == [6, 0, 0, 7, 0]
+
+
 def test_subword_ids_truncate_bucket_and_round_trip(tiny_weights):
     prep = SubwordIds(locate(tiny_weights).tokenizer_json, maxlen=20)
     assert prep.buckets == (16, 20)

@@ -6,6 +6,11 @@ tokens (sentence-transformers' mean pooling): padding changes no sentence's vect
 because padded keys get no attention weight and padded positions are not averaged.
 The attention mask is derived from the ids, so the model has one input.
 
+``BertEncoder.pooled_segments`` runs *packed* rows instead: several sentences side by
+side in one row, each with its own segment number and positions restarting at 0. A
+token attends only to tokens of its own segment, so every sentence gets exactly the
+vector it would get alone, and a batch of short sentences carries almost no padding.
+
 ``set_hf_weights`` puts a Hugging Face ``BertModel`` checkpoint (safetensors names,
 ``[out, in]`` kernels) into the layers.
 """
@@ -88,9 +93,12 @@ class _Block(keras.layers.Layer):
         return ops.transpose(ops.reshape(x, (b, n, self.heads, self.head_dim)), (0, 2, 1, 3))
 
     def call(self, x, mask, training=None):
+        """``mask``: ``(batch, length)`` keys to attend to, or ``(batch, length, length)``
+        query-key pairs (packed rows)."""
         q, k, v = self._split(self.query(x)), self._split(self.key(x)), self._split(self.value(x))
         scores = ops.matmul(q, ops.transpose(k, (0, 1, 3, 2))) / math.sqrt(self.head_dim)
-        scores = ops.where(mask[:, None, None, :], scores, ops.cast(_MASKED, scores.dtype))
+        mask = mask[:, None, None, :] if len(mask.shape) == 2 else mask[:, None, :, :]
+        scores = ops.where(mask, scores, ops.cast(_MASKED, scores.dtype))
         weights = self.attention_dropout(ops.softmax(scores, axis=-1), training=training)
         context = ops.transpose(ops.matmul(weights, v), (0, 2, 1, 3))
         b, n = ops.shape(x)[0], ops.shape(x)[1]
@@ -147,19 +155,37 @@ class BertEncoder(keras.layers.Layer):
     def call(self, token_ids, training=None):
         token_ids = ops.cast(token_ids, "int32")
         mask = ops.not_equal(token_ids, self.config["pad_token_id"])
-        positions = ops.arange(ops.shape(token_ids)[1], dtype="int32")
+        positions = ops.arange(ops.shape(token_ids)[1], dtype="int32")[None, :]
+        x = self._hidden(token_ids, positions, mask, training)
+        weights = ops.cast(mask, x.dtype)[:, :, None]
+        total = ops.sum(x * weights, axis=1)
+        count = ops.maximum(ops.sum(weights, axis=1), ops.cast(1e-9, x.dtype))
+        return total / count
+
+    def pooled_segments(self, token_ids, segments, positions, max_segments: int):
+        """Packed rows -> ``(batch, max_segments, hidden)``: the mean vector of segment
+        ``s`` (1-based; 0 marks padding) of each row at ``[:, s - 1]``, zeros where absent."""
+        token_ids = ops.cast(token_ids, "int32")
+        segments = ops.cast(segments, "int32")
+        pairs = ops.equal(segments[:, :, None], segments[:, None, :])
+        mask = ops.logical_and(pairs, ops.greater(segments, 0)[:, None, :])
+        x = self._hidden(token_ids, ops.cast(positions, "int32"), mask, None)
+        numbers = ops.arange(1, max_segments + 1, dtype="int32")[None, None, :]
+        member = ops.cast(ops.equal(segments[:, :, None], numbers), x.dtype)  # (b, n, s)
+        total = ops.einsum("bns,bnh->bsh", member, x)
+        count = ops.maximum(ops.sum(member, axis=1), ops.cast(1e-9, x.dtype))[:, :, None]
+        return total / count
+
+    def _hidden(self, token_ids, positions, mask, training):
         x = (
             self.word_embeddings(token_ids)
-            + self.position_embeddings(positions)[None, :, :]
+            + self.position_embeddings(positions)
             + self.token_type_embeddings(ops.zeros_like(token_ids))
         )
         x = self.embedding_dropout(self.embedding_norm(x), training=training)
         for block in self.blocks:
             x = block(x, mask, training=training)
-        weights = ops.cast(mask, x.dtype)[:, :, None]
-        total = ops.sum(x * weights, axis=1)
-        count = ops.maximum(ops.sum(weights, axis=1), ops.cast(1e-9, x.dtype))
-        return total / count
+        return x
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.config["hidden_size"])
@@ -221,3 +247,22 @@ def pretrained_encoder(weights, *, frozen_layers: int = 0, dtype=None, name="enc
     encoder.build((None, None))
     encoder.set_hf_weights(weights.tensors())
     return encoder
+
+
+class PackedEncoder(keras.layers.Layer):
+    """``[token ids, segments, positions]`` (packed rows) -> per-segment mean vectors.
+
+    Wraps a built ``BertEncoder`` for inference; never saved (the frozen family rebuilds
+    it from the installed weights)."""
+
+    def __init__(self, encoder: BertEncoder, max_segments: int, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder = encoder
+        self.max_segments = int(max_segments)
+
+    def call(self, inputs):
+        token_ids, segments, positions = inputs
+        return self.encoder.pooled_segments(token_ids, segments, positions, self.max_segments)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0][0], self.max_segments, self.encoder.config["hidden_size"])

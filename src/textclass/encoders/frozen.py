@@ -5,6 +5,12 @@ matrix in batches of similar length: rows are sorted by length, each batch is cu
 the smallest length bucket that holds it and padded to a power-of-two row count, so
 a compiled function sees at most ``len(buckets) * 7`` shapes in its life.
 
+``packed_outputs(model, ids, ...)`` runs a frozen encoder over *packed* rows instead:
+short sentences side by side in rows of ``PACK_WIDTH`` tokens (first fit, longest first),
+each attending only to itself (``BertEncoder.pooled_segments``). UCI sentences average 16
+tokens: bucket padding cost 31 % more tokens than the sentences hold, packing about 2 %,
+and one row width means few compiled shapes.
+
 ``embed(weights, ids, ...)`` gives the mean-pooled vectors of one checkpoint. The
 encoder is built once per process; vectors are cached by (weights id, token ids) in
 memory and, unless ``cache_dir`` is False, on disk under
@@ -27,7 +33,11 @@ from textclass.preprocessing.subwords import bucket
 
 BATCH = 64
 _ROWS = (1, 4, 16, 64)  # rows a batch is padded to: few compiled shapes
+PACK_WIDTH = 64  # tokens per packed row (longer sentences get a row of their bucket)
+PACK_TOKENS = 2048  # tokens per packed batch: rows = PACK_TOKENS // width
+MAX_SEGMENTS = 32  # sentences per packed row, at most (each has [CLS] and [SEP])
 _ENCODERS: dict[str, object] = {}  # weights id -> keras.Model(ids -> vectors)
+_PACKED: dict[str, object] = {}  # weights id -> keras.Model(packed rows -> segment vectors)
 _MEMORY: dict[str, dict[bytes, np.ndarray]] = {}  # cache folder -> key -> vector
 # a prediction of fewer new texts than this adds nothing to the disk cache (no shard per request)
 MIN_SHARD = 16
@@ -71,6 +81,78 @@ def frozen_encoder(weights):
     return model
 
 
+def pack(lengths: np.ndarray, width: int, max_segments: int = MAX_SEGMENTS):
+    """First-fit decreasing: ``(row, offset)`` of every sentence in rows of ``width``."""
+    order = np.argsort(-np.asarray(lengths), kind="stable")
+    row_of = np.zeros(len(lengths), dtype=np.int64)
+    offset = np.zeros(len(lengths), dtype=np.int64)
+    free: list[int] = []  # free tokens of every row
+    counts: list[int] = []  # sentences in every row
+    open_rows: list[int] = []  # rows that may still take a sentence
+    for i in order.tolist():
+        n = int(lengths[i])
+        row = next((r for r in open_rows if free[r] >= n), None)
+        if row is None:
+            row = len(free)
+            free.append(width)
+            counts.append(0)
+            open_rows.append(row)
+        row_of[i], offset[i] = row, width - free[row]
+        free[row] -= n
+        counts[row] += 1
+        if free[row] < 2 or counts[row] == max_segments:  # [CLS] [SEP] alone need 2
+            open_rows.remove(row)
+    return row_of, offset, len(free)
+
+
+def packed_outputs(model, ids: np.ndarray, *, pad_id: int, buckets) -> np.ndarray:
+    """Per-sentence outputs of ``model`` (``packed_encoder``) over packed rows of ``ids``."""
+    ids = np.asarray(ids)
+    lengths = np.maximum((ids != pad_id).sum(axis=1), 1)
+    total, longest = int(lengths.sum()), int(lengths.max())
+    # one short text: a row of its own bucket; many: rows of PACK_WIDTH (or the longest's)
+    width = max(bucket(longest, buckets), bucket(min(PACK_WIDTH, total), buckets))
+    row_of, offset, n_rows = pack(lengths, width)
+    tokens = np.full((n_rows, width), pad_id, dtype=np.int32)
+    segments = np.zeros((n_rows, width), dtype=np.int32)
+    positions = np.zeros((n_rows, width), dtype=np.int32)
+    segment_of = np.zeros(len(ids), dtype=np.int64)
+    for i, (row, start, n) in enumerate(zip(row_of, offset, lengths)):
+        tokens[row, start : start + n] = ids[i, :n]
+        segments[row, start : start + n] = segment_of[i] = segments[row].max() + 1
+        positions[row, start : start + n] = np.arange(n)
+    step = max(PACK_TOKENS // width, 1)
+    sizes = tuple(r for r in _ROWS if r < step) + (step,)
+    out = None
+    for start in range(0, n_rows, step):
+        chunk = [a[start : start + step] for a in (tokens, segments, positions)]
+        size = next(r for r in sizes if r >= len(chunk[0]))
+        if size > len(chunk[0]):
+            extra = size - len(chunk[0])
+            chunk = [np.concatenate([a, np.zeros((extra, width), a.dtype)]) for a in chunk]
+        result = np.asarray(model.predict_on_batch(chunk))  # (rows, MAX_SEGMENTS, hidden)
+        if out is None:
+            out = np.zeros((len(ids), result.shape[-1]), dtype=result.dtype)
+        mine = np.flatnonzero((row_of >= start) & (row_of < start + step))
+        out[mine] = result[row_of[mine] - start, segment_of[mine] - 1]
+    return out
+
+
+def packed_encoder(weights):
+    """``keras.Model([ids, segments, positions] -> segment vectors)``, once per process."""
+    model = _PACKED.get(weights.id)
+    if model is None:
+        import keras
+
+        from textclass.encoders.bert import PackedEncoder
+
+        encoder = frozen_encoder(weights).get_layer("encoder")  # the same weights, built once
+        inputs = [keras.Input((None,), dtype="int32", name=n) for n in ("ids", "seg", "pos")]
+        model = keras.Model(inputs, PackedEncoder(encoder, MAX_SEGMENTS)(inputs), name="packed")
+        _PACKED[weights.id] = model
+    return model
+
+
 def embed(weights, ids, *, pad_id: int, buckets, cache_dir=None) -> np.ndarray:
     """Float32 sentence vectors of ``ids`` (``(n, hidden)``), cached as described above."""
     ids = np.asarray(ids)
@@ -84,10 +166,9 @@ def embed(weights, ids, *, pad_id: int, buckets, cache_dir=None) -> np.ndarray:
         for i in missing:
             first.setdefault(keys[i], i)
         unique, rows = list(first), np.array(list(first.values()))
-        model = frozen_encoder(weights)
-        vectors = grouped_outputs(
-            model.predict_on_batch, ids[rows], pad_id=pad_id, buckets=buckets
-        ).astype(np.float32)
+        model = packed_encoder(weights)
+        vectors = packed_outputs(model, ids[rows], pad_id=pad_id, buckets=buckets)
+        vectors = vectors.astype(np.float32)
         memory.update(zip(unique, vectors))
         if folder is not None and len(unique) >= MIN_SHARD:
             _write_shard(folder, unique, vectors)
