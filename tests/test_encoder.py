@@ -97,3 +97,13 @@ def test_missing_weights_are_refused_before_training(monkeypatch):
         TextClassifier(model="encoder").set_params(
             model__weights="tiny-random-bert", model__freeze_layers=9
         ).fit(TEXTS, LABELS)
+
+
+@pytest.mark.parametrize(
+    "setting", [{"num_words": 500}, {"lower": False}, {"oov_token": "<unk>"}, {"padding": "pre"}]
+)
+def test_word_tokenizer_settings_are_refused_not_ignored(tiny_weights, setting):
+    clf = TextClassifier(model="encoder", **setting).set_params(model__weights=tiny_weights)
+    name = next(iter(setting))
+    with pytest.raises(ConfigError, match=rf"`{name}` does not apply"):
+        clf.fit(TEXTS, LABELS)

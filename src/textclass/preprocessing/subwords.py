@@ -29,6 +29,29 @@ def bucket(length: int, buckets: tuple[int, ...]) -> int:
     return next((b for b in buckets if b >= length), buckets[-1])
 
 
+# estimator settings of the word tokenizer and their defaults, and why none applies here
+WORD_SETTINGS = {
+    "num_words": (None, "the vocabulary is the checkpoint's"),
+    "oov_token": (None, "unknown words are split into known subwords"),
+    "analyzer": ("auto", "texts are split by the checkpoint's WordPiece tokenizer"),
+    "lower": (True, "the checkpoint's tokenizer.json decides the case"),
+    "padding": ("post", "padding is always after the text and masked"),
+    "truncating": ("post", "a text is cut at maxlen tokens, keeping its start"),
+}
+
+
+def _refuse_word_settings(settings, weights) -> None:
+    for name, (default, why) in WORD_SETTINGS.items():
+        value = getattr(settings, name, default)
+        if value != default:
+            raise ConfigError(
+                f"Received an invalid value for `{name}`: the encoder family tokenizes with "
+                f"the subword vocabulary of {getattr(weights, 'name', 'its weights')!r}, so "
+                f"`{name}` does not apply ({why}); leave it at {default!r}. "
+                f"Received: {name}={value!r}"
+            )
+
+
 @register_preprocessor
 class SubwordIds(Preprocessor):
     """Texts -> ``(n, bucket)`` int32 token ids, padded with ``pad_id`` after the text."""
@@ -47,7 +70,11 @@ class SubwordIds(Preprocessor):
 
     @classmethod
     def from_settings(cls, settings, *, weights=None) -> SubwordIds:
-        """``weights``: an ``EncoderWeights``; ``maxlen`` from the settings, capped by the model."""
+        """``weights``: an ``EncoderWeights``; ``maxlen`` from the settings, capped by the model.
+
+        The word tokenizer's settings do not apply to a checkpoint's own subword vocabulary:
+        one set to anything but its default is refused, naming it, rather than ignored."""
+        _refuse_word_settings(settings, weights)
         limit = int(weights.config.get("max_position_embeddings", 512))
         maxlen = getattr(settings, "maxlen", None)
         if maxlen is not None and maxlen > limit:
