@@ -73,7 +73,8 @@ def test_evaluate_on_another_source(yelp_run):
 
 
 def test_datasets_and_models_commands(shared_data):
-    assert "uci-sentiment" in run("datasets").stdout and "verified" in run("datasets").stdout
+    listed = run("datasets").stdout
+    assert "uci-sentiment" in listed and "verified" in listed
     out = run("models").stdout
     assert "logreg" in out and "embedding" in out and "pooling = 'max'" in out
 

@@ -90,6 +90,7 @@ def test_contract(model, tmp_path):
     )
 
 
+@pytest.mark.slow  # test_contract already fits every family twice with one seed
 @pytest.mark.parametrize("model", model_names())
 def test_same_seed_same_result(model):
     first = tiny(model).set_params(random_state=1).fit(TEXTS, LABELS)
