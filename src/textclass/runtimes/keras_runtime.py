@@ -12,6 +12,7 @@ with binary cross-entropy, weighted per label when ``class_weight`` is set.
 
 from __future__ import annotations
 
+import functools
 import math
 from pathlib import Path
 
@@ -296,19 +297,39 @@ def _load_network(path: Path):
         config = json.loads(archive.read("config.json"))
     config.pop("compile_config", None)  # prediction only: no optimizer to restore
     _zero_initializers(config)
-    model = keras.saving.deserialize_keras_object(config, safe_mode=True)
+    model = keras.saving.deserialize_keras_object(
+        config, safe_mode=True, custom_objects={_HOST_ZEROS: _host_zeros_class()}
+    )
     model.load_weights(path)
     return model
 
 
-_ZEROS = {"module": "keras.initializers", "class_name": "Zeros", "config": {}}
+# Keras's own Zeros is ``jnp.zeros`` on JAX: a compiled program per weight shape, and the
+# saved weights assigned next compile a second one per shape (JAX 0.10 stages numpy arrays
+# through a compiled identity); numpy zeros share that second program: half the compiles
+_HOST_ZEROS = "textclass>HostZeros"
+_ZEROS = {"module": None, "class_name": "HostZeros", "config": {}, "registered_name": _HOST_ZEROS}
+
+
+@functools.cache
+def _host_zeros_class():
+    keras = import_keras()
+
+    class HostZeros(keras.initializers.Initializer):
+        """Zeros made by numpy: for weights that a saved model overwrites at once."""
+
+        def __call__(self, shape, dtype=None):
+            dtype = keras.backend.standardize_dtype(dtype or keras.backend.floatx())
+            return np.zeros(shape, dtype=dtype)
+
+    return HostZeros
 
 
 def _zero_initializers(node) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
             if key.endswith("_initializer") and isinstance(value, dict):
-                node[key] = dict(_ZEROS, registered_name=None)
+                node[key] = dict(_ZEROS)
             else:
                 _zero_initializers(value)
     elif isinstance(node, list):
