@@ -51,17 +51,19 @@ def test_packed_rows_give_each_sentence_its_own_vector(tiny_weights, monkeypatch
     model = frozen.packed_encoder(weights)
     packed = frozen.packed_outputs(model, ids, pad_id=0, buckets=prep.buckets)
     assert np.allclose(packed, alone[:, 0], atol=1e-5)
-    row_of, offset, n_rows = frozen.pack((ids != 0).sum(axis=1), 24)
-    assert n_rows < len(texts)  # packed: fewer rows than sentences
+    assert frozen.pack((ids != 0).sum(axis=1), 24)[3] < len(texts)  # fewer rows than texts
 
 
-def test_packing_fills_rows_first_fit_longest_first():
-    row_of, offset, n_rows = frozen.pack(np.array([3, 10, 6, 4, 7]), 12, max_segments=2)
-    # longest first: 10 -> row 0; 7 and 6 fit nowhere -> rows 1, 2; 4 -> row 1 (now
-    # full: two sentences); 3 -> row 2 (row 0 has 2 tokens free)
+def test_packing_puts_the_longest_first_into_the_roomiest_row():
+    row_of, offset, segment, n_rows = frozen.pack(np.array([3, 10, 6, 4, 7]), 12, max_segments=2)
+    # 10 -> row 0 (2 free); 7 and 6 fit nowhere -> rows 1 (5 free), 2 (6 free); 4 -> row 2,
+    # the roomiest (now full: two sentences); 3 -> row 1 (full too)
     assert n_rows == 3
-    assert row_of.tolist() == [2, 0, 2, 1, 1]
-    assert offset.tolist() == [6, 0, 0, 7, 0]
+    assert row_of.tolist() == [1, 0, 2, 2, 1]
+    assert offset.tolist() == [7, 0, 0, 6, 0]
+    assert segment.tolist() == [2, 1, 1, 2, 1]
+    many = frozen.pack(np.full(50_000, 40), 64)  # no row ever takes a second 40: fast anyway
+    assert many[3] == 50_000
 
 
 def test_subword_ids_truncate_bucket_and_round_trip(tiny_weights):
