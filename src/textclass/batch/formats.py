@@ -178,10 +178,7 @@ class CsvFormat:
         except pd.errors.ParserError as exc:
             raise DataError(f"{self.path}: cannot parse as CSV: {exc}") from None
         except UnicodeDecodeError as exc:
-            raise DataError(
-                f"{self.path}: not valid {self.encoding} ({exc.reason}); pass the file's "
-                "encoding (CLI: --encoding latin-1)"
-            ) from None
+            raise _not_decodable(self.path, self.encoding, exc) from None
 
     def chunks(self, chunk_rows: int) -> Iterator[Chunk]:
         for frame in self._reader(chunk_rows):
@@ -262,10 +259,7 @@ class JsonlFormat:
                         )
                     yield number, record
         except UnicodeDecodeError as exc:
-            raise DataError(
-                f"{self.path}: not valid {self.encoding} ({exc.reason}); pass the file's "
-                "encoding (CLI: --encoding latin-1)"
-            ) from None
+            raise _not_decodable(self.path, self.encoding, exc) from None
 
     def chunks(self, chunk_rows: int) -> Iterator[Chunk]:
         records: list[dict] = []
@@ -333,3 +327,10 @@ def _count_lines(path: Path) -> int:
             lines += block.count(b"\n")
             last = block[-1:]
     return lines + (last != b"\n")
+
+
+def _not_decodable(path: Path, encoding: str, exc: UnicodeDecodeError) -> DataError:
+    return DataError(
+        f"{path}: not valid {encoding} ({exc.reason}); pass the file's encoding "
+        "(CLI: --encoding latin-1)"
+    )

@@ -21,7 +21,20 @@ def epoch_callback(on_epoch):
     return EpochProgress()
 
 
-class RichCompareReporter(Reporter):
+class _Live:
+    """A display that holds a Rich ``Progress`` (``self.progress``) while in ``with``."""
+
+    progress: Progress
+
+    def __enter__(self):
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.progress.stop()
+
+
+class RichCompareReporter(_Live, Reporter):
     """One bar over the models; its label shows the model, fold and epoch running."""
 
     def __init__(self, n_models: int, console: Console | None = None) -> None:
@@ -37,13 +50,6 @@ class RichCompareReporter(Reporter):
         )
         self.task = self.progress.add_task("models", total=n_models, detail="")
         self.model, self.fold, self.started = "", "", time.perf_counter()
-
-    def __enter__(self):
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.progress.stop()
 
     def _show(self, epoch: str = "") -> None:
         detail = " ".join(part for part in (self.model, self.fold, epoch) if part)
@@ -71,7 +77,7 @@ class RichCompareReporter(Reporter):
         self.progress.advance(self.task)
 
 
-class RichSearchProgress:
+class RichSearchProgress(_Live):
     """``on_progress`` for :func:`textclass.experiments.search.run_search`: trials done / total,
     elapsed, estimated time left and the best score so far, one bar per group."""
 
@@ -87,13 +93,6 @@ class RichSearchProgress:
             console=self.console,
         )
         self.tasks: dict = {}
-
-    def __enter__(self):
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.progress.stop()
 
     def __call__(self, p) -> None:
         name = f"trials {p.group}" if p.group else "trials"
@@ -121,7 +120,7 @@ def _duration(seconds: float) -> str:
     return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
-class RichBatchProgress:
+class RichBatchProgress(_Live):
     """``on_progress`` for :func:`textclass.batch.score_files`: rows scored (of about how
     many), files done, the file being scored, rows per second and time left."""
 
@@ -141,13 +140,6 @@ class RichBatchProgress:
         )
         self.task = None
         self.started = time.perf_counter()
-
-    def __enter__(self):
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.progress.stop()
 
     def __call__(self, p) -> None:
         if self.task is None:

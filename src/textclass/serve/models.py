@@ -56,20 +56,16 @@ class ServedModel:
         """Per row: the label as the run decides it (its threshold; for a multi-label run
         ``labels``, every label whose probability reaches its threshold) and the
         probabilities, most probable first."""
+        from textclass.inference import decided  # the same decision as textclass predict
+
         labels = self.labels
         decision = getattr(self.classifier, "decision_", None) or {}
-        cuts = decision.get("thresholds")
-        multilabel = bool(decision.get("multilabel"))
+        chosen, _ = decided(proba, self.classifier.classes_, decision)
+        key = "labels" if decision.get("multilabel") else "label"
         out = []
-        for row in proba:
+        for row, picked in zip(proba, chosen):
             order = np.argsort(-row, kind="stable")[: top_k or len(labels)]
-            item: dict = {}
-            if multilabel:
-                item["labels"] = [labels[j] for j in range(len(labels)) if row[j] >= cuts[j]]
-            elif cuts is not None:  # binary with a threshold on P(second class)
-                item["label"] = labels[int(row[1] >= cuts[0])]
-            else:
-                item["label"] = labels[int(np.argmax(row))]
+            item: dict = {key: picked.tolist() if hasattr(picked, "tolist") else picked}
             item["probabilities"] = [
                 {"label": labels[int(i)], "probability": round(float(row[i]), 6)} for i in order
             ]
