@@ -175,10 +175,16 @@ def test_resume_refuses_changed_settings_and_skips_torn_lines(tmp_path):
 def test_parallel_jobs_give_the_same_trials(tmp_path):
     settings = SearchSettings(model="logreg", space={"C": [0.1, 1.0, 10.0]}, cv=3, grid=True)
     serial = run_search(settings, TEXTS, LABELS, tmp_path / "one")
-    parallel = run_search(settings, TEXTS, LABELS, tmp_path / "two", jobs=2)
+    progress = []
+    parallel = run_search(
+        settings, TEXTS, LABELS, tmp_path / "two", jobs=2, on_progress=progress.append
+    )
     assert [t["fold_scores"] for t in parallel["trials"]] == [
         t["fold_scores"] for t in serial["trials"]
     ]
+    # the time left follows the wall clock's pace, which already counts both processes
+    first = progress[1]  # after the first finished trial: 2 of 3 left
+    assert first.done == 1 and first.remaining == pytest.approx(2 * first.elapsed, rel=0.01)
 
 
 def test_cli_search_per_group_writes_results(tmp_path, shared_data):

@@ -279,13 +279,15 @@ def run_search(
         fresh_seconds.append(trial["fit_seconds"])
         if on_progress is not None:
             left = total - len(results)
+            # wall time per finished trial: with N trials running at once this is already
+            # about a trial's time over N, so the time left is this times the trials left
             per_trial = (time.perf_counter() - started) / max(len(fresh_seconds), 1)
             on_progress(
                 Progress(
                     len(results),
                     total,
                     time.perf_counter() - started,
-                    per_trial * left / max(jobs, 1) if fresh_seconds else None,
+                    per_trial * left if fresh_seconds else None,
                     _best(results.values(), todo_params),
                     trial,
                     group,
