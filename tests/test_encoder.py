@@ -31,8 +31,26 @@ def test_frozen_vectors_are_cached_on_disk_and_reused(tiny_weights, tmp_path, mo
     def refuse(*args, **kwargs):
         raise AssertionError("encoded again")
 
-    monkeypatch.setattr(frozen, "grouped_outputs", refuse)
+    monkeypatch.setattr(frozen, "packed_outputs", refuse)
     assert np.array_equal(clf.predict_proba(TEXTS), before)
+
+
+def test_predictions_read_the_vector_cache_but_never_grow_it(tiny_weights, tmp_path):
+    cache = tmp_path / "vectors"
+    clf = TextClassifier(model="encoder", epochs=2, random_state=0).set_params(
+        model__weights=tiny_weights, model__cache_dir=str(cache)
+    )
+    clf.fit(TEXTS + [f"{t} again" for t in TEXTS] + [f"{t} too" for t in TEXTS], LABELS * 3)
+    # (24 distinct texts: one shard on disk)
+    shards = sorted(cache.rglob("*.npz"))
+    memory = frozen._MEMORY[str(shards[0].parent)]
+    kept = len(memory)
+    unseen = [f"request {i} {TEXTS[i % 8]}" for i in range(40)]  # a server's endless texts
+    mixed = clf.predict_proba(unseen + TEXTS)
+    assert len(memory) == kept and sorted(cache.rglob("*.npz")) == shards
+    # the same numbers as when the vectors are stored
+    assert np.allclose(mixed[40:], clf.predict_proba(TEXTS))
+    assert np.allclose(mixed[:40], clf.predict_proba(unseen), atol=1e-6)
 
 
 @pytest.mark.slow  # ~15 s of CPU: compiling a BERT training step (the contract test runs frozen)

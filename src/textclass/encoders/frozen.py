@@ -16,7 +16,9 @@ and one row width means few compiled shapes.
 encoder is built once per process; vectors are cached by (weights id, token ids) in
 memory and, unless ``cache_dir`` is False, on disk under
 ``<cache>/embeddings/<weights id>/`` (``$TEXTCLASS_CACHE``, else ``~/.cache/textclass``),
-so repeated fits, cross-validation folds and searches encode each text once. The token
+so repeated fits, cross-validation folds and searches encode each training text once.
+Predictions read the cache and add nothing to it (a server would keep every request's
+vector otherwise). The token
 ids are a function of the text, the tokenizer and ``maxlen``: keying by them is keying by
 the text as the encoder saw it.
 """
@@ -156,8 +158,12 @@ def packed_encoder(weights):
     return model
 
 
-def embed(weights, ids, *, pad_id: int, buckets, cache_dir=None) -> np.ndarray:
-    """Float32 sentence vectors of ``ids`` (``(n, hidden)``), cached as described above."""
+def embed(weights, ids, *, pad_id: int, buckets, cache_dir=None, store: bool = True) -> np.ndarray:
+    """Float32 sentence vectors of ``ids`` (``(n, hidden)``), cached as described above.
+
+    ``store=False`` (predictions) reads the cache but adds nothing to it: a server or a
+    batch scoring run sees texts without end, and keeping each one's vector would grow
+    the process and the cache folder with every request."""
     ids = np.asarray(ids)
     lengths = (ids != pad_id).sum(axis=1)
     keys = [_key(row[:n]) for row, n in zip(ids, lengths)]
@@ -172,6 +178,9 @@ def embed(weights, ids, *, pad_id: int, buckets, cache_dir=None) -> np.ndarray:
         model = packed_encoder(weights)
         vectors = packed_outputs(model, ids[rows], pad_id=pad_id, buckets=buckets)
         vectors = vectors.astype(np.float32)
+        if not store:
+            new = dict(zip(unique, vectors))
+            return np.stack([memory[k] if k in memory else new[k] for k in keys])
         memory.update(zip(unique, vectors))
         if folder is not None and len(unique) >= MIN_SHARD:
             _write_shard(folder, unique, vectors)

@@ -76,8 +76,9 @@ class EncoderRuntime(KerasRuntime):
     def buckets(self) -> tuple[int, ...]:
         return buckets_for(self.state["maxlen"])
 
-    def vectors(self, ids) -> np.ndarray:
-        """Frozen mode: the sentence vectors of token ids (cached)."""
+    def vectors(self, ids, *, store: bool = True) -> np.ndarray:
+        """Frozen mode: the sentence vectors of token ids (cached; predictions only read
+        the cache, ``store=False``)."""
         from textclass.encoders.frozen import embed
 
         return embed(
@@ -86,6 +87,7 @@ class EncoderRuntime(KerasRuntime):
             pad_id=self.state["pad_id"],
             buckets=self.buckets,
             cache_dir=self.family.cache_dir,
+            store=store,
         )
 
     def training_optimizer(self, settings: TrainingSettings, *, n_rows: int):
@@ -112,7 +114,7 @@ class EncoderRuntime(KerasRuntime):
         if len(x) == 0:
             return np.zeros((0, self.model.outputs[0].shape[-1]), dtype=np.float64)
         if self.frozen:
-            return super().outputs(self.vectors(x))
+            return super().outputs(self.vectors(x, store=False))
         from textclass.encoders.frozen import grouped_outputs
 
         out = grouped_outputs(
