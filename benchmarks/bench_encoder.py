@@ -47,13 +47,15 @@ HF_FINETUNE = {"yelp": 0.920, "amazon": 0.915, "imdb": 0.920}  # transformers + 
 def machine() -> dict:
     import keras
 
-    from textclass.encoders.devices import has_accelerator
+    from textclass.encoders.devices import fast_bfloat16_products, has_accelerator
 
     return {
         "python": platform.python_version(),
         "keras": keras.__version__,
         "backend": keras.backend.backend(),
         "accelerator": has_accelerator(),
+        # frozen mode's 'auto': bfloat16 matrix products (float32 sums) on a CPU with AMX
+        "bf16_products": fast_bfloat16_products(),
         "device": _device_name(),
         "cores": os.cpu_count(),
         "load": os.getloadavg()[0],
@@ -109,7 +111,14 @@ def encode_row(source: str) -> dict:
         frozen._MEMORY.clear()
         started, cpu = time.perf_counter(), time.process_time()
         ids = prep.transform(texts)
-        frozen.embed(weights, ids, pad_id=prep.pad_id, buckets=prep.buckets, cache_dir=False)
+        frozen.embed(
+            weights,
+            ids,
+            pad_id=prep.pad_id,
+            buckets=prep.buckets,
+            cache_dir=False,
+            bfloat16=family.bfloat16_products(),  # as the family encodes ('auto')
+        )
         row[f"{name}_per_s"] = len(texts) / (time.perf_counter() - started)
         row[f"{name}_cpu_s"] = time.process_time() - cpu
     return row

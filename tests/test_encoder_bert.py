@@ -54,6 +54,26 @@ def test_packed_rows_give_each_sentence_its_own_vector(tiny_weights, monkeypatch
     assert frozen.pack((ids != 0).sum(axis=1), 24)[3] < len(texts)  # fewer rows than texts
 
 
+def test_bfloat16_products_stay_near_float32_and_are_cached_apart(
+    tiny_weights, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(frozen, "MIN_SHARD", 1)  # a shard even for these few texts
+    weights = locate(tiny_weights)
+    prep = SubwordIds(weights.tokenizer_json, maxlen=40)
+    ids = prep.transform(["great food", "the staff was really very rude and bad", "ok"] * 6)
+    f32, bf16 = (
+        frozen.embed(weights, ids, pad_id=0, buckets=prep.buckets, cache_dir=tmp_path, bfloat16=b)
+        for b in (False, True)
+    )
+    assert not np.array_equal(f32, bf16)  # the bfloat16 path really ran
+    cosine = (f32 * bf16).sum(1) / np.linalg.norm(f32, axis=1) / np.linalg.norm(bf16, axis=1)
+    assert cosine.min() > 0.999
+    assert sorted(p.name for p in tmp_path.iterdir()) == [weights.id, f"{weights.id}-bf16"]
+    frozen._MEMORY.clear()  # from disk: each space gives back its own vectors
+    again = frozen.embed(weights, ids, pad_id=0, buckets=prep.buckets, cache_dir=tmp_path)
+    assert np.array_equal(again, f32)
+
+
 def test_packing_puts_the_longest_first_into_the_roomiest_row():
     row_of, offset, segment, n_rows = frozen.pack(np.array([3, 10, 6, 4, 7]), 12, max_segments=2)
     # 10 -> row 0 (2 free); 7 and 6 fit nowhere -> rows 1 (5 free), 2 (6 free); 4 -> row 2,
@@ -113,6 +133,10 @@ def test_real_weights_equal_the_reference_and_know_sentiment():
     cosine = (vectors[:12] * expected).sum(1) / np.linalg.norm(vectors[:12], axis=1)
     cosine /= np.linalg.norm(expected, axis=1)
     assert cosine.min() >= 0.9999, cosine
+    # bfloat16 products ('auto' on a CPU with AMX) stay as near
+    fast = np.asarray(frozen.frozen_encoder(weights, True).predict_on_batch(padded))[:12]
+    cosine = (fast * expected).sum(1) / np.linalg.norm(fast, axis=1)
+    assert (cosine / np.linalg.norm(expected, axis=1)).min() >= 0.9999
     # sentiment sanity: a positive review is nearer a positive one than a negative one
     a, b, c = vectors[12:15]
 

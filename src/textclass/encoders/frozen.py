@@ -13,14 +13,14 @@ tokens: bucket padding cost 31 % more tokens than the sentences hold, packing ab
 and one row width means few compiled shapes.
 
 ``embed(weights, ids, ...)`` gives the mean-pooled vectors of one checkpoint. The
-encoder is built once per process; vectors are cached by (weights id, token ids) in
-memory and, unless ``cache_dir`` is False, on disk under
-``<cache>/embeddings/<weights id>/`` (``$TEXTCLASS_CACHE``, else ``~/.cache/textclass``),
-so repeated fits, cross-validation folds and searches encode each training text once.
-Predictions read the cache and add nothing to it (a server would keep every request's
-vector otherwise). The token
-ids are a function of the text, the tokenizer and ``maxlen``: keying by them is keying by
-the text as the encoder saw it.
+encoder is built once per process; vectors are cached by (vector space, token ids) in
+memory and, unless ``cache_dir`` is False, on disk under ``<cache>/embeddings/<space>/``
+(``$TEXTCLASS_CACHE``, else ``~/.cache/textclass``), so repeated fits, cross-validation
+folds and searches encode each training text once. The space is the weights id, with
+``-bf16`` when the products ran in bfloat16. Predictions read the cache and add nothing
+to it (a server would keep every request's vector otherwise). The token ids are a
+function of the text, the tokenizer and ``maxlen``: keying by them is keying by the text
+as the encoder saw it.
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ _ROWS = (1, 4, 16, 64)  # rows a batch is padded to: few compiled shapes
 PACK_WIDTH = 64  # tokens per packed row (longer sentences get a row of their bucket)
 PACK_TOKENS = 2048  # tokens per packed batch: rows = PACK_TOKENS // width
 MAX_SEGMENTS = 32  # sentences per packed row, at most (each has [CLS] and [SEP])
-_ENCODERS: dict[str, object] = {}  # weights id -> keras.Model(ids -> vectors)
-_PACKED: dict[str, object] = {}  # weights id -> keras.Model(packed rows -> segment vectors)
-_MEMORY: dict[str, dict[bytes, np.ndarray]] = {}  # cache folder -> key -> vector
+_ENCODERS: dict[str, object] = {}  # vector space -> keras.Model(ids -> vectors)
+_PACKED: dict[str, object] = {}  # vector space -> keras.Model(packed rows -> segment vectors)
+_MEMORY: dict[str, dict[bytes, np.ndarray]] = {}  # cache folder (or space) -> key -> vector
 # a prediction of fewer new texts than this adds nothing to the disk cache (no shard per request)
 MIN_SHARD = 16
 
@@ -69,9 +69,16 @@ def grouped_outputs(fn, ids: np.ndarray, *, pad_id: int, buckets, batch: int = B
     return out
 
 
-def frozen_encoder(weights):
-    """``keras.Model(ids -> mean-pooled vectors)`` for ``weights``, built once per process."""
-    model = _ENCODERS.get(weights.id)
+def vector_space(weights, bfloat16: bool = False) -> str:
+    """What a cached vector was computed by: the weights, and bfloat16 products or not."""
+    return f"{weights.id}-bf16" if bfloat16 else weights.id
+
+
+def frozen_encoder(weights, bfloat16: bool = False):
+    """``keras.Model(ids -> mean-pooled vectors)`` for ``weights``, built once per process;
+    ``bfloat16``: its matrix products from bfloat16 inputs (``BertEncoder``)."""
+    space = vector_space(weights, bfloat16)
+    model = _ENCODERS.get(space)
     if model is None:
         import keras
 
@@ -79,9 +86,10 @@ def frozen_encoder(weights):
 
         encoder = pretrained_encoder(weights)
         encoder.trainable = False
+        encoder.use_bfloat16_products(bfloat16)
         ids = keras.Input((None,), dtype="int32", name="token_ids")
         model = keras.Model(ids, encoder(ids), name="frozen_encoder")
-        _ENCODERS[weights.id] = model
+        _ENCODERS[space] = model
     return model
 
 
@@ -143,39 +151,45 @@ def packed_outputs(model, ids: np.ndarray, *, pad_id: int, buckets) -> np.ndarra
     return out
 
 
-def packed_encoder(weights):
+def packed_encoder(weights, bfloat16: bool = False):
     """``keras.Model([ids, segments, positions] -> segment vectors)``, once per process."""
-    model = _PACKED.get(weights.id)
+    space = vector_space(weights, bfloat16)
+    model = _PACKED.get(space)
     if model is None:
         import keras
 
         from textclass.encoders.bert import PackedEncoder
 
-        encoder = frozen_encoder(weights).get_layer("encoder")  # the same weights, built once
+        # the same weights, built once
+        encoder = frozen_encoder(weights, bfloat16).get_layer("encoder")
         inputs = [keras.Input((None,), dtype="int32", name=n) for n in ("ids", "seg", "pos")]
         model = keras.Model(inputs, PackedEncoder(encoder, MAX_SEGMENTS)(inputs), name="packed")
-        _PACKED[weights.id] = model
+        _PACKED[space] = model
     return model
 
 
-def embed(weights, ids, *, pad_id: int, buckets, cache_dir=None, store: bool = True) -> np.ndarray:
+def embed(
+    weights, ids, *, pad_id: int, buckets, cache_dir=None, store: bool = True, bfloat16=False
+) -> np.ndarray:
     """Float32 sentence vectors of ``ids`` (``(n, hidden)``), cached as described above.
 
     ``store=False`` (predictions) reads the cache but adds nothing to it: a server or a
     batch scoring run sees texts without end, and keeping each one's vector would grow
-    the process and the cache folder with every request."""
+    the process and the cache folder with every request. ``bfloat16``: the encoder's
+    matrix products from bfloat16 inputs; those vectors are cached apart."""
     ids = np.asarray(ids)
     lengths = (ids != pad_id).sum(axis=1)
     keys = [_key(row[:n]) for row, n in zip(ids, lengths)]
-    folder = cache_folder(weights, cache_dir)
-    memory = _memory(folder)
+    space = vector_space(weights, bfloat16)
+    folder = cache_folder(weights, cache_dir, bfloat16)
+    memory = _memory(folder, space)
     missing = [i for i, k in enumerate(keys) if k not in memory]
     if missing:
         first: dict[bytes, int] = {}
         for i in missing:
             first.setdefault(keys[i], i)
         unique, rows = list(first), np.array(list(first.values()))
-        model = packed_encoder(weights)
+        model = packed_encoder(weights, bfloat16)
         vectors = packed_outputs(model, ids[rows], pad_id=pad_id, buckets=buckets)
         vectors = vectors.astype(np.float32)
         if not store:
@@ -187,7 +201,7 @@ def embed(weights, ids, *, pad_id: int, buckets, cache_dir=None, store: bool = T
     return np.stack([memory[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
 
 
-def cache_folder(weights, cache_dir) -> Path | None:
+def cache_folder(weights, cache_dir, bfloat16: bool = False) -> Path | None:
     """Where ``weights``' vectors are kept on disk; None: memory only (``cache_dir=False``)."""
     if cache_dir is False:
         return None
@@ -197,7 +211,7 @@ def cache_folder(weights, cache_dir) -> Path | None:
         root = user_cache() / "embeddings"
     else:
         root = Path(cache_dir).expanduser()
-    return root / weights.id
+    return root / vector_space(weights, bfloat16)
 
 
 def _key(row: np.ndarray) -> bytes:
@@ -206,8 +220,10 @@ def _key(row: np.ndarray) -> bytes:
     ).digest()
 
 
-def _memory(folder: Path | None) -> dict[bytes, np.ndarray]:
-    name = str(folder)
+def _memory(folder: Path | None, space: str) -> dict[bytes, np.ndarray]:
+    # without a folder, one memory per vector space (the token ids alone do not say
+    # which weights made a vector)
+    name = str(folder) if folder is not None else f"memory:{space}"
     if name not in _MEMORY:
         memory: dict[bytes, np.ndarray] = {}
         if folder is not None and folder.is_dir():

@@ -88,6 +88,7 @@ class EncoderRuntime(KerasRuntime):
             buckets=self.buckets,
             cache_dir=self.family.cache_dir,
             store=store,
+            bfloat16=self.family.bfloat16_products(),
         )
 
     def training_optimizer(self, settings: TrainingSettings, *, n_rows: int):
