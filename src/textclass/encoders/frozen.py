@@ -134,6 +134,9 @@ def packed_outputs(model, ids: np.ndarray, *, pad_id: int, buckets) -> np.ndarra
         tokens[row, start : start + n] = ids[i, :n]
         segments[row, start : start + n] = segment_of[i]
         positions[row, start : start + n] = np.arange(n)
+    from textclass.runtimes.keras_runtime import predict_function
+
+    predict = predict_function(model)
     step = max(PACK_TOKENS // width, 1)
     sizes = tuple(r for r in _ROWS if r < step) + (step,)
     out = None
@@ -143,7 +146,7 @@ def packed_outputs(model, ids: np.ndarray, *, pad_id: int, buckets) -> np.ndarra
         if size > len(chunk[0]):
             extra = size - len(chunk[0])
             chunk = [np.concatenate([a, np.zeros((extra, width), a.dtype)]) for a in chunk]
-        result = np.asarray(model.predict_on_batch(chunk))  # (rows, MAX_SEGMENTS, hidden)
+        result = np.asarray(predict(chunk))  # (rows, MAX_SEGMENTS, hidden)
         if out is None:
             out = np.zeros((len(ids), result.shape[-1]), dtype=result.dtype)
         mine = np.flatnonzero((row_of >= start) & (row_of < start + step))

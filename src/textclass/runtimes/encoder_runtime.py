@@ -24,7 +24,12 @@ from textclass.errors import ArtifactError
 from textclass.persistence.files import read_json, write_json
 from textclass.preprocessing.subwords import bucket, buckets_for
 from textclass.runtimes.base import TrainingSettings, register_runtime
-from textclass.runtimes.keras_runtime import KerasRuntime, count_weights, make_optimizer
+from textclass.runtimes.keras_runtime import (
+    KerasRuntime,
+    count_weights,
+    make_optimizer,
+    predict_function,
+)
 
 FINETUNE_LEARNING_RATE = 4e-5
 
@@ -119,7 +124,7 @@ class EncoderRuntime(KerasRuntime):
         from textclass.encoders.frozen import grouped_outputs
 
         out = grouped_outputs(
-            self.model.predict_on_batch, x, pad_id=self.state["pad_id"], buckets=self.buckets
+            predict_function(self.model), x, pad_id=self.state["pad_id"], buckets=self.buckets
         )
         return out.astype(np.float64)
 

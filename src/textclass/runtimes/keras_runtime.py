@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -150,7 +151,7 @@ class KerasRuntime(Runtime):
         if size > n:
             pad = np.zeros((size - n, *dense.shape[1:]), dtype=dense.dtype)
             dense = np.concatenate([dense, pad])
-        return np.asarray(self.model.predict_on_batch(dense))[:n]
+        return np.asarray(predict_function(self.model)(dense))[:n]
 
     def warm_up(self, x) -> None:
         """Compile every batch bucket now (a server calls this before it reports ready)."""
@@ -280,6 +281,40 @@ def _tpu_placeholders() -> dict:
         modules[f"{_TPU_KERNELS}.{child}"] = module = _NotLoaded(f"{_TPU_KERNELS}.{child}")
         setattr(package, child, module)
     return modules
+
+
+_PREDICT_FUNCTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def predict_function(model):
+    """``model``'s outputs for one batch, computed the same way whatever came before.
+
+    On TensorFlow, ``predict_on_batch`` retraces with relaxed shapes once it has seen a
+    few batch shapes (``reduce_retracing``), and the relaxed graph rounds differently in
+    the last bit: a frozen encoder's vectors of the same texts differed by 8e-7 between
+    a process that had encoded its training texts first and a fresh one. Here TensorFlow
+    gets one graph with every dimension unknown, traced once; JAX and PyTorch compute the
+    same either way and keep ``predict_on_batch``.
+    """
+    fn = _PREDICT_FUNCTIONS.get(model)
+    if fn is None:
+        import keras
+
+        fn = model.predict_on_batch
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+
+            specs = [tf.TensorSpec([None] * len(x.shape), x.dtype) for x in model.inputs]
+            graph = tf.function(
+                lambda *xs: model(list(xs) if len(xs) > 1 else xs[0], training=False),
+                input_signature=specs,
+            )
+
+            def fn(batch):
+                return graph(*batch) if isinstance(batch, (list, tuple)) else graph(batch)
+
+        _PREDICT_FUNCTIONS[model] = fn
+    return fn
 
 
 def _load_network(path: Path):
