@@ -125,3 +125,20 @@ def test_word_tokenizer_settings_are_refused_not_ignored(tiny_weights, setting):
     name = next(iter(setting))
     with pytest.raises(ConfigError, match=rf"`{name}` does not apply"):
         clf.fit(TEXTS, LABELS)
+
+
+def test_an_artifact_encodes_as_its_head_was_trained_on_any_machine(
+    tiny_weights, tmp_path, monkeypatch
+):
+    from textclass.encoders import devices
+
+    clf = TextClassifier(model="encoder", epochs=2, random_state=0).set_params(
+        model__weights=tiny_weights, model__cache_dir=False
+    )
+    monkeypatch.setattr(devices, "fast_bfloat16_products", lambda: False)  # no AMX here
+    clf.fit(TEXTS, LABELS).save(tmp_path / "run")
+    before = clf.predict_proba(["good and lovely food", "rude and awful"])
+    assert json.loads((tmp_path / "run" / "encoder.json").read_text())["bfloat16_products"] is False
+    monkeypatch.setattr(devices, "fast_bfloat16_products", lambda: True)  # a machine with AMX
+    loaded = TextClassifier.load(tmp_path / "run")
+    assert np.array_equal(loaded.predict_proba(["good and lovely food", "rude and awful"]), before)

@@ -69,9 +69,41 @@ def test_bfloat16_products_stay_near_float32_and_are_cached_apart(
     cosine = (f32 * bf16).sum(1) / np.linalg.norm(f32, axis=1) / np.linalg.norm(bf16, axis=1)
     assert cosine.min() > 0.999
     assert sorted(p.name for p in tmp_path.iterdir()) == [weights.id, f"{weights.id}-bf16"]
-    frozen._MEMORY.clear()  # from disk: each space gives back its own vectors
-    again = frozen.embed(weights, ids, pad_id=0, buckets=prep.buckets, cache_dir=tmp_path)
-    assert np.array_equal(again, f32)
+    frozen._MEMORY.clear()  # from disk, without encoding: each space gives its own vectors
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("encoded again")
+
+    monkeypatch.setattr(frozen, "packed_outputs", refuse)
+    for bfloat16, expected in ((False, f32), (True, bf16)):
+        again = frozen.embed(
+            weights, ids, pad_id=0, buckets=prep.buckets, cache_dir=tmp_path, bfloat16=bfloat16
+        )
+        assert np.array_equal(again, expected)
+
+
+def test_saved_encoder_weights_keep_their_paths(tiny_weights, tmp_path):
+    # Keras saves every public attribute that holds layers: a helper exposing the
+    # projections publicly once moved their weights to other paths in the .keras file
+    import io
+    import zipfile
+
+    import h5py
+    import keras
+
+    model = encoder_model(tiny_weights)
+    model.save(tmp_path / "m.keras")
+    with zipfile.ZipFile(tmp_path / "m.keras") as archive:
+        h5 = h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r")
+        paths = []
+        h5.visit(lambda k: paths.append(k) if isinstance(h5[k], h5py.Dataset) else None)
+    assert len(paths) == len(model.weights)
+    block = [p.split("blocks/__block/")[1] for p in paths if "blocks/__block/" in p]  # the 1st
+    assert sorted({p.split("/")[0] for p in block}) == sorted(
+        ["attention_norm", "attention_out", "intermediate", "key", "output_dense",
+         "output_norm", "query", "value"]
+    )  # fmt: skip
+    keras.saving.load_model(tmp_path / "m.keras")  # and it loads
 
 
 def test_vectors_do_not_depend_on_what_was_encoded_before():

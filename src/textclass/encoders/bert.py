@@ -114,8 +114,9 @@ class _Block(keras.layers.Layer):
         self.attention_norm.build((None, None, h))
         self.output_norm.build((None, None, h))
 
-    @property
-    def projections(self) -> tuple:
+    def _projections(self) -> tuple:
+        # a method, not a property: Keras saves every public attribute holding layers, and
+        # a tuple of them would move these weights to another path in the .keras file
         return (self.query, self.key, self.value, self.attention_out, self.intermediate,
                 self.output_dense)  # fmt: skip
 
@@ -222,7 +223,7 @@ class BertEncoder(keras.layers.Layer):
         """Matrix products from bfloat16 inputs, summed in float32 (before the first call:
         compiled functions keep what they were traced with)."""
         for block in self.blocks:
-            for layer in block.projections:
+            for layer in block._projections():
                 layer.bfloat16_products = bool(on)
 
     def compute_output_shape(self, input_shape):

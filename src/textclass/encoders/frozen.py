@@ -205,7 +205,8 @@ def embed(
 
 
 def cache_folder(weights, cache_dir, bfloat16: bool = False) -> Path | None:
-    """Where ``weights``' vectors are kept on disk; None: memory only (``cache_dir=False``)."""
+    """Where ``weights``' vectors (with ``bfloat16`` products or not) are kept on disk;
+    None: memory only (``cache_dir=False``)."""
     if cache_dir is False:
         return None
     if cache_dir is None or cache_dir is True:

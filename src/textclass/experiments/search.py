@@ -279,8 +279,9 @@ def run_search(
         fresh_seconds.append(trial["fit_seconds"])
         if on_progress is not None:
             left = total - len(results)
-            # wall time per finished trial: with N trials running at once this is already
-            # about a trial's time over N, so the time left is this times the trials left
+            # wall time per finished trial: with N trials running at once (processes or a
+            # cluster) this settles at about a trial's time over N, so the time left is this
+            # times the trials left (the first estimates run long, by up to N times)
             per_trial = (time.perf_counter() - started) / max(len(fresh_seconds), 1)
             on_progress(
                 Progress(

@@ -153,7 +153,8 @@ class Encoder(ModelFamily):
     def bfloat16_products(self) -> bool:
         """Frozen mode: the encoder's matrix products from bfloat16 inputs, summed in
         float32: with ``mixed_precision=True``, or 'auto' where that is fast (JAX on a
-        CPU with AMX: frozen encoding 1.7x as fast, the same test accuracy)."""
+        CPU with AMX: frozen encoding 1.7x as fast, the same test accuracy). Decided when
+        the head is trained; the artifact keeps the choice."""
         if self.mixed_precision != "auto":
             return bool(self.mixed_precision)
         from textclass.encoders.devices import fast_bfloat16_products

@@ -56,6 +56,9 @@ class EncoderRuntime(KerasRuntime):
             "encoder_parameters": encoder_parameters(weights.config),
         }
         if self.frozen:
+            # decided once: the head learns these vectors, and predictions anywhere
+            # (another machine, another backend) compute them the same way
+            self.state["bfloat16_products"] = self.family.bfloat16_products()
             x = self.vectors(x)
             if validation is not None:
                 validation = (self.vectors(validation[0]), validation[1])
@@ -93,7 +96,7 @@ class EncoderRuntime(KerasRuntime):
             buckets=self.buckets,
             cache_dir=self.family.cache_dir,
             store=store,
-            bfloat16=self.family.bfloat16_products(),
+            bfloat16=self.state.get("bfloat16_products", False),  # older artifacts: float32
         )
 
     def training_optimizer(self, settings: TrainingSettings, *, n_rows: int):

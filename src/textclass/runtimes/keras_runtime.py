@@ -283,7 +283,7 @@ def _tpu_placeholders() -> dict:
     return modules
 
 
-_PREDICT_FUNCTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_TF_PREDICT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> function
 
 
 def predict_function(model):
@@ -293,27 +293,29 @@ def predict_function(model):
     few batch shapes (``reduce_retracing``), and the relaxed graph rounds differently in
     the last bit: a frozen encoder's vectors of the same texts differed by 8e-7 between
     a process that had encoded its training texts first and a fresh one. Here TensorFlow
-    gets one graph with every dimension unknown, traced once; JAX and PyTorch compute the
-    same either way and keep ``predict_on_batch``.
+    gets one graph with every dimension unknown, traced once per model (kept while the
+    model lives: the graph holds it only weakly); JAX and PyTorch compute the same either
+    way and keep ``predict_on_batch``.
     """
-    fn = _PREDICT_FUNCTIONS.get(model)
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        return model.predict_on_batch
+    fn = _TF_PREDICT.get(model)
     if fn is None:
-        import keras
+        import tensorflow as tf
 
-        fn = model.predict_on_batch
-        if keras.backend.backend() == "tensorflow":
-            import tensorflow as tf
+        owner = weakref.ref(model)
+        specs = [tf.TensorSpec([None] * len(x.shape), x.dtype) for x in model.inputs]
+        graph = tf.function(
+            lambda *xs: owner()(list(xs) if len(xs) > 1 else xs[0], training=False),
+            input_signature=specs,
+        )
 
-            specs = [tf.TensorSpec([None] * len(x.shape), x.dtype) for x in model.inputs]
-            graph = tf.function(
-                lambda *xs: model(list(xs) if len(xs) > 1 else xs[0], training=False),
-                input_signature=specs,
-            )
+        def fn(batch):
+            return graph(*batch) if isinstance(batch, (list, tuple)) else graph(batch)
 
-            def fn(batch):
-                return graph(*batch) if isinstance(batch, (list, tuple)) else graph(batch)
-
-        _PREDICT_FUNCTIONS[model] = fn
+        _TF_PREDICT[model] = fn
     return fn
 
 
