@@ -155,15 +155,17 @@ class Encoder(ModelFamily):
         float32: with ``mixed_precision=True``, or 'auto' where that is fast (JAX on a
         CPU with AMX: frozen encoding 1.7x as fast, the same test accuracy). Decided when
         the head is trained; the artifact keeps the choice."""
-        if self.mixed_precision != "auto":
-            return bool(self.mixed_precision)
         from textclass.encoders.devices import fast_bfloat16_products
 
-        return fast_bfloat16_products()
+        return self._bfloat16(fast_bfloat16_products)
 
     def _mixed(self) -> bool:
-        if self.mixed_precision != "auto":
-            return bool(self.mixed_precision)
+        """Fine-tuning: Keras' mixed_bfloat16 policy (on 'auto': on an accelerator)."""
         from textclass.encoders.devices import has_accelerator
 
-        return has_accelerator()
+        return self._bfloat16(has_accelerator)
+
+    def _bfloat16(self, pays_off) -> bool:
+        if self.mixed_precision != "auto":
+            return bool(self.mixed_precision)
+        return pays_off()
