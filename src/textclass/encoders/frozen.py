@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from textclass.keras_predict import predict_function
 from textclass.preprocessing.subwords import bucket
 
 BATCH = 64
@@ -134,8 +135,6 @@ def packed_outputs(model, ids: np.ndarray, *, pad_id: int, buckets) -> np.ndarra
         tokens[row, start : start + n] = ids[i, :n]
         segments[row, start : start + n] = segment_of[i]
         positions[row, start : start + n] = np.arange(n)
-    from textclass.runtimes.keras_runtime import predict_function
-
     predict = predict_function(model)
     step = max(PACK_TOKENS // width, 1)
     sizes = tuple(r for r in _ROWS if r < step) + (step,)

@@ -21,15 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from textclass.errors import ArtifactError
+from textclass.keras_predict import predict_function
 from textclass.persistence.files import read_json, write_json
 from textclass.preprocessing.subwords import bucket, buckets_for
 from textclass.runtimes.base import TrainingSettings, register_runtime
-from textclass.runtimes.keras_runtime import (
-    KerasRuntime,
-    count_weights,
-    make_optimizer,
-    predict_function,
-)
+from textclass.runtimes.keras_runtime import KerasRuntime, count_weights, make_optimizer
 
 FINETUNE_LEARNING_RATE = 4e-5
 

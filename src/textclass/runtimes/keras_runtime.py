@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import functools
 import math
-import weakref
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
 from textclass.errors import ArtifactError, invalid
+from textclass.keras_predict import predict_function
 from textclass.runtimes.base import Runtime, TrainingSettings, normalized, register_runtime
 
 # Above this many matrix cells a bag-of-words input is densified batch by batch.
@@ -281,42 +281,6 @@ def _tpu_placeholders() -> dict:
         modules[f"{_TPU_KERNELS}.{child}"] = module = _NotLoaded(f"{_TPU_KERNELS}.{child}")
         setattr(package, child, module)
     return modules
-
-
-_TF_PREDICT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> function
-
-
-def predict_function(model):
-    """``model``'s outputs for one batch, computed the same way whatever came before.
-
-    On TensorFlow, ``predict_on_batch`` retraces with relaxed shapes once it has seen a
-    few batch shapes (``reduce_retracing``), and the relaxed graph rounds differently in
-    the last bit: a frozen encoder's vectors of the same texts differed by 8e-7 between
-    a process that had encoded its training texts first and a fresh one. Here TensorFlow
-    gets one graph with every dimension unknown, traced once per model (kept while the
-    model lives: the graph holds it only weakly); JAX and PyTorch compute the same either
-    way and keep ``predict_on_batch``.
-    """
-    import keras
-
-    if keras.backend.backend() != "tensorflow":
-        return model.predict_on_batch
-    fn = _TF_PREDICT.get(model)
-    if fn is None:
-        import tensorflow as tf
-
-        owner = weakref.ref(model)
-        specs = [tf.TensorSpec([None] * len(x.shape), x.dtype) for x in model.inputs]
-        graph = tf.function(
-            lambda *xs: owner()(list(xs) if len(xs) > 1 else xs[0], training=False),
-            input_signature=specs,
-        )
-
-        def fn(batch):
-            return graph(*batch) if isinstance(batch, (list, tuple)) else graph(batch)
-
-        _TF_PREDICT[model] = fn
-    return fn
 
 
 def _load_network(path: Path):
