@@ -10,12 +10,15 @@ Rows (each appended to a JSONL file as it finishes, so a long run can be resumed
   p50 / p99 of 300 calls after 20 warm-up calls;
 - ``imdb``: IMDB 25k/25k frozen + head on this machine, optionally on the first N reviews of
   each part (``--imdb-limit``: encoding 50,000 reviews on 2 shared cores takes long);
+- ``hf``: the issue's Hugging Face fine-tune (transformers + torch, ``peers/hf_finetune_peer.py``
+  in ``.venv-ref``) on the same split and seeds, in its own process: the peer of the
+  ``finetune`` rows, measured on the same machine in the same run;
 - ``gpu``: ``--gpu``: the IMDB fine-tune of the issue (maxlen 256, 2 epochs, reviews cut to
   1,100 characters, batch 16) and the UCI fine-tunes, for a machine with an accelerator.
 
     TEXTCLASS_DATA=../shared/data python benchmarks/bench_encoder.py \\
         [--sources yelp,amazon,imdb] [--seeds 0,1,2] [--modes frozen,finetune] \\
-        [--kinds encode,uci,latency] [--imdb [--imdb-limit 2000]] [--gpu] [--rows FILE]
+        [--kinds encode,uci,latency,hf] [--imdb [--imdb-limit 2000]] [--gpu] [--rows FILE]
     python benchmarks/bench_encoder.py --table   # results/encoder.jsonl -> results/encoder.md
 """
 
@@ -41,6 +44,9 @@ TARGETS = {  # issue 12
     ("finetune", "amazon"): 0.92,
     ("finetune", "imdb"): 0.92,
 }
+ROOT = Path(__file__).resolve().parents[1]
+REF_PYTHON = ROOT / ".venv-ref" / "bin" / "python"  # torch + transformers, never in .venv
+HF_PEER = Path(__file__).with_name("peers") / "hf_finetune_peer.py"
 HF_FINETUNE = {"yelp": 0.920, "amazon": 0.915, "imdb": 0.920}  # transformers + torch, H100
 
 
@@ -94,6 +100,30 @@ def uci_row(source: str, mode: str, seed: int, out: Path | None = None) -> dict:
     return {"kind": "uci", "source": source, "mode": mode, "seed": seed, "accuracy": accuracy,
             "fit_s": fit_s, "fit_cpu_s": fit_cpu_s,
             "epochs": len(clf.history_.get("loss", []))}  # fmt: skip
+
+
+def hf_row(source: str, seed: int, folder: Path) -> dict:
+    """The Hugging Face fine-tune of ``source``'s tutorial split, in ``.venv-ref``."""
+    from textclass.encoders.weights import locate
+
+    if not REF_PYTHON.exists():
+        sys.exit(
+            f"{REF_PYTHON}: missing. python3 -m venv .venv-ref && .venv-ref/bin/pip install "
+            "torch transformers safetensors tokenizers"
+        )
+    train, test = split(source)
+    files = {}
+    for name, part in (("train", train), ("test", test)):
+        files[name] = folder / f"{source}-{name}.jsonl"
+        lines = (json.dumps({"text": t, "label": str(y)}) for t, y in zip(part.texts, part.labels))
+        files[name].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    weights = locate("all-minilm-l6-v2").folder
+    command = [str(REF_PYTHON), str(HF_PEER), "--train", str(files["train"]), "--test",
+               str(files["test"]), "--weights", str(weights), "--seed", str(seed)]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"kind": "uci", "source": source, "mode": "hf-finetune (peer)", "seed": seed,
+            **result}  # fmt: skip
 
 
 def encode_row(source: str) -> dict:
@@ -227,6 +257,9 @@ def run_rows(args) -> None:
                         emit(uci_row(source, mode, seed, out))
                     if latency:
                         emit(latency_row(out, mode))
+            if "hf" in kinds:
+                for seed in seeds:
+                    emit(hf_row(source, seed, Path(tmp)))
     if args.imdb:
         emit(
             imdb_row(
@@ -265,6 +298,7 @@ def table(rows: list[dict]) -> str:
         std = statistics.stdev(accs) if len(accs) > 1 else 0.0
         target = TARGETS.get((mode, source))
         met = "yes" if target is not None and mean >= target else "**no**"
+        met = "peer" if target is None else met
         met = met if len(group) >= 3 else f"not yet ({len(group)} seed{'s' * (len(group) > 1)})"
         fit = statistics.mean(r["fit_s"] for r in group)
         cpus = [r["fit_cpu_s"] for r in group if "fit_cpu_s" in r]  # not in the first rows
@@ -273,7 +307,7 @@ def table(rows: list[dict]) -> str:
         )
         lines.append(
             f"| {mode} | {source} | {device} | {len(group)} | {mean:.3f} ± {std:.3f} | "
-            f"{target} | {met} | {fit:.1f} | {cpu if cpus else 'n/a'} |"
+            f"{'-' if target is None else target} | {met} | {fit:.1f} | {cpu if cpus else 'n/a'} |"
         )
     other = [r for r in rows if r["kind"] in ("encode", "latency", "imdb")]
     if other:
