@@ -53,6 +53,21 @@ def test_predictions_read_the_vector_cache_but_never_grow_it(tiny_weights, tmp_p
     assert np.allclose(mixed[:40], clf.predict_proba(unseen), atol=1e-6)
 
 
+def test_a_few_texts_are_predicted_without_reading_the_disk_cache(tiny_weights, tmp_path):
+    cache = tmp_path / "vectors"
+    clf = TextClassifier(model="encoder", epochs=2, random_state=0).set_params(
+        model__weights=tiny_weights, model__cache_dir=str(cache)
+    )
+    clf.fit(TEXTS + [f"{t} again" for t in TEXTS] + [f"{t} too" for t in TEXTS], LABELS * 3)
+    expected = clf.predict_proba(TEXTS[:2])
+    (folder,) = {shard.parent for shard in cache.rglob("*.npz")}
+    frozen._MEMORY.clear()  # a fresh server process: its first request is one or two texts
+    assert np.allclose(clf.predict_proba(TEXTS[:2]), expected, atol=1e-6)
+    assert str(folder) not in frozen._MEMORY  # encoded, not looked up in every shard
+    clf.predict_proba(TEXTS + TEXTS)  # a batch of frozen.MIN_SHARD texts reads the cache
+    assert len(frozen._MEMORY[str(folder)]) == 24
+
+
 @pytest.mark.slow  # ~15 s of CPU: compiling a BERT training step (the contract test runs frozen)
 def test_finetune_trains_end_to_end_and_reloads(tiny_weights, tmp_path):
     clf = TextClassifier(model="encoder", epochs=2, batch_size=4, random_state=0).set_params(

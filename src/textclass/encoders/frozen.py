@@ -18,7 +18,9 @@ memory and, unless ``cache_dir`` is False, on disk under ``<cache>/embeddings/<s
 (``$TEXTCLASS_CACHE``, else ``~/.cache/textclass``), so repeated fits, cross-validation
 folds and searches encode each training text once. The space is the weights id, with
 ``-bf16`` when the products ran in bfloat16. Predictions read the cache and add nothing
-to it (a server would keep every request's vector otherwise). The token ids are a
+to it (a server would keep every request's vector otherwise); one of fewer than
+``MIN_SHARD`` texts in a process that has not read the cache yet does not read it (a
+server's first request would wait for every shard). The token ids are a
 function of the text, the tokenizer and ``maxlen``: keying by them is keying by the text
 as the encoder saw it.
 """
@@ -44,7 +46,8 @@ MAX_SEGMENTS = 32  # sentences per packed row, at most (each has [CLS] and [SEP]
 _ENCODERS: dict[str, object] = {}  # vector space -> keras.Model(ids -> vectors)
 _PACKED: dict[str, object] = {}  # vector space -> keras.Model(packed rows -> segment vectors)
 _MEMORY: dict[str, dict[bytes, np.ndarray]] = {}  # cache folder (or space) -> key -> vector
-# a prediction of fewer new texts than this adds nothing to the disk cache (no shard per request)
+# a prediction of fewer new texts than this adds nothing to the disk cache (no shard per
+# request), and one of fewer texts than this does not load it
 MIN_SHARD = 16
 
 
@@ -184,7 +187,9 @@ def embed(
     keys = [_key(row[:n]) for row, n in zip(ids, lengths)]
     space = vector_space(weights, bfloat16)
     folder = cache_folder(weights, cache_dir, bfloat16)
-    memory = _memory(folder, space)
+    # a prediction of a few texts (a server's request) does not load the disk cache: reading
+    # every shard of a large cache costs far more than encoding them
+    memory = _memory(folder, space, load=store or len(keys) >= MIN_SHARD)
     missing = [i for i, k in enumerate(keys) if k not in memory]
     if missing:
         first: dict[bytes, int] = {}
@@ -223,10 +228,14 @@ def _key(row: np.ndarray) -> bytes:
     ).digest()
 
 
-def _memory(folder: Path | None, space: str) -> dict[bytes, np.ndarray]:
+def _memory(folder: Path | None, space: str, load: bool = True) -> dict[bytes, np.ndarray]:
+    """The vectors in memory for ``folder``, read from its shards the first time;
+    ``load=False``: whatever is in memory already (nothing read from disk)."""
     # without a folder, one memory per vector space (the token ids alone do not say
     # which weights made a vector)
     name = str(folder) if folder is not None else f"memory:{space}"
+    if name not in _MEMORY and not load:
+        return {}
     if name not in _MEMORY:
         memory: dict[bytes, np.ndarray] = {}
         if folder is not None and folder.is_dir():
