@@ -151,9 +151,12 @@ def test_subword_ids_truncate_bucket_and_round_trip(tiny_weights):
     assert prep.buckets == (16, 20)
     long = prep.transform(["good " * 50])
     assert long.shape == (1, 20) and long[0, -1] == 3  # cut to maxlen, still ends in [SEP]
+    prep.fit_transform(["good " * 50, "Great food!", "good " * 18, "good " * 19])  # 20, 21 tokens
+    assert prep.describe()["cut_at_maxlen"] == "2 of 4 texts"  # the count is reported
     again = SubwordIds.from_config(json.loads(json.dumps(prep.get_config())), prep.get_arrays())
     texts = ["Great food!", "rude staff", "zzz qqq 123"]
     assert np.array_equal(again.transform(texts), prep.transform(texts))
+    assert again.describe() == prep.describe()  # and kept by the artifact
     with pytest.raises(ConfigError, match="maxlen"):
         SubwordIds("{}", maxlen=1)
 

@@ -34,6 +34,20 @@ def test_pad_sequences_defaults_to_longest_and_checks_options():
         pad_sequences(seqs, 3, padding="middle")
 
 
+def test_word_ids_count_the_training_texts_cut_at_maxlen():
+    from textclass.preprocessing.preprocessors import WordIds
+
+    texts = ["one two three", "one two", "one two three four five", "one"]
+    prep = WordIds(Tokenizer(), maxlen=3)
+    assert prep.fit_transform(texts).shape == (4, 3)
+    assert prep.describe() == {"vocab_size": 6, "maxlen": 3, "cut_at_maxlen": "1 of 4 texts"}
+    again = WordIds.from_config(prep.get_config(), prep.get_arrays())
+    assert again.describe() == prep.describe()
+    longest = WordIds(Tokenizer(), maxlen=None)  # the longest text: nothing to count
+    longest.fit_transform(texts)
+    assert longest.describe() == {"vocab_size": 6, "maxlen": 5}
+
+
 def test_bag_of_words_modes():
     tok = Tokenizer().fit(["good good food", "bad food"])
     seqs = tok.transform(["good good food", "bad"])

@@ -66,6 +66,15 @@ class Preprocessor:
         raise NotImplementedError
 
 
+def cut_at_maxlen(cut: tuple[int, int] | None) -> dict:
+    """``{"cut_at_maxlen": "12 of 750 texts"}``: training texts longer than ``maxlen``,
+    whose end the model never sees; empty when nothing was counted (older artifacts)."""
+    if not cut:
+        return {}
+    n_cut, total = (int(v) for v in cut)
+    return {"cut_at_maxlen": f"{n_cut:,} of {total:,} texts"}
+
+
 def register_preprocessor(cls: type[Preprocessor]) -> type[Preprocessor]:
     _PREPROCESSORS[cls.name] = cls
     return cls

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from textclass.errors import invalid
-from textclass.preprocessing.base import Preprocessor, register_preprocessor
+from textclass.preprocessing.base import Preprocessor, cut_at_maxlen, register_preprocessor
 from textclass.preprocessing.sequences import pad_sequences
 from textclass.preprocessing.tokenizer import SKLEARN_TOKEN_PATTERN, Tokenizer
 from textclass.preprocessing.vectors import MODES, TfidfVectors, vectorize
@@ -62,6 +62,7 @@ class WordIds(_WordPreprocessor):
         self.padding = padding
         self.truncating = truncating
         self.maxlen_: int | None = None
+        self.cut_: tuple[int, int] | None = None  # (training texts cut at maxlen, of n)
 
     @classmethod
     def from_settings(cls, settings, *, analyzer: str = "keras", num_words=None) -> WordIds:
@@ -75,6 +76,7 @@ class WordIds(_WordPreprocessor):
     def fit_transform(self, texts):
         sequences = self.tokenizer.fit_transform(texts)
         self.maxlen_ = self.maxlen or max(int(sequences.lengths.max(initial=0)), 1)
+        self.cut_ = (int((sequences.lengths > self.maxlen_).sum()), len(sequences.lengths))
         return self._pad(sequences)
 
     def transform(self, texts):
@@ -88,6 +90,10 @@ class WordIds(_WordPreprocessor):
     def model_inputs(self) -> dict:
         return {"vocab_size": self.vocab_size, "maxlen": self.maxlen_}
 
+    def describe(self) -> dict:
+        # maxlen=None is the longest training text: nothing of those is cut
+        return {**self.model_inputs(), **(cut_at_maxlen(self.cut_) if self.maxlen else {})}
+
     def get_config(self) -> dict:
         return {
             "tokenizer": self.tokenizer.to_dict(),
@@ -95,6 +101,7 @@ class WordIds(_WordPreprocessor):
             "padding": self.padding,
             "truncating": self.truncating,
             "fitted_maxlen": self.maxlen_,
+            **({"fitted_cut": list(self.cut_)} if self.cut_ else {}),
         }
 
     @classmethod
@@ -106,6 +113,7 @@ class WordIds(_WordPreprocessor):
             truncating=config["truncating"],
         )
         out.maxlen_ = int(config["fitted_maxlen"])
+        out.cut_ = tuple(config["fitted_cut"]) if config.get("fitted_cut") else None
         return out
 
 

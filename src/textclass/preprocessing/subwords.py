@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from textclass.errors import ConfigError, invalid
-from textclass.preprocessing.base import Preprocessor, register_preprocessor
+from textclass.preprocessing.base import Preprocessor, cut_at_maxlen, register_preprocessor
 
 BUCKETS = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)  # steps of 1.5x or 1.33x
 
@@ -66,6 +66,7 @@ class SubwordIds(Preprocessor):
         self.pad_id = int(pad_id)
         self.weights = weights
         self.buckets = buckets_for(maxlen)
+        self.cut_: tuple[int, int] | None = None  # (training texts cut at maxlen, of n)
         self._tokenizer = None
 
     @classmethod
@@ -101,15 +102,23 @@ class SubwordIds(Preprocessor):
         return self._tokenizer
 
     def fit_transform(self, texts):
-        return self.transform(texts)
+        ids, cut = self._encode(texts)
+        self.cut_ = (cut, len(ids))
+        return ids
 
     def transform(self, texts) -> np.ndarray:
-        rows = [e.ids for e in self.tokenizer.encode_batch(list(texts))]
+        return self._encode(texts)[0]
+
+    def _encode(self, texts) -> tuple[np.ndarray, int]:
+        """The id matrix, and how many texts were longer than ``maxlen`` tokens (cut)."""
+        encodings = self.tokenizer.encode_batch(list(texts))
+        cut = sum(1 for e in encodings if e.overflowing)
+        rows = [e.ids for e in encodings]
         width = bucket(max((len(r) for r in rows), default=1), self.buckets)
         out = np.full((len(rows), width), self.pad_id, dtype=np.int32)
         for i, row in enumerate(rows):
             out[i, : len(row)] = row
-        return out
+        return out, cut
 
     def lengths(self, ids: np.ndarray) -> np.ndarray:
         """Tokens of each row, padding excluded."""
@@ -121,13 +130,15 @@ class SubwordIds(Preprocessor):
     def describe(self) -> dict:
         return {
             "maxlen": self.maxlen,
+            **cut_at_maxlen(self.cut_),
             "vocab_size": self.tokenizer.get_vocab_size(),
             "buckets": list(self.buckets),
             "weights": self.weights,
         }
 
     def get_config(self) -> dict:
-        return {"maxlen": self.maxlen, "pad_id": self.pad_id, "weights": self.weights}
+        config = {"maxlen": self.maxlen, "pad_id": self.pad_id, "weights": self.weights}
+        return {**config, "fitted_cut": list(self.cut_)} if self.cut_ else config
 
     def get_arrays(self) -> dict[str, np.ndarray]:
         # the tokenizer.json itself, as UTF-8 bytes: an asset of the artifact, no pickle
@@ -136,6 +147,6 @@ class SubwordIds(Preprocessor):
     @classmethod
     def from_config(cls, config, arrays) -> SubwordIds:
         text = bytes(np.asarray(arrays["tokenizer_json"], dtype=np.uint8)).decode("utf-8")
-        return cls(
-            text, maxlen=config["maxlen"], pad_id=config["pad_id"], weights=config["weights"]
-        )
+        out = cls(text, maxlen=config["maxlen"], pad_id=config["pad_id"], weights=config["weights"])
+        out.cut_ = tuple(config["fitted_cut"]) if config.get("fitted_cut") else None
+        return out
