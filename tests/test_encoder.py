@@ -157,3 +157,35 @@ def test_an_artifact_encodes_as_its_head_was_trained_on_any_machine(
     monkeypatch.setattr(devices, "fast_bfloat16_products", lambda: True)  # a machine with AMX
     loaded = TextClassifier.load(tmp_path / "run")
     assert np.array_equal(loaded.predict_proba(["good and lovely food", "rude and awful"]), before)
+
+
+def test_frozen_windows_read_a_long_text_whole(tiny_weights, tmp_path):
+    def fitted(windows):
+        clf = TextClassifier(model="encoder", maxlen=8, epochs=2, random_state=0)
+        clf.set_params(model__weights=tiny_weights, model__cache_dir=False, model__windows=windows)
+        return clf.fit(TEXTS + ["great food " * 10], LABELS + ["pos"])  # 20 words: 4 windows
+
+    def vectors(clf, texts):
+        return clf.runtime_.vectors(clf.preprocessor_.transform(texts), store=False)
+
+    clf, one = fitted(3), fitted(1)
+    # windows of 6 words ([CLS] and [SEP] take 2 of 8 tokens): the mean of the windows' vectors
+    a, b = "great food great food great food", "lovely staff really lovely good and"
+    whole = vectors(clf, [f"{a} {b}", a, b, "really bad"])
+    assert np.allclose(whole[0], (whole[1] + whole[2]) / 2, atol=1e-6)
+    # a short text is its one window: the same vector as without windows (padding ignored)
+    assert np.allclose(whole[3], vectors(one, ["really bad"])[0], atol=1e-6)
+    # a 7-word text: 6 words and 1, weighted by the words each holds
+    seven = vectors(clf, [f"{a} really", a, "really"])
+    assert np.allclose(seven[0], (6 * seven[1] + seven[2]) / 7, atol=1e-6)
+    described = clf.describe_inputs()
+    assert described["windows"] == 3 and described["cut_at_maxlen"] == "1 of 17 texts"
+    assert one.describe_inputs()["cut_at_maxlen"] == "1 of 17 texts"  # cut at 6 words
+    probe = [f"{a} {b}", "awful food", "great food " * 10]
+    clf.save(tmp_path / "run")
+    assert np.array_equal(TextClassifier.load(tmp_path / "run").predict_proba(probe),
+                          clf.predict_proba(probe))  # fmt: skip
+    with pytest.raises(ConfigError, match="windows.*mode='frozen'"):
+        TextClassifier(model="encoder").set_params(
+            model__weights=tiny_weights, model__mode="finetune", model__windows=2
+        ).fit(TEXTS, LABELS)

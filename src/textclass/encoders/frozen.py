@@ -12,7 +12,8 @@ each attending only to itself (``BertEncoder.pooled_segments``). UCI sentences a
 tokens: bucket padding cost 31 % more tokens than the sentences hold, packing about 2 %,
 and one row width means few compiled shapes.
 
-``embed(weights, ids, ...)`` gives the mean-pooled vectors of one checkpoint. The
+``embed(weights, ids, ...)`` gives the mean-pooled vectors of one checkpoint;
+``window_vectors`` averages those of a long text's windows into one. The
 encoder is built once per process; vectors are cached by (vector space, token ids) in
 memory and, unless ``cache_dir`` is False, on disk under ``<cache>/embeddings/<space>/``
 (``$TEXTCLASS_CACHE``, else ``~/.cache/textclass``), so repeated fits, cross-validation
@@ -206,6 +207,22 @@ def embed(
         if folder is not None and len(unique) >= MIN_SHARD:
             _write_shard(folder, unique, vectors)
     return np.stack([memory[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
+
+
+def window_vectors(embed_rows, ids: np.ndarray, *, windows: int, pad_id: int) -> np.ndarray:
+    """One vector per text of ``(n, windows * maxlen)`` ids (``SubwordIds`` with windows):
+    the mean of its windows' vectors (``embed_rows``: ids -> vectors), each weighted by its
+    text tokens, so a text counts as a whole and a short last window as what it holds."""
+    ids = np.asarray(ids)
+    rows = ids.reshape(len(ids) * windows, -1)
+    lengths = (rows != pad_id).sum(axis=1)
+    used = np.flatnonzero(lengths > 0)  # every text's first window holds [CLS] [SEP] at least
+    vectors = embed_rows(rows[used])
+    weight = np.maximum(lengths[used] - 2, 1).astype(np.float64)  # [CLS] [SEP] carry no text
+    owner = used // windows
+    out = np.zeros((len(ids), vectors.shape[1]), np.float64)
+    np.add.at(out, owner, vectors * weight[:, None])
+    return (out / np.bincount(owner, weight, minlength=len(ids))[:, None]).astype(np.float32)
 
 
 def cache_folder(weights, cache_dir, bfloat16: bool = False) -> Path | None:

@@ -6,6 +6,12 @@ the smallest *bucket* (16, 24, 32, 48, 64, 96, ..., 512, or ``maxlen``) that hol
 longest text of the call. Compiled functions are keyed by shape, so a few fixed
 widths mean a few compilations, reused by every later batch.
 
+``windows > 1`` reads a long text in up to that many consecutive windows of ``maxlen``
+tokens (each ``[CLS] ... [SEP]``), side by side in a ``(n, windows * maxlen)`` matrix: a
+frozen encoder averages their vectors (``encoders.frozen.window_vectors``), so a review
+counts whole rather than by its first ``maxlen`` tokens. Texts longer than what is read
+are counted (``cut_at_maxlen``), never cut silently.
+
 Nothing is learned from the training texts: the vocabulary is the checkpoint's.
 The ``tokenizer.json`` travels with the artifact (``preprocessor.npz``), so a saved
 model tokenizes exactly as it did when trained, whatever is installed later.
@@ -54,15 +60,27 @@ def _refuse_word_settings(settings, weights) -> None:
 
 @register_preprocessor
 class SubwordIds(Preprocessor):
-    """Texts -> ``(n, bucket)`` int32 token ids, padded with ``pad_id`` after the text."""
+    """Texts -> ``(n, bucket)`` int32 token ids, padded with ``pad_id`` after the text
+    (``windows > 1``: ``(n, windows * maxlen)``, one window after another)."""
 
     name = "subword_ids"
 
-    def __init__(self, tokenizer_json: str, *, maxlen: int, pad_id: int = 0, weights: str = ""):
+    def __init__(
+        self,
+        tokenizer_json: str,
+        *,
+        maxlen: int,
+        pad_id: int = 0,
+        weights: str = "",
+        windows: int = 1,
+    ):
         if not isinstance(maxlen, int) or isinstance(maxlen, bool) or maxlen < 2:
             raise invalid("maxlen", "an integer >= 2 ([CLS] and [SEP] take two tokens)", maxlen)
+        if not isinstance(windows, int) or isinstance(windows, bool) or windows < 1:
+            raise invalid("windows", "a positive integer", windows)
         self.tokenizer_json = tokenizer_json
         self.maxlen = maxlen
+        self.windows = windows
         self.pad_id = int(pad_id)
         self.weights = weights
         self.buckets = buckets_for(maxlen)
@@ -70,7 +88,7 @@ class SubwordIds(Preprocessor):
         self._tokenizer = None
 
     @classmethod
-    def from_settings(cls, settings, *, weights=None) -> SubwordIds:
+    def from_settings(cls, settings, *, weights=None, windows: int = 1) -> SubwordIds:
         """``weights``: an ``EncoderWeights``; ``maxlen`` from the settings, capped by the model.
 
         The word tokenizer's settings do not apply to a checkpoint's own subword vocabulary:
@@ -88,6 +106,7 @@ class SubwordIds(Preprocessor):
             maxlen=limit if maxlen is None else maxlen,
             pad_id=int(weights.config.get("pad_token_id", 0)),
             weights=weights.name,
+            windows=windows,
         )
 
     @property
@@ -112,6 +131,8 @@ class SubwordIds(Preprocessor):
     def _encode(self, texts) -> tuple[np.ndarray, int]:
         """The id matrix, and how many texts were longer than ``maxlen`` tokens (cut)."""
         encodings = self.tokenizer.encode_batch(list(texts))
+        if self.windows > 1:
+            return self._windows(encodings)
         cut = sum(1 for e in encodings if e.overflowing)
         rows = [e.ids for e in encodings]
         width = bucket(max((len(r) for r in rows), default=1), self.buckets)
@@ -120,16 +141,28 @@ class SubwordIds(Preprocessor):
             out[i, : len(row)] = row
         return out, cut
 
+    def _windows(self, encodings) -> tuple[np.ndarray, int]:
+        """Window ``j`` of text ``i`` in ``out[i, j * maxlen : (j + 1) * maxlen]``."""
+        out = np.full((len(encodings), self.windows * self.maxlen), self.pad_id, dtype=np.int32)
+        cut = 0
+        for i, encoding in enumerate(encodings):
+            pieces = [encoding, *encoding.overflowing]  # each [CLS] ... [SEP], in text order
+            cut += len(pieces) > self.windows
+            for j, piece in enumerate(pieces[: self.windows]):
+                out[i, j * self.maxlen : j * self.maxlen + len(piece.ids)] = piece.ids
+        return out, cut
+
     def lengths(self, ids: np.ndarray) -> np.ndarray:
         """Tokens of each row, padding excluded."""
         return (np.asarray(ids) != self.pad_id).sum(axis=1)
 
     def model_inputs(self) -> dict:
-        return {"maxlen": self.maxlen, "pad_id": self.pad_id}
+        return {"maxlen": self.maxlen, "pad_id": self.pad_id, "windows": self.windows}
 
     def describe(self) -> dict:
         return {
             "maxlen": self.maxlen,
+            **({"windows": self.windows} if self.windows > 1 else {}),
             **cut_at_maxlen(self.cut_),
             "vocab_size": self.tokenizer.get_vocab_size(),
             "buckets": list(self.buckets),
@@ -138,6 +171,8 @@ class SubwordIds(Preprocessor):
 
     def get_config(self) -> dict:
         config = {"maxlen": self.maxlen, "pad_id": self.pad_id, "weights": self.weights}
+        if self.windows > 1:
+            config["windows"] = self.windows
         return {**config, "fitted_cut": list(self.cut_)} if self.cut_ else config
 
     def get_arrays(self) -> dict[str, np.ndarray]:
@@ -147,6 +182,12 @@ class SubwordIds(Preprocessor):
     @classmethod
     def from_config(cls, config, arrays) -> SubwordIds:
         text = bytes(np.asarray(arrays["tokenizer_json"], dtype=np.uint8)).decode("utf-8")
-        out = cls(text, maxlen=config["maxlen"], pad_id=config["pad_id"], weights=config["weights"])
+        out = cls(
+            text,
+            maxlen=config["maxlen"],
+            pad_id=config["pad_id"],
+            weights=config["weights"],
+            windows=config.get("windows", 1),  # older artifacts: one window
+        )
         out.cut_ = tuple(config["fitted_cut"]) if config.get("fitted_cut") else None
         return out

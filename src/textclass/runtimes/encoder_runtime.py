@@ -48,6 +48,7 @@ class EncoderRuntime(KerasRuntime):
             "mode": self.family.mode,
             "maxlen": int(inputs["maxlen"]),
             "pad_id": int(inputs["pad_id"]),
+            "windows": int(inputs.get("windows", 1)),
             "weights": weights.reference(),
             "encoder_parameters": encoder_parameters(weights.config),
         }
@@ -83,17 +84,23 @@ class EncoderRuntime(KerasRuntime):
     def vectors(self, ids, *, store: bool = True) -> np.ndarray:
         """Frozen mode: the sentence vectors of token ids (cached; predictions only read
         the cache, ``store=False``)."""
-        from textclass.encoders.frozen import embed
+        from textclass.encoders.frozen import embed, window_vectors
 
-        return embed(
-            self.family.located(),
-            ids,
-            pad_id=self.state["pad_id"],
-            buckets=self.buckets,
-            cache_dir=self.family.cache_dir,
-            store=store,
-            bfloat16=self.state.get("bfloat16_products", False),  # older artifacts: float32
-        )
+        def embed_rows(rows):
+            return embed(
+                self.family.located(),
+                rows,
+                pad_id=self.state["pad_id"],
+                buckets=self.buckets,
+                cache_dir=self.family.cache_dir,
+                store=store,
+                bfloat16=self.state.get("bfloat16_products", False),  # older artifacts: float32
+            )
+
+        windows = self.state.get("windows", 1)
+        if windows == 1:
+            return embed_rows(ids)
+        return window_vectors(embed_rows, ids, windows=windows, pad_id=self.state["pad_id"])
 
     def training_optimizer(self, settings: TrainingSettings, *, n_rows: int):
         if self.frozen:
