@@ -426,3 +426,17 @@ def test_suggestions(typed, choices, hint):
     from textclass.errors import did_you_mean
 
     assert did_you_mean(typed, choices) == hint
+
+
+def test_texts_cut_at_maxlen_are_counted_and_warned(tmp_path, capsys):
+    path = tmp_path / "long.csv"
+    rows = [(f"{text} " + "and more words " * (i % 3), label) for i, (text, label) in
+            enumerate(reviews(40))]  # fmt: skip
+    path.write_text(csv_text(rows), encoding="utf-8")
+    status, out, err = train(capsys, path, "--model", "embedding", "--maxlen", "4", "--epochs", "1")
+    assert status == 0, err
+    assert "cut_at_maxlen 30 of 30 texts" in out  # every review has more than 4 words
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert any("30 of 30 training texts (100%) are longer than 4 tokens" in w for w in warnings)
+    status, out, err = train(capsys, path, "--model", "embedding", "--epochs", "1")
+    assert status == 0 and "longer than" not in err  # maxlen: the longest text, none cut

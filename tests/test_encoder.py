@@ -189,3 +189,17 @@ def test_frozen_windows_read_a_long_text_whole(tiny_weights, tmp_path):
         TextClassifier(model="encoder").set_params(
             model__weights=tiny_weights, model__mode="finetune", model__windows=2
         ).fit(TEXTS, LABELS)
+
+
+def test_many_texts_cut_at_maxlen_get_a_warning_that_names_windows(tiny_weights):
+    from textclass.workflow import cut_warning
+
+    clf = TextClassifier(model="encoder", maxlen=4, epochs=1, random_state=0)
+    clf.set_params(model__weights=tiny_weights, model__cache_dir=False)
+    clf.fit(TEXTS, LABELS)  # "good and great", "bad and awful": 3 words, 5 tokens
+    line = cut_warning(clf)
+    assert line.startswith("4 of 16 training texts (25%) are longer than 4 tokens")
+    assert "-p windows=4" in line
+    clf.set_params(model__windows=2).fit(TEXTS, LABELS)  # 2 windows of 2 words: all read
+    assert clf.describe_inputs()["cut_at_maxlen"] == "0 of 16 texts"
+    assert cut_warning(clf) is None

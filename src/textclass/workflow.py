@@ -31,6 +31,8 @@ from textclass.inference import Predictions, check_predictable, predict_texts  #
 
 # below this many words a vocabulary is suspicious (warned, not refused)
 SMALL_VOCABULARY = 100
+# from this share of the training texts cut at maxlen, training warns
+CUT_SHARE = 0.1
 # words or n-grams explaining each confident mistake in the report
 MISTAKE_FEATURES = 5
 
@@ -79,6 +81,25 @@ class Notes(list):
         self.append(line)
         if self.report is not None:
             self.report(line)
+
+
+def cut_warning(clf: TextClassifier) -> str | None:
+    """A line when ``CUT_SHARE`` or more of the training texts were cut at ``maxlen``
+    (the model never saw their end), saying what keeps more; None otherwise."""
+    cut = getattr(clf.preprocessor_, "cut_", None)
+    if not cut or not cut[1] or cut[0] < CUT_SHARE * cut[1]:
+        return None
+    inputs, family = clf.describe_inputs(), clf.family_
+    windows = inputs.get("windows", 1)
+    read = f"{windows} windows of {inputs['maxlen']}" if windows > 1 else str(inputs["maxlen"])
+    fixes = ["a larger --maxlen"]
+    if hasattr(family, "windows") and family.mode == "frozen":  # a frozen encoder
+        fixes.append(f"-p windows={max(2 * windows, 4)} (read a text in windows, averaged)")
+    return (
+        f"{cut[0]:,} of {cut[1]:,} training texts ({cut[0] / cut[1]:.0%}) are longer than "
+        f"{read} tokens and were cut: the model sees only their start; "
+        f"{' or '.join(fixes)} keeps more"
+    )
 
 
 def load_data(ref: str, options: DataOptions = DataOptions()) -> Dataset:
@@ -175,6 +196,9 @@ def train(
             f"the vocabulary has only {vocabulary - 1} words (under {SMALL_VOCABULARY}): "
             "the training data may be too small"
         )
+    cut = cut_warning(clf)
+    if cut:
+        notes.warn(cut)
     proba = clf.predict_proba(test_set.texts)
     metrics = metrics_from_proba(clf, test_set.labels, proba, test_set.groups)
     mistakes = mistakes_for(clf, test_set.texts, test_set.labels, proba)
