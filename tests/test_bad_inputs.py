@@ -440,3 +440,11 @@ def test_texts_cut_at_maxlen_are_counted_and_warned(tmp_path, capsys):
     assert any("30 of 30 training texts (100%) are longer than 4 tokens" in w for w in warnings)
     status, out, err = train(capsys, path, "--model", "embedding", "--epochs", "1")
     assert status == 0 and "longer than" not in err  # maxlen: the longest text, none cut
+
+
+def test_the_cut_warning_says_which_end_is_kept():
+    from textclass.workflow import cut_warning
+
+    texts, labels = [text for text, _ in reviews(20)], [label for _, label in reviews(20)]
+    clf = TextClassifier(model="embedding", maxlen=2, truncating="pre", epochs=1).fit(texts, labels)
+    assert "the model sees only their end; a larger --maxlen keeps more" in cut_warning(clf)

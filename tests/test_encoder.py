@@ -203,3 +203,25 @@ def test_many_texts_cut_at_maxlen_get_a_warning_that_names_windows(tiny_weights)
     clf.set_params(model__windows=2).fit(TEXTS, LABELS)  # 2 windows of 2 words: all read
     assert clf.describe_inputs()["cut_at_maxlen"] == "0 of 16 texts"
     assert cut_warning(clf) is None
+
+
+def test_window_settings_edges(tiny_weights):
+    from textclass.encoders.weights import locate
+    from textclass.preprocessing.subwords import SubwordIds
+    from textclass.workflow import cut_warning
+
+    tokenizer_json = locate(tiny_weights).tokenizer_json
+    with pytest.raises(ConfigError, match="maxlen.*windows"):  # no room for text in a window
+        SubwordIds(tokenizer_json, maxlen=2, windows=2)
+    # a pad id inside a text (all-MiniLM's tokenizer reads "[PAD]" as one) is unknown, not
+    # the end of the text
+    prep = SubwordIds(tokenizer_json, maxlen=16)
+    unk = prep.tokenizer.token_to_id("[UNK]")
+    assert prep._text_ids([2, 0, 7, 3]) == [2, unk, 7, 3]
+    # numpy integers (scikit-learn's searches over np.arange) are integers
+    clf = TextClassifier(model="encoder", maxlen=128, epochs=1, random_state=0)
+    clf.set_params(model__weights=tiny_weights, model__cache_dir=False, model__windows=np.int64(1))
+    clf.fit(TEXTS + ["good " * 130] * 2, LABELS + ["pos"] * 2)
+    # maxlen is the encoder's 128 positions already: only windows are suggested
+    line = cut_warning(clf)
+    assert "longer than 128 tokens" in line and "--maxlen" not in line and "windows=4" in line

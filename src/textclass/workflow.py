@@ -90,16 +90,20 @@ def cut_warning(clf: TextClassifier) -> str | None:
     if not cut or not cut[1] or cut[0] < CUT_SHARE * cut[1]:
         return None
     inputs, family = clf.describe_inputs(), clf.family_
-    windows = inputs.get("windows", 1)
-    read = f"{windows} windows of {inputs['maxlen']}" if windows > 1 else str(inputs["maxlen"])
-    fixes = ["a larger --maxlen"]
-    if hasattr(family, "windows") and family.mode == "frozen":  # a frozen encoder
+    maxlen, windows = inputs["maxlen"], inputs.get("windows", 1)
+    read = f"{windows} windows of {maxlen}" if windows > 1 else str(maxlen)
+    kept = "end" if getattr(clf.preprocessor_, "truncating", "post") == "pre" else "start"
+    fixes = []
+    encoder = hasattr(family, "windows")  # the encoder family: maxlen is capped by its positions
+    if not encoder or maxlen < family.located().config.get("max_position_embeddings", 512):
+        fixes.append("a larger --maxlen")
+    if encoder and family.mode == "frozen":
         fixes.append(f"-p windows={max(2 * windows, 4)} (read a text in windows, averaged)")
-    return (
+    line = (
         f"{cut[0]:,} of {cut[1]:,} training texts ({cut[0] / cut[1]:.0%}) are longer than "
-        f"{read} tokens and were cut: the model sees only their start; "
-        f"{' or '.join(fixes)} keeps more"
+        f"{read} tokens and were cut: the model sees only their {kept}"
     )
+    return f"{line}; {' or '.join(fixes)} keeps more" if fixes else line
 
 
 def load_data(ref: str, options: DataOptions = DataOptions()) -> Dataset:

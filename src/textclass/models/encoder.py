@@ -17,6 +17,8 @@ layers fixed; ``mixed_precision`` computes in bfloat16 where the device supports
 
 from __future__ import annotations
 
+import numbers
+
 from textclass.encoders.weights import DEFAULT
 from textclass.errors import ConfigError, invalid
 from textclass.models.base import ModelFamily, as_list
@@ -52,7 +54,8 @@ def _units(value) -> bool:
 
 
 def _non_negative_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    # numpy integers too: scikit-learn's searches over np.arange give them
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0
 
 
 @register
@@ -132,7 +135,7 @@ class Encoder(ModelFamily):
         return locate(self.weights)
 
     def preprocessor_options(self) -> dict:
-        return {"weights": self.located(), "windows": self.windows}
+        return {"weights": self.located(), "windows": int(self.windows)}
 
     def sketch_inputs(self, *, vocab_size: int, maxlen: int) -> dict:
         config = self.located().config
@@ -154,7 +157,7 @@ class Encoder(ModelFamily):
             inputs = keras.Input(shape=(None,), dtype="int32", name="token_ids")
             policy = "mixed_bfloat16" if self._mixed() else None
             encoder = pretrained_encoder(
-                self.located(), frozen_layers=self.freeze_layers, dtype=policy
+                self.located(), frozen_layers=int(self.freeze_layers), dtype=policy
             )
             x = encoder(inputs)  # the float32 layers after it cast bfloat16 back
         if self.dropout:

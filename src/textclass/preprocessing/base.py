@@ -68,7 +68,8 @@ class Preprocessor:
 
 def cut_at_maxlen(cut: tuple[int, int] | None) -> dict:
     """``{"cut_at_maxlen": "12 of 750 texts"}``: training texts longer than ``maxlen``,
-    whose end the model never sees; empty when nothing was counted (older artifacts)."""
+    of which the model sees only ``maxlen`` tokens; empty when nothing was counted (older
+    artifacts)."""
     if not cut:
         return {}
     n_cut, total = (int(v) for v in cut)

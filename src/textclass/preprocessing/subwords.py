@@ -78,6 +78,10 @@ class SubwordIds(Preprocessor):
             raise invalid("maxlen", "an integer >= 2 ([CLS] and [SEP] take two tokens)", maxlen)
         if not isinstance(windows, int) or isinstance(windows, bool) or windows < 1:
             raise invalid("windows", "a positive integer", windows)
+        if windows > 1 and maxlen < 3:
+            raise invalid(
+                "maxlen", "at least 3 with windows > 1 (room for text in a window)", maxlen
+            )
         self.tokenizer_json = tokenizer_json
         self.maxlen = maxlen
         self.windows = windows
@@ -134,7 +138,7 @@ class SubwordIds(Preprocessor):
         if self.windows > 1:
             return self._windows(encodings)
         cut = sum(1 for e in encodings if e.overflowing)
-        rows = [e.ids for e in encodings]
+        rows = [self._text_ids(e.ids) for e in encodings]
         width = bucket(max((len(r) for r in rows), default=1), self.buckets)
         out = np.full((len(rows), width), self.pad_id, dtype=np.int32)
         for i, row in enumerate(rows):
@@ -149,8 +153,20 @@ class SubwordIds(Preprocessor):
             pieces = [encoding, *encoding.overflowing]  # each [CLS] ... [SEP], in text order
             cut += len(pieces) > self.windows
             for j, piece in enumerate(pieces[: self.windows]):
-                out[i, j * self.maxlen : j * self.maxlen + len(piece.ids)] = piece.ids
+                out[i, j * self.maxlen : j * self.maxlen + len(piece.ids)] = self._text_ids(
+                    piece.ids
+                )
         return out, cut
+
+    def _text_ids(self, ids: list[int]) -> list[int]:
+        """``ids``, a literal pad token in the text (``"[PAD]"``) read as unknown: the pad id
+        marks where a text ends (lengths, attention masks, cache keys)."""
+        if self.pad_id not in ids:
+            return ids
+        tokenizer = self.tokenizer
+        unk = getattr(tokenizer.model, "unk_token", None)
+        unk_id = tokenizer.token_to_id(unk) if unk else None
+        return [unk_id if i == self.pad_id and unk_id is not None else i for i in ids]
 
     def lengths(self, ids: np.ndarray) -> np.ndarray:
         """Tokens of each row, padding excluded."""
