@@ -433,11 +433,17 @@ def test_texts_cut_at_maxlen_are_counted_and_warned(tmp_path, capsys):
     rows = [(f"{text} " + "and more words " * (i % 3), label) for i, (text, label) in
             enumerate(reviews(40))]  # fmt: skip
     path.write_text(csv_text(rows), encoding="utf-8")
-    status, out, err = train(capsys, path, "--model", "embedding", "--maxlen", "4", "--epochs", "1")
+    run = tmp_path / "run"
+    status, out, err = train(
+        capsys, path, "--model", "embedding", "--maxlen", "4", "--epochs", "1", "--out", run
+    )
     assert status == 0, err
     assert "cut_at_maxlen 30 of 30 texts" in out  # every review has more than 4 words
     warnings = [line for line in err.splitlines() if line.startswith("warning:")]
-    assert any("30 of 30 training texts (100%) are longer than 4 tokens" in w for w in warnings)
+    cut = "30 of 30 training texts (100%) are longer than 4 tokens"
+    assert any(cut in w for w in warnings)
+    page = (run / "report.html").read_text()  # and the report, which outlives the terminal
+    assert ">Warnings and notes<" in page and cut in page
     status, out, err = train(capsys, path, "--model", "embedding", "--epochs", "1")
     assert status == 0 and "longer than" not in err  # maxlen: the longest text, none cut
 

@@ -221,6 +221,7 @@ def train(
         else "validation split"
     )
     metrics["data"] = {"train": train_set.summary(), "test": test_set.summary()}
+    metrics["notes"] = list(notes)  # the report shows them: it outlives the terminal
     if out is not None:
         clf.save(
             out,

@@ -131,6 +131,10 @@ def write_run_report(
         body.append(_table(["part", "dataset", "rows", "labels"], rows, (0, 1, 3)))
         if metrics.get("train_seconds") is not None:
             body.append(f"<p>Training took {metrics['train_seconds']:.1f} s.</p>")
+    if metrics and metrics.get("notes"):  # what train said on the terminal
+        body.append("<h2>Warnings and notes</h2><ul>")
+        body += [f"<li>{html.escape(line)}</li>" for line in metrics["notes"]]
+        body.append("</ul>")
     body.append("<h2>Configuration</h2>")
     params = {
         **config.get("estimator", {}),
