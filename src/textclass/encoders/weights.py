@@ -50,6 +50,19 @@ class EncoderWeights:
         return _read_config(self.folder / "config.json")
 
     @property
+    def max_seq_length(self) -> int | None:
+        """The tokens a sentence-transformers checkpoint reads (``sentence_bert_config.json``,
+        256 for all-MiniLM-L6-v2), within its positions; None without that file."""
+        path = self.folder / "sentence_bert_config.json"
+        try:
+            value = json.loads(path.read_text(encoding="utf-8")).get("max_seq_length")
+        except (OSError, ValueError, AttributeError):
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or value < 2:
+            return None
+        return min(value, int(self.config.get("max_position_embeddings", value)))
+
+    @property
     def tokenizer_json(self) -> str:
         return (self.folder / "tokenizer.json").read_text(encoding="utf-8")
 

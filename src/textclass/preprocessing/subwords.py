@@ -93,7 +93,8 @@ class SubwordIds(Preprocessor):
 
     @classmethod
     def from_settings(cls, settings, *, weights=None, windows: int = 1) -> SubwordIds:
-        """``weights``: an ``EncoderWeights``; ``maxlen`` from the settings, capped by the model.
+        """``weights``: an ``EncoderWeights``; ``maxlen`` from the settings, capped by the model
+        (None: the checkpoint's ``max_seq_length`` where it names one, else its positions).
 
         The word tokenizer's settings do not apply to a checkpoint's own subword vocabulary:
         one set to anything but its default is refused, naming it, rather than ignored."""
@@ -107,7 +108,9 @@ class SubwordIds(Preprocessor):
             )
         return cls(
             weights.tokenizer_json,
-            maxlen=limit if maxlen is None else maxlen,
+            # maxlen=None: what the checkpoint reads (sentence-transformers' own cut), else
+            # every position
+            maxlen=(weights.max_seq_length or limit) if maxlen is None else maxlen,
             pad_id=int(weights.config.get("pad_token_id", 0)),
             weights=weights.name,
             windows=windows,
