@@ -89,16 +89,11 @@ def cut_warning(clf: TextClassifier) -> str | None:
     cut = getattr(clf.preprocessor_, "cut_", None)
     if not cut or not cut[1] or cut[0] < CUT_SHARE * cut[1]:
         return None
-    inputs, family = clf.describe_inputs(), clf.family_
+    inputs = clf.describe_inputs()
     maxlen, windows = inputs["maxlen"], inputs.get("windows", 1)
     read = f"{windows} windows of {maxlen}" if windows > 1 else str(maxlen)
     kept = "end" if getattr(clf.preprocessor_, "truncating", "post") == "pre" else "start"
-    fixes = []
-    encoder = hasattr(family, "windows")  # the encoder family: maxlen is capped by its positions
-    if not encoder or maxlen < family.located().config.get("max_position_embeddings", 512):
-        fixes.append("a larger --maxlen")
-    if encoder and family.mode == "frozen":
-        fixes.append(f"-p windows={max(2 * windows, 4)} (read a text in windows, averaged)")
+    fixes = clf.family_.longer_text_fixes(maxlen)
     line = (
         f"{cut[0]:,} of {cut[1]:,} training texts ({cut[0] / cut[1]:.0%}) are longer than "
         f"{read} tokens and were cut: the model sees only their {kept}"

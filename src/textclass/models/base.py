@@ -70,6 +70,10 @@ class ModelFamily(BaseEstimator):
         """``(sizes for build, notes for the artifact)`` from a fitted preprocessor."""
         return preprocessor.model_inputs(), {}
 
+    def longer_text_fixes(self, maxlen: int) -> list[str]:
+        """What would let this family read more of texts cut at ``maxlen`` (for the warning)."""
+        return ["a larger --maxlen"]
+
     def sketch_inputs(self, *, vocab_size: int, maxlen: int) -> dict:
         """Stand-in ``build_inputs`` for an untrained model of the given size."""
         return {"vocab_size": vocab_size, "maxlen": maxlen, "n_features": max(vocab_size - 1, 1)}

@@ -137,6 +137,16 @@ class Encoder(ModelFamily):
     def preprocessor_options(self) -> dict:
         return {"weights": self.located(), "windows": int(self.windows)}
 
+    def longer_text_fixes(self, maxlen: int) -> list[str]:
+        # maxlen is capped by the encoder's positions; a frozen one can read windows
+        limit = self.located().config.get("max_position_embeddings", 512)
+        fixes = ["a larger --maxlen"] if maxlen < limit else []
+        if self.mode == "frozen":
+            fixes.append(
+                f"-p windows={max(2 * self.windows, 4)} (read a text in windows, averaged)"
+            )
+        return fixes
+
     def sketch_inputs(self, *, vocab_size: int, maxlen: int) -> dict:
         config = self.located().config
         return {
