@@ -451,6 +451,8 @@ def models(
             training += (
                 f" (epochs at most: without --epochs it stops after {patience} without "
                 f"improvement on {DEFAULT_VALIDATION_SPLIT * 100:.0f} % held out)"
+                if patience is not None
+                else " (exactly these epochs: no early stopping unless --early-stopping N)"
             )
         typer.echo(
             f"{family['name']}: {family['description']}\n"

@@ -10,10 +10,15 @@ The input is the ``subword_ids`` matrix. The family's ``mode`` decides:
 - ``finetune``: one network, encoder and head, trained end to end with a warm-up then
   linear-decay learning rate, on batches grouped by length (a few compiled shapes, padded
   rows weighted 0). The artifact's ``model.keras`` holds every weight.
+- ``contrastive``: the same network, trained in two stages: the encoder on labelled
+  sentence pairs (``encoders.contrastive``), then its ``head`` by :class:`KerasRuntime`
+  on the tuned encoder's vectors (computed once, not cached: the encoder is this fit's).
+  Predicting and the artifact are as for ``finetune``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 from pathlib import Path
@@ -63,6 +68,11 @@ class EncoderRuntime(KerasRuntime):
             # building the encoder (first use in this process) draws seeds: seed the head now,
             # so the same seed gives the same head whether the encoder was built or reused
             self.seed(getattr(self, "random_state", None))
+        elif self.family.mode == "contrastive":
+            return self._fit_contrastive(
+                x, codes, n_classes=n_classes, inputs=inputs, settings=settings,
+                validation=validation, callbacks=callbacks,
+            )  # fmt: skip
         return super().fit(
             x,
             codes,
@@ -72,6 +82,59 @@ class EncoderRuntime(KerasRuntime):
             validation=validation,
             callbacks=callbacks,
         )
+
+    def _fit_contrastive(self, x, codes, *, n_classes, inputs, settings, validation, callbacks):
+        from textclass.encoders.contrastive import tune_on_pairs
+        from textclass.models.encoder import PAIR_BATCH
+        from textclass.models.heads import multilabel_head
+
+        multilabel = codes.ndim == 2
+        with multilabel_head() if multilabel else contextlib.nullcontext():
+            network = self.family.build(n_classes=n_classes, **inputs)
+        encoder, head = network.get_layer("encoder"), network.get_layer("head")
+        history = tune_on_pairs(
+            encoder,
+            x,
+            codes,
+            n_classes=n_classes,
+            per_text=int(self.family.pairs),
+            learning_rate=float(self.family.pair_learning_rate),
+            warmup=self.family.warmup,
+            batch_size=PAIR_BATCH,
+            pad_id=self.state["pad_id"],
+            buckets=self.buckets,
+            seed=settings.random_state,
+            verbose=settings.verbose,
+        )
+        vectors = self._tuned_vectors(encoder, x)
+        if validation is not None:
+            validation = (self._tuned_vectors(encoder, validation[0]), validation[1])
+        trained = KerasRuntime(_Built(head))
+        history.update(
+            trained.fit(
+                vectors,
+                codes,
+                n_classes=n_classes,
+                inputs={},
+                settings=settings,
+                validation=validation,
+                callbacks=callbacks,
+            )
+        )
+        self.model = network  # the encoder and the head it holds, both trained
+        return history
+
+    def _tuned_vectors(self, encoder, ids) -> np.ndarray:
+        import keras
+
+        from textclass.encoders.frozen import grouped_outputs
+
+        tokens = keras.Input((None,), dtype="int32", name="token_ids")
+        model = keras.Model(tokens, encoder(tokens), name="tuned_encoder")
+        vectors = grouped_outputs(
+            predict_function(model), ids, pad_id=self.state["pad_id"], buckets=self.buckets
+        )
+        return vectors.astype(np.float32)
 
     @property
     def frozen(self) -> bool:
@@ -180,6 +243,17 @@ class EncoderRuntime(KerasRuntime):
             text = f"frozen encoder {family.weights}: {encoder:,} parameters\n{text}"
             total += encoder
         return text, total, trainable
+
+
+class _Built:
+    """A family stand-in whose ``build`` returns a network already built (the head of a
+    contrastive network, trained on vectors by :class:`KerasRuntime`)."""
+
+    def __init__(self, network) -> None:
+        self.network = network
+
+    def build(self, **_):
+        return self.network
 
 
 def encoder_parameters(config: dict) -> int:

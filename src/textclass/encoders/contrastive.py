@@ -1,0 +1,154 @@
+"""Tuning an encoder on labelled sentence pairs: the first stage of SetFit.
+
+SetFit (Tunstall et al., 2022, "Efficient Few-Shot Learning Without Prompts") fine-tunes a
+sentence encoder so that the cosine similarity of two texts' mean-pooled vectors is 1 when
+they share a label and 0 when they do not (mean squared error), then fits a linear head on
+the tuned encoder's vectors. On the UCI sentences this beats the usual end-to-end
+fine-tune (``benchmarks/results/encoder.md``).
+
+``label_pairs``: for each training text, ``per_text // 2`` partners that share a label with
+it and as many that do not; the target of a pair is the Jaccard similarity of the two label
+sets (1 or 0 for single-label data). ``tune_on_pairs`` trains the encoder on them for one
+epoch: AdamW, warm-up then linear decay, batches of pairs of similar length, each pair
+padded to the length bucket of its longer text (a few compiled shapes).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from textclass.preprocessing.subwords import bucket
+
+WINDOW = 50  # batches whose pairs are sorted by length together
+
+
+def label_sets(codes: np.ndarray, n_classes: int) -> np.ndarray:
+    """``(n, n_classes)`` booleans: single-label codes one-hot, a multi-label matrix as is."""
+    codes = np.asarray(codes)
+    if codes.ndim == 2:
+        return codes.astype(bool)
+    return np.eye(n_classes, dtype=bool)[codes.astype(np.int64)]
+
+
+def label_pairs(codes, n_classes: int, per_text: int, seed) -> tuple[np.ndarray, ...]:
+    """``(a, b, similarity)``: ``per_text`` partners of every text, half (rounded up) that
+    share a label with it (texts without labels: other texts without), half that share
+    none (as far as a few random draws find such texts), shuffled."""
+    sets = label_sets(codes, n_classes)
+    rng = np.random.default_rng(seed)
+    members = [np.flatnonzero(sets[:, c]) for c in range(sets.shape[1])]
+    unlabelled = np.flatnonzero(~sets.any(axis=1))
+    a, b = [], []
+    for i, labels in enumerate(sets):
+        mine = np.flatnonzero(labels)
+        for _ in range((per_text + 1) // 2):  # alike: a random text with one of its labels
+            pool = members[mine[rng.integers(len(mine))]] if len(mine) else unlabelled
+            a.append(i)
+            b.append(pool[rng.integers(len(pool))])
+        for _ in range(per_text // 2):  # unlike: a random text sharing no label (a few draws)
+            j = _unlike(sets, i, rng)
+            if j is not None:
+                a.append(i)
+                b.append(j)
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    both = (sets[a] & sets[b]).sum(axis=1)
+    either = (sets[a] | sets[b]).sum(axis=1)
+    similarity = np.where(either > 0, both / np.maximum(either, 1), 1.0).astype(np.float32)
+    order = rng.permutation(len(a))
+    return a[order], b[order], similarity[order]
+
+
+def _unlike(sets: np.ndarray, i: int, rng, draws: int = 64) -> int | None:
+    """A random text whose labels share none with text ``i``'s (None if draws find none)."""
+    labelled = sets[i].any()
+    for j in rng.integers(len(sets), size=draws):
+        if not (sets[j] & sets[i]).any() and (labelled or sets[j].any()):
+            return int(j)
+    return None
+
+
+def pair_batches(ids, a, b, similarity, *, batch_size: int, pad_id: int, buckets, seed):
+    """A ``PyDataset`` of ``((ids_a, ids_b), similarity, weight)`` batches: pairs sorted by
+    the longer text's length within windows of ``WINDOW`` batches, the batches shuffled,
+    the last one filled with weight-0 pairs."""
+    import keras
+
+    ids = np.asarray(ids)
+    lengths = (ids != pad_id).sum(axis=1)
+    longer = np.maximum(lengths[a], lengths[b])
+    rng = np.random.default_rng(seed)
+    batches = []
+    window = batch_size * WINDOW
+    for start in range(0, len(a), window):
+        part = np.arange(start, min(start + window, len(a)))
+        part = part[np.argsort(longer[part], kind="stable")]
+        batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+
+    class PairBatches(keras.utils.PyDataset):
+        def __len__(self):
+            return len(batches)
+
+        def __getitem__(self, i):
+            rows = batches[i]
+            weight = np.ones(batch_size, dtype="float32")
+            if len(rows) < batch_size:
+                weight[len(rows) :] = 0.0
+                rows = np.concatenate([rows, np.resize(rows, batch_size - len(rows))])
+            width = bucket(max(int(longer[rows].max()), 1), buckets)
+            left, right = _width(ids[a[rows]], width, pad_id), _width(ids[b[rows]], width, pad_id)
+            return (left, right), similarity[rows], weight
+
+    return PairBatches()
+
+
+def _width(rows: np.ndarray, width: int, pad_id: int) -> np.ndarray:
+    rows = rows[:, :width]
+    if rows.shape[1] < width:
+        rows = np.pad(rows, ((0, 0), (0, width - rows.shape[1])), constant_values=pad_id)
+    return rows
+
+
+def tune_on_pairs(
+    encoder,
+    ids,
+    codes,
+    *,
+    n_classes: int,
+    per_text: int,
+    learning_rate: float,
+    warmup: float,
+    batch_size: int,
+    pad_id: int,
+    buckets,
+    seed,
+    verbose: int = 0,
+) -> dict:
+    """Train ``encoder`` (ids -> sentence vectors) so that the cosine similarity of a
+    pair's vectors is its label similarity; returns the Keras history."""
+    import keras
+    from keras import ops
+
+    from textclass.runtimes.encoder_runtime import warmup_linear
+
+    a, b, similarity = label_pairs(codes, n_classes, per_text, seed)
+    left = keras.Input((None,), dtype="int32", name="text_a")
+    right = keras.Input((None,), dtype="int32", name="text_b")
+    u, v = encoder(left), encoder(right)
+    u, v = ops.cast(u, "float32"), ops.cast(v, "float32")  # mixed precision: bfloat16 out
+    cosine = ops.sum(ops.normalize(u, axis=-1) * ops.normalize(v, axis=-1), axis=-1)
+    pairs = keras.Model([left, right], cosine, name="pairs")
+    steps = math.ceil(len(a) / batch_size)
+    pairs.compile(
+        optimizer=keras.optimizers.AdamW(
+            warmup_linear(learning_rate, steps, warmup), weight_decay=0.01
+        ),
+        loss="mean_squared_error",
+    )
+    batches = pair_batches(
+        ids, a, b, similarity, batch_size=batch_size, pad_id=pad_id, buckets=buckets, seed=seed
+    )
+    history = pairs.fit(batches, epochs=1, verbose=verbose)
+    return {f"pair_{k}": [float(x) for x in v] for k, v in history.history.items()}

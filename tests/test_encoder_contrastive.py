@@ -1,0 +1,82 @@
+"""The encoder's contrastive mode (SetFit): labelled pairs, the pair stage, the head on its vectors."""
+
+import numpy as np
+import pytest
+
+from textclass import ConfigError, TextClassifier
+from textclass.encoders.contrastive import label_pairs, pair_batches
+from tiny_bert import LABELS, TEXTS  # the tiny_weights fixture is in conftest.py
+
+
+def test_pairs_are_half_alike_half_unlike_with_their_label_similarity():
+    codes = np.array([0, 0, 0, 1, 1, 2])
+    a, b, similarity = label_pairs(codes, 3, per_text=4, seed=0)
+    assert len(a) == 6 * 4
+    assert np.bincount(a, minlength=6).tolist() == [4] * 6  # every text, per_text times
+    assert np.array_equal(similarity, (codes[a] == codes[b]).astype(np.float32))
+    assert similarity.sum() == 12  # half of each text's partners share its label
+    again = label_pairs(codes, 3, per_text=4, seed=0)
+    assert all(np.array_equal(x, y) for x, y in zip((a, b, similarity), again))
+
+
+def test_multilabel_pairs_score_the_jaccard_similarity_of_label_sets():
+    sets = np.array([[1, 1, 0], [1, 0, 0], [0, 0, 1], [0, 0, 0], [0, 0, 0]])
+    a, b, similarity = label_pairs(sets, 3, per_text=2, seed=1)
+    both = (sets[a] & sets[b]).sum(axis=1)
+    either = (sets[a] | sets[b]).sum(axis=1)
+    expected = np.where(either > 0, both / np.maximum(either, 1), 1.0)
+    assert np.allclose(similarity, expected)
+    # texts without labels are alike each other and unlike every labelled text
+    unlabelled = a >= 3
+    assert set(similarity[unlabelled & (b >= 3)]) <= {1.0}
+    assert set(similarity[unlabelled & (b < 3)]) <= {0.0}
+
+
+def test_one_class_only_gives_alike_pairs_only():
+    a, b, similarity = label_pairs(np.zeros(5, dtype=int), 1, per_text=4, seed=0)
+    assert len(a) == 10 and set(similarity) == {1.0}
+
+
+def test_pair_batches_group_lengths_and_pad_the_last_batch_with_weight_zero():
+    pad = 0
+    ids = np.zeros((6, 40), dtype=np.int32)
+    for i, n in enumerate([3, 5, 30, 33, 4, 6]):
+        ids[i, :n] = 7
+    a, b = np.array([0, 1, 4, 5, 2]), np.array([1, 0, 5, 4, 3])
+    batches = pair_batches(
+        ids, a, b, np.ones(5, np.float32), batch_size=2, pad_id=pad, buckets=(16, 32, 40), seed=0
+    )
+    widths, weights = [], []
+    for i in range(len(batches)):
+        (left, right), target, weight = batches[i]
+        assert left.shape == right.shape == (2, left.shape[1]) and target.shape == (2,)
+        widths.append(left.shape[1])
+        weights += weight.tolist()
+    assert sorted(widths) == [16, 16, 40]  # the short pairs together, the long ones apart
+    assert weights.count(0.0) == 1
+
+
+@pytest.mark.slow  # ~20 s of CPU: compiling a two-tower BERT training step
+def test_contrastive_tunes_the_encoder_then_the_head_and_reloads(tiny_weights, tmp_path):
+    clf = TextClassifier(model="encoder", epochs=3, random_state=0).set_params(
+        model__weights=tiny_weights, model__mode="contrastive", model__pairs=2
+    )
+    clf.fit(TEXTS, LABELS)
+    assert clf.training_settings()["optimizer"] == "adam"  # the head's
+    assert len(clf.history_["pair_loss"]) == 1 and len(clf.history_["loss"]) == 3
+    # every weight was trained (the pair stage tunes the whole encoder)
+    assert clf.count_params(trainable_only=True) == clf.count_params()
+    probe = TEXTS + ["the food was good " * 20]
+    proba = clf.predict_proba(probe)
+    assert proba.shape == (17, 2) and np.allclose(proba.sum(axis=1), 1)
+    clf.save(tmp_path / "run")
+    loaded = TextClassifier.load(tmp_path / "run")
+    assert np.allclose(loaded.predict_proba(probe), proba, atol=1e-6)
+
+
+def test_contrastive_settings_are_checked_before_training(tiny_weights):
+    clf = TextClassifier(model="encoder").set_params(
+        model__weights=tiny_weights, model__mode="contrastive", model__pairs=1
+    )
+    with pytest.raises(ConfigError, match="pairs"):
+        clf.fit(TEXTS, LABELS)
