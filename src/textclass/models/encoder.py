@@ -83,7 +83,7 @@ class Encoder(ModelFamily):
         "pair_learning_rate": "contrastive: peak AdamW learning rate of the pair stage",
         "freeze_layers": "finetune, contrastive: keep the embeddings and this many lower layers fixed",
         "warmup": "finetune, contrastive: share of the steps the learning rate warms up over",
-        "mixed_precision": "bfloat16 where it pays ('auto'), always (True) or never: finetune on a GPU; frozen: the encoder's products (float32 sums) on a CPU with AMX",
+        "mixed_precision": "bfloat16 where it pays ('auto'), always (True) or never: finetune, contrastive on a GPU; frozen: the encoder's products (float32 sums) on a CPU with AMX",
         "cache_dir": "frozen: folder of cached sentence vectors (None: the user cache; False: memory only)",
         "windows": "frozen: read a long text in up to this many maxlen-token windows and average their vectors (1: cut at maxlen)",
     }
