@@ -77,6 +77,9 @@ def test_datasets_and_models_commands(shared_data):
     assert "uci-sentiment" in listed and "verified" in listed
     out = run("models").stdout
     assert "logreg" in out and "embedding" in out and "pooling = 'max'" in out
+    # a hyperparameter that changes the training defaults shows them
+    tuned = run("models", "encoder", "-p", 'mode="finetune"').stdout
+    assert "epochs 4, batch_size 16, optimizer adamw" in tuned
 
 
 def test_train_a_csv_with_named_columns(tmp_path):

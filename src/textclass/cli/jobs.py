@@ -419,7 +419,12 @@ def models(
     ] = False,
     param: Annotated[
         list[str],
-        typer.Option("--param", "-p", help="Hyperparameter NAME=VALUE for --summary (repeatable)"),
+        typer.Option(
+            "--param",
+            "-p",
+            help="Hyperparameter NAME=VALUE: the training defaults it implies, and --summary's "
+            "model (repeatable)",
+        ),
     ] = [],  # noqa: B006
     vocab_size: Annotated[
         int, typer.Option(help="Embedding rows / vocabulary for --summary (yelp split: 1747)")
@@ -429,7 +434,7 @@ def models(
 ) -> None:
     """List the model families and their hyperparameters; --summary adds layers and parameters."""
     from textclass.errors import did_you_mean
-    from textclass.models.registry import build_summary, describe
+    from textclass.models.registry import build_summary, describe, resolve
     from textclass.runtimes.base import DEFAULT_PATIENCE, DEFAULT_VALIDATION_SPLIT
 
     params = _parse_params(param)
@@ -445,9 +450,14 @@ def models(
             )
         families = [f for f in families if f["name"] in names]
     for family in families:
-        training = ", ".join(f"{k} {v}" for k, v in family["training"].items()) or "none"
-        if "epochs" in family["training"]:
-            patience = family["training"].get("early_stopping", DEFAULT_PATIENCE)
+        own = {k: v for k, v in params.items() if k in family["hyperparameters"]}
+        # a hyperparameter may change the training defaults (the encoder's mode does)
+        defaults = (
+            dict(resolve(family["name"], own).training_defaults) if own else family["training"]
+        )
+        training = ", ".join(f"{k} {v}" for k, v in defaults.items()) or "none"
+        if "epochs" in defaults:
+            patience = defaults.get("early_stopping", DEFAULT_PATIENCE)
             training += (
                 f" (epochs at most: without --epochs it stops after {patience} without "
                 f"improvement on {DEFAULT_VALIDATION_SPLIT * 100:.0f} % held out)"
@@ -462,7 +472,6 @@ def models(
         for key, info in family["hyperparameters"].items():
             typer.echo(f"    {key} = {info['default']!r}  {info['help']}")
         if summary:
-            own = {k: v for k, v in params.items() if k in family["hyperparameters"]}
             table, total, trainable = build_summary(
                 family["name"], own, vocab_size=vocab_size, maxlen=maxlen, n_classes=classes
             )
