@@ -80,3 +80,18 @@ def test_contrastive_settings_are_checked_before_training(tiny_weights):
     )
     with pytest.raises(ConfigError, match="pairs"):
         clf.fit(TEXTS, LABELS)
+
+
+@pytest.mark.slow  # ~15 s of CPU: another pair step and a sigmoid head
+def test_contrastive_learns_label_sets(tiny_weights, tmp_path):
+    texts = ["great food", "rude staff", "great staff", "awful food"] * 3
+    sets = [["pos", "food"], ["neg", "staff"], ["pos", "staff"], ["neg", "food"]] * 3
+    clf = TextClassifier(model="encoder", epochs=2, random_state=0).set_params(
+        model__weights=tiny_weights, model__mode="contrastive", model__pairs=2
+    )
+    clf.fit(texts, sets)
+    assert clf.multilabel_ and clf.classes_.tolist() == ["food", "neg", "pos", "staff"]
+    proba = clf.predict_proba(texts)
+    assert proba.shape == (12, 4) and not np.allclose(proba.sum(axis=1), 1)  # one sigmoid each
+    clf.save(tmp_path / "run")
+    assert np.allclose(TextClassifier.load(tmp_path / "run").predict_proba(texts), proba, atol=1e-6)
