@@ -76,40 +76,29 @@ def pair_batches(ids, a, b, similarity, *, batch_size: int, pad_id: int, buckets
     the last one filled with weight-0 pairs."""
     import keras
 
+    from textclass.runtimes.encoder_runtime import filled, plan_length_batches, to_width
+
     ids = np.asarray(ids)
     lengths = (ids != pad_id).sum(axis=1)
     longer = np.maximum(lengths[a], lengths[b])
-    rng = np.random.default_rng(seed)
-    batches = []
-    window = batch_size * WINDOW
-    for start in range(0, len(a), window):
-        part = np.arange(start, min(start + window, len(a)))
-        part = part[np.argsort(longer[part], kind="stable")]
-        batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
-    rng.shuffle(batches)
+    # the pairs are shuffled already: windows in their order
+    order = np.arange(len(a))
+    batches = plan_length_batches(order, longer, batch_size, np.random.default_rng(seed), WINDOW)
 
     class PairBatches(keras.utils.PyDataset):
         def __len__(self):
             return len(batches)
 
         def __getitem__(self, i):
-            rows = batches[i]
-            weight = np.ones(batch_size, dtype="float32")
-            if len(rows) < batch_size:
-                weight[len(rows) :] = 0.0
-                rows = np.concatenate([rows, np.resize(rows, batch_size - len(rows))])
+            rows, weight = filled(batches[i], batch_size)
             width = bucket(max(int(longer[rows].max()), 1), buckets)
-            left, right = _width(ids[a[rows]], width, pad_id), _width(ids[b[rows]], width, pad_id)
+            left, right = (
+                to_width(ids[a[rows]], width, pad_id),
+                to_width(ids[b[rows]], width, pad_id),
+            )
             return (left, right), similarity[rows], weight
 
     return PairBatches()
-
-
-def _width(rows: np.ndarray, width: int, pad_id: int) -> np.ndarray:
-    rows = rows[:, :width]
-    if rows.shape[1] < width:
-        rows = np.pad(rows, ((0, 0), (0, width - rows.shape[1])), constant_values=pad_id)
-    return rows
 
 
 def tune_on_pairs(

@@ -106,9 +106,10 @@ class EncoderRuntime(KerasRuntime):
             seed=settings.random_state,
             verbose=settings.verbose,
         )
-        vectors = self._tuned_vectors(encoder, x)
+        vectors_of = self._vector_function(encoder)
+        vectors = vectors_of(x)
         if validation is not None:
-            validation = (self._tuned_vectors(encoder, validation[0]), validation[1])
+            validation = (vectors_of(validation[0]), validation[1])
         trained = KerasRuntime(_Built(head))
         history.update(
             trained.fit(
@@ -124,17 +125,22 @@ class EncoderRuntime(KerasRuntime):
         self.model = network  # the encoder and the head it holds, both trained
         return history
 
-    def _tuned_vectors(self, encoder, ids) -> np.ndarray:
+    def _vector_function(self, encoder):
+        """ids -> the tuned ``encoder``'s sentence vectors (float32), one compiled model."""
         import keras
 
         from textclass.encoders.frozen import grouped_outputs
 
         tokens = keras.Input((None,), dtype="int32", name="token_ids")
-        model = keras.Model(tokens, encoder(tokens), name="tuned_encoder")
-        vectors = grouped_outputs(
-            predict_function(model), ids, pad_id=self.state["pad_id"], buckets=self.buckets
-        )
-        return vectors.astype(np.float32)
+        predict = predict_function(keras.Model(tokens, encoder(tokens), name="tuned_encoder"))
+
+        def vectors_of(ids) -> np.ndarray:
+            vectors = grouped_outputs(
+                predict, ids, pad_id=self.state["pad_id"], buckets=self.buckets
+            )
+            return vectors.astype(np.float32)
+
+        return vectors_of
 
     @property
     def frozen(self) -> bool:
@@ -312,32 +318,49 @@ def length_batches(ids, y, batch_size: int, pad_id: int, buckets, seed):
             self.batches = self._plan()
 
         def _plan(self):
-            order = self.rng.permutation(len(self.ids))
-            window = batch_size * 50
-            batches = []
-            for start in range(0, len(order), window):
-                part = order[start : start + window]
-                part = part[np.argsort(self.lengths[part], kind="stable")]
-                batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
-            self.rng.shuffle(batches)
-            return batches
+            return plan_length_batches(
+                self.rng.permutation(len(self.ids)), self.lengths, batch_size, self.rng
+            )
 
         def __len__(self):
             return len(self.batches)
 
         def __getitem__(self, i):
-            rows = self.batches[i]
-            weight = np.ones(batch_size, dtype="float32")
-            if len(rows) < batch_size:
-                weight[len(rows) :] = 0.0
-                rows = np.concatenate([rows, np.resize(rows, batch_size - len(rows))])
+            rows, weight = filled(self.batches[i], batch_size)
             width = bucket(max(int(self.lengths[rows].max()), 1), buckets)
-            x = self.ids[rows, :width]
-            if x.shape[1] < width:
-                x = np.pad(x, ((0, 0), (0, width - x.shape[1])), constant_values=pad_id)
-            return x, self.y[rows], weight
+            return to_width(self.ids[rows], width, pad_id), self.y[rows], weight
 
         def on_epoch_end(self):
             self.batches = self._plan()
 
     return LengthBatches()
+
+
+def plan_length_batches(order, lengths, batch_size: int, rng, window: int = 50) -> list:
+    """Batches of row numbers: ``order`` cut into windows of ``window`` batches, each
+    sorted by ``lengths`` and cut into batches, the batches then shuffled by ``rng``."""
+    batches = []
+    span = batch_size * window
+    for start in range(0, len(order), span):
+        part = np.asarray(order[start : start + span])
+        part = part[np.argsort(lengths[part], kind="stable")]
+        batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def filled(rows, batch_size: int):
+    """``(rows, weight)``: a short batch filled up with repeats of its rows, weighted 0."""
+    weight = np.ones(batch_size, dtype="float32")
+    if len(rows) < batch_size:
+        weight[len(rows) :] = 0.0
+        rows = np.concatenate([rows, np.resize(rows, batch_size - len(rows))])
+    return rows, weight
+
+
+def to_width(rows: np.ndarray, width: int, pad_id: int) -> np.ndarray:
+    """Token-id rows cut or padded (with ``pad_id``) to ``width`` columns."""
+    rows = rows[:, :width]
+    if rows.shape[1] < width:
+        rows = np.pad(rows, ((0, 0), (0, width - rows.shape[1])), constant_values=pad_id)
+    return rows
