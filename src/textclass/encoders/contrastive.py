@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from textclass.preprocessing.subwords import bucket
+from textclass.preprocessing.subwords import bucket, to_width
 
 WINDOW = 50  # batches whose pairs are sorted by length together
 
@@ -76,7 +76,7 @@ def pair_batches(ids, a, b, similarity, *, batch_size: int, pad_id: int, buckets
     the last one filled with weight-0 pairs."""
     import keras
 
-    from textclass.runtimes.encoder_runtime import filled, plan_length_batches, to_width
+    from textclass.runtimes.encoder_runtime import filled, plan_length_batches
 
     ids = np.asarray(ids)
     lengths = (ids != pad_id).sum(axis=1)

@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from textclass.keras_predict import predict_function
-from textclass.preprocessing.subwords import bucket
+from textclass.preprocessing.subwords import bucket, to_width
 
 BATCH = 64
 _ROWS = (1, 4, 16, 64)  # rows a batch is padded to: few compiled shapes
@@ -61,9 +61,7 @@ def grouped_outputs(fn, ids: np.ndarray, *, pad_id: int, buckets, batch: int = B
     for start in range(0, len(order), batch):
         rows = order[start : start + batch]
         width = bucket(max(int(lengths[rows].max()), 1), buckets)
-        chunk = ids[rows, :width]
-        if chunk.shape[1] < width:  # the matrix is narrower than the bucket
-            chunk = np.pad(chunk, ((0, 0), (0, width - chunk.shape[1])), constant_values=pad_id)
+        chunk = to_width(ids[rows], width, pad_id)  # the matrix may be narrower than the bucket
         size = next((r for r in _ROWS if r >= len(rows)), len(rows))
         if size > len(rows):
             chunk = np.concatenate([chunk, np.full((size - len(rows), width), pad_id, chunk.dtype)])

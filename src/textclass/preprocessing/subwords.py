@@ -35,6 +35,14 @@ def bucket(length: int, buckets: tuple[int, ...]) -> int:
     return next((b for b in buckets if b >= length), buckets[-1])
 
 
+def to_width(rows: np.ndarray, width: int, pad_id: int) -> np.ndarray:
+    """Token-id rows cut or padded (with ``pad_id``) to ``width`` columns."""
+    rows = rows[:, :width]
+    if rows.shape[1] < width:
+        rows = np.pad(rows, ((0, 0), (0, width - rows.shape[1])), constant_values=pad_id)
+    return rows
+
+
 # estimator settings of the word tokenizer and their defaults, and why none applies here
 WORD_SETTINGS = {
     "num_words": (None, "the vocabulary is the checkpoint's"),

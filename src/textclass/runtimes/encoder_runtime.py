@@ -28,7 +28,7 @@ import numpy as np
 from textclass.errors import ArtifactError
 from textclass.keras_predict import predict_function
 from textclass.persistence.files import read_json, write_json
-from textclass.preprocessing.subwords import bucket, buckets_for
+from textclass.preprocessing.subwords import bucket, buckets_for, to_width
 from textclass.runtimes.base import TrainingSettings, register_runtime
 from textclass.runtimes.keras_runtime import KerasRuntime, count_weights, make_optimizer
 
@@ -356,11 +356,3 @@ def filled(rows, batch_size: int):
         weight[len(rows) :] = 0.0
         rows = np.concatenate([rows, np.resize(rows, batch_size - len(rows))])
     return rows, weight
-
-
-def to_width(rows: np.ndarray, width: int, pad_id: int) -> np.ndarray:
-    """Token-id rows cut or padded (with ``pad_id``) to ``width`` columns."""
-    rows = rows[:, :width]
-    if rows.shape[1] < width:
-        rows = np.pad(rows, ((0, 0), (0, width - rows.shape[1])), constant_values=pad_id)
-    return rows
