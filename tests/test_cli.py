@@ -77,6 +77,8 @@ def test_datasets_and_models_commands(shared_data):
     assert "uci-sentiment" in listed and "verified" in listed
     out = run("models").stdout
     assert "logreg" in out and "embedding" in out and "pooling = 'max'" in out
+    # a family whose modes train differently lists each mode's defaults
+    assert "with -p mode=finetune: epochs 4, batch_size 16, optimizer adamw" in out
     # a hyperparameter that changes the training defaults shows them
     tuned = run("models", "encoder", "-p", 'mode="finetune"').stdout
     assert "epochs 4, batch_size 16, optimizer adamw" in tuned

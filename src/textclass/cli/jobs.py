@@ -435,7 +435,6 @@ def models(
     """List the model families and their hyperparameters; --summary adds layers and parameters."""
     from textclass.errors import did_you_mean
     from textclass.models.registry import build_summary, describe, resolve
-    from textclass.runtimes.base import DEFAULT_PATIENCE, DEFAULT_VALIDATION_SPLIT
 
     params = _parse_params(param)
     families = describe()
@@ -455,20 +454,14 @@ def models(
         defaults = (
             dict(resolve(family["name"], own).training_defaults) if own else family["training"]
         )
-        training = ", ".join(f"{k} {v}" for k, v in defaults.items()) or "none"
-        if "epochs" in defaults:
-            patience = defaults.get("early_stopping", DEFAULT_PATIENCE)
-            training += (
-                f" (epochs at most: without --epochs it stops after {patience} without "
-                f"improvement on {DEFAULT_VALIDATION_SPLIT * 100:.0f} % held out)"
-                if patience is not None
-                else " (exactly these epochs: no early stopping unless --early-stopping N)"
-            )
         typer.echo(
             f"{family['name']}: {family['description']}\n"
             f"    preprocessor {family['preprocessor']}, runtime {family['runtime']}; "
-            f"training defaults: {training}"
+            f"training defaults: {_training_line(defaults)}"
         )
+        if not own:
+            for setting, variant in family["training_variants"].items():
+                typer.echo(f"    with -p {setting}: {_training_line(variant)}")
         for key, info in family["hyperparameters"].items():
             typer.echo(f"    {key} = {info['default']!r}  {info['help']}")
         if summary:
@@ -477,3 +470,19 @@ def models(
             )
             typer.echo(table)
             typer.echo(f"    total parameters {total:,}, trainable {trainable:,}\n")
+
+
+def _training_line(defaults: dict) -> str:
+    """``epochs 4, batch_size 16, ...`` and what the epochs mean (early stopping or not)."""
+    from textclass.runtimes.base import DEFAULT_PATIENCE, DEFAULT_VALIDATION_SPLIT
+
+    training = ", ".join(f"{k} {v}" for k, v in defaults.items()) or "none"
+    if "epochs" in defaults:
+        patience = defaults.get("early_stopping", DEFAULT_PATIENCE)
+        training += (
+            f" (epochs at most: without --epochs it stops after {patience} without "
+            f"improvement on {DEFAULT_VALIDATION_SPLIT * 100:.0f} % held out)"
+            if patience is not None
+            else " (exactly these epochs: no early stopping unless --early-stopping N)"
+        )
+    return training

@@ -44,6 +44,8 @@ class ModelFamily(BaseEstimator):
     preprocessor_cls: ClassVar[type]  # a textclass.preprocessing.base.Preprocessor
     runtime_cls: ClassVar[type]  # a textclass.runtimes.base.Runtime
     training_defaults: ClassVar[dict] = TRAINING_DEFAULTS
+    # hyperparameter settings that imply other training defaults: {"mode=finetune": {...}}
+    training_variants: ClassVar[dict[str, dict]] = {}
     # hyperparameters and classifier settings for a tiny, fast test fit
     tiny_params: ClassVar[dict] = {}
     tiny_settings: ClassVar[dict] = TINY_SETTINGS

