@@ -250,6 +250,19 @@ def test_compare_with_cv_reports_spread():
     assert row["error"] is None and "accuracy_std" in row and row["parameters"] > 0
 
 
+def test_compare_warns_about_texts_cut_at_maxlen(tmp_path):
+    data = Dataset(texts=TEXTS, labels=LABELS)
+    settings = {"epochs": 1, "maxlen": 1}
+    for cv in (None, 2):
+        rows = compare_models(data, ["logreg", "embedding"], cv=cv, estimator_params=settings)
+        by_model = {r["model"]: r for r in rows}
+        assert "warnings" not in by_model["logreg"]  # a bag of words reads every word
+        (warning,) = by_model["embedding"]["warnings"]
+        assert "are longer than 1 tokens and were cut" in warning
+    (md, *_) = write_leaderboard(rows, tmp_path, "cut")
+    assert f"- warning: embedding: {warning}" in md.read_text()
+
+
 def test_cli_compare_and_evaluate_cv(tmp_path, run_dir):
     csv = tmp_path / "reviews.csv"
     csv.write_text("text,label\n" + "\n".join(f"{t},{y}" for t, y in zip(TEXTS, LABELS)) + "\n")

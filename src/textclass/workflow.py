@@ -28,11 +28,10 @@ from textclass.estimator import TextClassifier
 from textclass.evaluation import evaluate, metrics_from_proba
 from textclass.evaluation.metrics import mistakes_for
 from textclass.inference import Predictions, check_predictable, predict_texts  # noqa: F401
+from textclass.preprocessing.base import cut_warning
 
 # below this many words a vocabulary is suspicious (warned, not refused)
 SMALL_VOCABULARY = 100
-# from this share of the training texts cut at maxlen, training warns
-CUT_SHARE = 0.1
 # words or n-grams explaining each confident mistake in the report
 MISTAKE_FEATURES = 5
 
@@ -81,24 +80,6 @@ class Notes(list):
         self.append(line)
         if self.report is not None:
             self.report(line)
-
-
-def cut_warning(clf: TextClassifier) -> str | None:
-    """A line when ``CUT_SHARE`` or more of the training texts were cut at ``maxlen``
-    (the model never saw their end), saying what keeps more; None otherwise."""
-    cut = getattr(clf.preprocessor_, "cut_", None)
-    if not cut or not cut[1] or cut[0] < CUT_SHARE * cut[1]:
-        return None
-    inputs = clf.describe_inputs()
-    maxlen, windows = inputs["maxlen"], inputs.get("windows", 1)
-    read = f"{windows} windows of {maxlen}" if windows > 1 else str(maxlen)
-    kept = "end" if getattr(clf.preprocessor_, "truncating", "post") == "pre" else "start"
-    fixes = clf.family_.longer_text_fixes(maxlen)
-    line = (
-        f"{cut[0]:,} of {cut[1]:,} training texts ({cut[0] / cut[1]:.0%}) are longer than "
-        f"{read} tokens and were cut: the model sees only their {kept}"
-    )
-    return f"{line}; {' or '.join(fixes)} keeps more" if fixes else line
 
 
 def load_data(ref: str, options: DataOptions = DataOptions()) -> Dataset:

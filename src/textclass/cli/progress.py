@@ -74,6 +74,8 @@ class RichCompareReporter(_Live, Reporter):
                 f"{name}: accuracy {row['accuracy']:.4f}, macro F1 {row['f1_macro']:.4f}, "
                 f"{row['train_seconds']:.1f}s"
             )
+        for warning in row.get("warnings", []):
+            self.console.print(f"[yellow]warning: {name}:[/yellow] {warning}")
         self.progress.advance(self.task)
 
 

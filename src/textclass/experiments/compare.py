@@ -100,6 +100,7 @@ def _run_one(name, dataset, split, cv, seed, estimator_params, model_params, rep
         def inspect(fold, model, held_texts):
             if fold == 0:
                 measured.update(_measure(model, held_texts))
+                measured.update(_warnings(model))
 
         result = cross_validate(
             clf,
@@ -131,7 +132,16 @@ def _run_one(name, dataset, split, cv, seed, estimator_params, model_params, rep
     for group, result in metrics.get("per_group", {}).items():
         row[f"accuracy[{group}]"] = result["accuracy"]
     row.update(_measure(clf, test.texts))
+    row.update(_warnings(clf))
     return row
+
+
+def _warnings(clf) -> dict:
+    """``{"warnings": [...]}`` about a fitted model's training (texts cut at maxlen), or {}."""
+    from textclass.preprocessing.base import cut_warning
+
+    cut = cut_warning(clf)
+    return {"warnings": [cut]} if cut else {}
 
 
 def _measure(clf, texts: list[str]) -> dict:

@@ -76,6 +76,28 @@ def cut_at_maxlen(cut: tuple[int, int] | None) -> dict:
     return {"cut_at_maxlen": f"{n_cut:,} of {total:,} texts"}
 
 
+# from this share of the training texts cut at maxlen, training warns
+CUT_SHARE = 0.1
+
+
+def cut_warning(clf) -> str | None:
+    """A line when ``CUT_SHARE`` or more of a fitted classifier's training texts were cut
+    at ``maxlen`` (the model never saw their end), saying what keeps more; None otherwise."""
+    cut = getattr(clf.preprocessor_, "cut_", None)
+    if not cut or not cut[1] or cut[0] < CUT_SHARE * cut[1]:
+        return None
+    inputs = clf.describe_inputs()
+    maxlen, windows = inputs["maxlen"], inputs.get("windows", 1)
+    read = f"{windows} windows of {maxlen}" if windows > 1 else str(maxlen)
+    kept = "end" if getattr(clf.preprocessor_, "truncating", "post") == "pre" else "start"
+    fixes = clf.family_.longer_text_fixes(maxlen)
+    line = (
+        f"{cut[0]:,} of {cut[1]:,} training texts ({cut[0] / cut[1]:.0%}) are longer than "
+        f"{read} tokens and were cut: the model sees only their {kept}"
+    )
+    return f"{line}; {' or '.join(fixes)} keeps more" if fixes else line
+
+
 def register_preprocessor(cls: type[Preprocessor]) -> type[Preprocessor]:
     _PREPROCESSORS[cls.name] = cls
     return cls

@@ -44,6 +44,9 @@ def to_markdown(rows: list[dict], title: str) -> str:
     )
     for row in rows:
         lines.append("| " + " | ".join(cell(c, row.get(c)) for c in columns) + " |")
+    warned = [(row["model"], w) for row in rows for w in row.get("warnings", [])]
+    if warned:
+        lines += ["", *(f"- warning: {model}: {warning}" for model, warning in warned)]
     return "\n".join(lines) + "\n"
 
 
