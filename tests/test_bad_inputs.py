@@ -334,6 +334,16 @@ def test_search_takes_a_test_file_and_saves_its_best_model(corpus, tmp_path, cap
     assert json.loads((out / "best" / "metrics.json").read_text())["accuracy"] == 1.0
 
 
+def test_search_warns_when_its_best_model_reads_texts_cut_at_maxlen(corpus, tmp_path, capsys):
+    out = tmp_path / "search"
+    argv = ["search", str(corpus["csv"]), "--model", "embedding", "-p", "pooling=max,average"]
+    argv += ["--grid", "--cv", "2", "--epochs", "1", "--maxlen", "1", "--out", str(out)]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "warning: the best candidate:" in err and "longer than 1 tokens and were cut" in err
+    assert any("were cut" in n for n in json.loads((out / "results.json").read_text())["notes"])
+
+
 def test_compare_takes_a_test_file(corpus, tmp_path, capsys):
     test = tmp_path / "test.csv"
     test.write_text(csv_text(reviews(12)), encoding="utf-8")

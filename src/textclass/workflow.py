@@ -376,6 +376,9 @@ def search(
         entry = _search_one(
             settings, train_set, held, folder, resume, jobs, on_progress, group, cluster
         )
+        cut = cut_warning(entry["classifier"])
+        if cut:
+            notes.warn(f"the best candidate{f' for {group}' if group else ''}: {cut}")
         entry["best_run"] = str(
             _save_best(entry.pop("classifier"), folder / "best", train_set, held, data, seed)
         )
