@@ -454,6 +454,10 @@ def test_texts_cut_at_maxlen_are_counted_and_warned(tmp_path, capsys):
     assert any(cut in w for w in warnings)
     page = (run / "report.html").read_text()  # and the report, which outlives the terminal
     assert ">Warnings and notes<" in page and cut in page
+    assert main(["evaluate", str(run), str(path), "--cv", "2"]) == 0  # its recipe re-fitted
+    assert "warning: fold 1: 20 of 20 training texts (100%) are longer than 4" in (
+        capsys.readouterr().err
+    )
     status, out, err = train(capsys, path, "--model", "embedding", "--epochs", "1")
     assert status == 0 and "longer than" not in err  # maxlen: the longest text, none cut
 

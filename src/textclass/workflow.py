@@ -293,6 +293,12 @@ def cross_validate_run(
     data_options.check()
     recipe = clone(TextClassifier.load(run_dir))
     dataset = load_data(data, data_options)
+    warnings = []
+
+    def inspect(fold, model, held_texts):  # the first fold's model speaks for all
+        cut = cut_warning(model) if fold == 0 else None
+        warnings.extend([f"fold 1: {cut}"] if cut else [])
+
     result = cross_validate(
         recipe,
         dataset.texts,
@@ -301,8 +307,10 @@ def cross_validate_run(
         seed=seed,
         groups=dataset.groups,
         progress=progress,
+        inspect=inspect,
     )
     result["data"] = dataset.summary()
+    result["warnings"] = warnings
     return result
 
 

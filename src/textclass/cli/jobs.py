@@ -190,6 +190,8 @@ def evaluate(
             run, data, options, cv=cv, seed=seed, progress=_fold_echo
         )
         typer.echo(format_summary(result["summary"], f"{data}: {cv}-fold cross-validation"))
+        for warning in result["warnings"]:
+            _echo_err(f"warning: {warning}")
         metrics = result
     else:
         metrics = workflow.evaluate_run(run, data, options)
