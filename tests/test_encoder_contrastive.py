@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from textclass import ConfigError, TextClassifier
-from textclass.encoders.contrastive import label_pairs, pair_batches
+from textclass.encoders.contrastive import in_batch_pair_loss, label_pairs, pair_batches
 from tiny_bert import LABELS, TEXTS  # the tiny_weights fixture is in conftest.py
 
 
@@ -56,14 +56,40 @@ def test_pair_batches_group_lengths_and_pad_the_last_batch_with_weight_zero():
     assert weights.count(0.0) == 1
 
 
-@pytest.mark.slow  # ~20 s of CPU: compiling a two-tower BERT training step
-def test_contrastive_tunes_the_encoder_then_the_head_and_reloads(tiny_weights, tmp_path):
+def test_in_batch_pair_loss_is_the_squared_gap_to_the_label_similarity_of_every_other_text():
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(5, 8)).astype(np.float32)
+    sets = np.array([[1, 1, 0], [1, 0, 0], [0, 0, 1], [0, 0, 0], [0, 0, 0]], np.float32)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    expected = []
+    for i in range(5):
+        gaps = []
+        for j in range(5):
+            if i != j:
+                either = np.logical_or(sets[i], sets[j]).sum()
+                jaccard = np.logical_and(sets[i], sets[j]).sum() / either if either else 1.0
+                gaps.append((unit[i] @ unit[j] - jaccard) ** 2)
+        expected.append(np.mean(gaps))
+    assert np.allclose(np.asarray(in_batch_pair_loss(sets, vectors)), expected, atol=1e-5)
+    one_hot = np.eye(2, dtype=np.float32)[[0, 0, 1, 1, 1]]  # single-label: 1 alike, 0 not
+    loss = np.asarray(in_batch_pair_loss(one_hot, one_hot @ np.eye(2, 8, dtype=np.float32)))
+    assert np.allclose(loss, 0, atol=1e-6)  # vectors exactly as alike as their labels
+
+
+@pytest.mark.slow  # ~20 s of CPU each: compiling BERT pair training steps
+@pytest.mark.parametrize(("sampling", "pair_epochs"), [("batch", 4), ("random", 1)])
+def test_contrastive_tunes_the_encoder_then_the_head_and_reloads(
+    tiny_weights, tmp_path, sampling, pair_epochs
+):
     clf = TextClassifier(model="encoder", epochs=3, random_state=0).set_params(
-        model__weights=tiny_weights, model__mode="contrastive", model__pairs=2
+        model__weights=tiny_weights,
+        model__mode="contrastive",
+        model__pair_sampling=sampling,
+        model__pairs=2,
     )
     clf.fit(TEXTS, LABELS)
     assert clf.training_settings()["optimizer"] == "adam"  # the head's
-    assert len(clf.history_["pair_loss"]) == 1 and len(clf.history_["loss"]) == 3
+    assert len(clf.history_["pair_loss"]) == pair_epochs and len(clf.history_["loss"]) == 3
     # every weight was trained (the pair stage tunes the whole encoder)
     assert clf.count_params(trainable_only=True) == clf.count_params()
     probe = TEXTS + ["the food was good " * 20]
@@ -80,14 +106,21 @@ def test_contrastive_settings_are_checked_before_training(tiny_weights):
     )
     with pytest.raises(ConfigError, match="pairs"):
         clf.fit(TEXTS, LABELS)
+    clf.set_params(model__pairs=2, model__pair_sampling="all")
+    with pytest.raises(ConfigError, match="pair_sampling"):
+        clf.fit(TEXTS, LABELS)
 
 
-@pytest.mark.slow  # ~15 s of CPU: another pair step and a sigmoid head
-def test_contrastive_learns_label_sets(tiny_weights, tmp_path):
+@pytest.mark.slow  # ~15 s of CPU each: another pair step and a sigmoid head
+@pytest.mark.parametrize("sampling", ["batch", "random"])
+def test_contrastive_learns_label_sets(tiny_weights, tmp_path, sampling):
     texts = ["great food", "rude staff", "great staff", "awful food"] * 3
     sets = [["pos", "food"], ["neg", "staff"], ["pos", "staff"], ["neg", "food"]] * 3
     clf = TextClassifier(model="encoder", epochs=2, random_state=0).set_params(
-        model__weights=tiny_weights, model__mode="contrastive", model__pairs=2
+        model__weights=tiny_weights,
+        model__mode="contrastive",
+        model__pair_sampling=sampling,
+        model__pairs=2,
     )
     clf.fit(texts, sets)
     assert clf.multilabel_ and clf.classes_.tolist() == ["food", "neg", "pos", "staff"]

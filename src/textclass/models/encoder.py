@@ -8,10 +8,12 @@ set), 4 epochs of 16; ``freeze_layers`` keeps the embeddings and that many lower
 layers fixed; ``mixed_precision`` computes in bfloat16 where the device supports it
 (fine-tuning on a GPU; a frozen encoder's matrix products on a CPU with AMX).
 ``mode="contrastive"``: SetFit's recipe (``encoders.contrastive``): the encoder is first
-tuned on ``pairs`` sentence pairs per training text (cosine similarity 1 for texts that
-share a label, 0 for texts that do not; AdamW, peak ``pair_learning_rate``, one epoch
-of 16 pairs), then the head learns the tuned encoder's vectors with the frozen mode's
-settings (UCI amazon, 3 seeds: 0.917 against the end-to-end fine-tune's 0.905).
+tuned on sentence pairs (cosine similarity 1 for texts that share a label, 0 for texts
+that do not; AdamW, peak ``pair_learning_rate``): with ``pair_sampling="batch"`` every pair
+within each batch of 32 similar-length texts, 4 epochs; with ``"random"`` (SetFit's own)
+``pairs`` sampled pairs per training text, one epoch of 16 pairs. Then the head learns the
+tuned encoder's vectors with the frozen mode's settings (UCI amazon, 3 seeds: 0.916-0.917
+against the end-to-end fine-tune's 0.905; in batches in about 60 % of random's time).
 ``windows`` (frozen): read a text longer than ``maxlen`` in up to that many windows of
 ``maxlen`` tokens and average their vectors (IMDB 25k/25k at maxlen 128: 0.776 cut,
 0.838 with 8 windows, 2.7x the time; ``benchmarks/results/encoder.md``).
@@ -42,10 +44,11 @@ TRAINING = {
     # the usual Hugging Face fine-tune: a fixed 4 epochs, no validation split held out
     "finetune": {"epochs": 4, "batch_size": 16, "optimizer": "adamw", "early_stopping": None},
     # the head on the pair-tuned encoder's vectors: as frozen (the pair stage has its own
-    # family parameters, ``pairs`` and ``pair_learning_rate``)
+    # family parameters: ``pair_sampling``, ``pairs``, ``pair_learning_rate``)
     "contrastive": {"epochs": 60, "batch_size": 32, "optimizer": "adam", "early_stopping": None},
 }
-PAIR_BATCH = 16  # sentence pairs per step of the contrastive stage (SetFit's default)
+PAIR_BATCH = 16  # sampled sentence pairs per step of the pair stage (SetFit's default)
+IN_BATCH = (4, 32)  # in-batch pairs: epochs, texts per batch (496 pairs each)
 
 
 class _ByMode:
@@ -80,7 +83,8 @@ class Encoder(ModelFamily):
         "mode": "frozen (cached sentence vectors + head), finetune (end to end) or contrastive (SetFit: the encoder tuned on labelled pairs, then a head on its vectors)",
         "units": "hidden Dense layer sizes of the head (None: linear)",
         "dropout": "dropout on the sentence vector",
-        "pairs": "contrastive: sentence pairs per training text, half sharing a label, half not",
+        "pair_sampling": "contrastive: batch (every pair of texts within each batch of 32, 4 epochs) or random (SetFit's: `pairs` sampled partners per text, 1 epoch)",
+        "pairs": "contrastive, pair_sampling random: sentence pairs per training text, half sharing a label, half not",
         "pair_learning_rate": "contrastive: peak AdamW learning rate of the pair stage",
         "freeze_layers": "finetune, contrastive: keep the embeddings and this many lower layers fixed",
         "warmup": "finetune, contrastive: share of the steps the learning rate warms up over",
@@ -94,6 +98,7 @@ class Encoder(ModelFamily):
         "units": Constraint("None or a positive integer (or a list of them)", _units),
         "dropout": FRACTION,
         "freeze_layers": Constraint("a non-negative integer", _non_negative_int),
+        "pair_sampling": one_of("batch", "random"),
         "pairs": Constraint("an integer of at least 2", lambda v: _non_negative_int(v) and v >= 2),
         "pair_learning_rate": Constraint(
             "a positive number",
@@ -116,6 +121,7 @@ class Encoder(ModelFamily):
         units=None,
         dropout: float = 0.1,
         freeze_layers: int = 0,
+        pair_sampling: str = "batch",
         pairs: int = 4,
         pair_learning_rate: float = 2e-5,
         warmup: float = 0.1,
@@ -128,6 +134,7 @@ class Encoder(ModelFamily):
         self.units = units
         self.dropout = dropout
         self.freeze_layers = freeze_layers
+        self.pair_sampling = pair_sampling
         self.pairs = pairs
         self.pair_learning_rate = pair_learning_rate
         self.warmup = warmup

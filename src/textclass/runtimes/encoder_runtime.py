@@ -84,28 +84,33 @@ class EncoderRuntime(KerasRuntime):
         )
 
     def _fit_contrastive(self, x, codes, *, n_classes, inputs, settings, validation, callbacks):
-        from textclass.encoders.contrastive import tune_on_pairs
-        from textclass.models.encoder import PAIR_BATCH
+        from textclass.encoders.contrastive import tune_in_batches, tune_on_pairs
+        from textclass.models.encoder import IN_BATCH, PAIR_BATCH
         from textclass.models.heads import multilabel_head
 
         multilabel = codes.ndim == 2
         with multilabel_head() if multilabel else contextlib.nullcontext():
             network = self.family.build(n_classes=n_classes, **inputs)
         encoder, head = network.get_layer("encoder"), network.get_layer("head")
-        history = tune_on_pairs(
-            encoder,
-            x,
-            codes,
-            n_classes=n_classes,
-            per_text=int(self.family.pairs),
-            learning_rate=float(self.family.pair_learning_rate),
-            warmup=self.family.warmup,
-            batch_size=PAIR_BATCH,
-            pad_id=self.state["pad_id"],
-            buckets=self.buckets,
-            seed=settings.random_state,
-            verbose=settings.verbose,
-        )
+        common = {
+            "n_classes": n_classes,
+            "learning_rate": float(self.family.pair_learning_rate),
+            "warmup": self.family.warmup,
+            "pad_id": self.state["pad_id"],
+            "buckets": self.buckets,
+            "seed": settings.random_state,
+            "verbose": settings.verbose,
+        }
+        if self.family.pair_sampling == "batch":
+            epochs, batch_size = IN_BATCH
+            history = tune_in_batches(
+                encoder, x, codes, epochs=epochs, batch_size=batch_size, **common
+            )
+        else:
+            per_text = int(self.family.pairs)
+            history = tune_on_pairs(
+                encoder, x, codes, per_text=per_text, batch_size=PAIR_BATCH, **common
+            )
         vectors_of = self._vector_function(encoder)
         vectors = vectors_of(x)
         if validation is not None:
