@@ -137,13 +137,16 @@ class EncoderRuntime(KerasRuntime):
         from textclass.encoders.frozen import grouped_outputs
 
         tokens = keras.Input((None,), dtype="int32", name="token_ids")
-        predict = predict_function(keras.Model(tokens, encoder(tokens), name="tuned_encoder"))
+        model = keras.Model(tokens, encoder(tokens), name="tuned_encoder")
+        predict = predict_function(model)  # on TensorFlow it holds the model only weakly
 
         def vectors_of(ids) -> np.ndarray:
             vectors = grouped_outputs(
                 predict, ids, pad_id=self.state["pad_id"], buckets=self.buckets
             )
             return vectors.astype(np.float32)
+
+        vectors_of.model = model  # so the model lives as long as this function
 
         return vectors_of
 
