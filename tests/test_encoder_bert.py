@@ -189,10 +189,11 @@ def test_real_weights_equal_the_reference_and_know_sentiment():
     sentiment = ["The food was delicious", "What a tasty meal", "Disgusting food"]
     ids = prep.transform(reference["sentences"] + sentiment)
     assert [row[row != 0].tolist() for row in ids[:12]] == reference["token_ids"]
-    # maxlen=None reads what sentence-transformers reads: 256 tokens, not all 512 positions
-    assert (
-        SubwordIds.from_settings(type("S", (), {"maxlen": None})(), weights=weights).maxlen == 256
-    )
+    # maxlen "auto" (the classifier's default) and None read what sentence-transformers
+    # reads: 256 tokens, not all 512 positions, nor the word-id families' 100
+    for maxlen in ("auto", None):
+        settings = type("S", (), {"maxlen": maxlen})()
+        assert SubwordIds.from_settings(settings, weights=weights).maxlen == 256
     # its tokenizer reads a literal "[PAD]" as the pad token: in a text it is [UNK] here
     assert prep.transform(["good [PAD] food"])[0, :6].tolist() == [101, 2204, 100, 2833, 102, 0]
     padded = np.zeros((16, 64), np.int32)  # one batch, one compiled shape

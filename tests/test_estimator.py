@@ -134,6 +134,8 @@ def test_invalid_hyperparameter_names_field_and_value():
 
     with pytest.raises(ConfigError, match=r"`maxlen`.*Received: maxlen=-3"):
         TextClassifier(model="embedding", maxlen=-3).fit(TEXTS, LABELS)
+    with pytest.raises(ConfigError, match=r"`maxlen`.*'auto'.*Received: maxlen='longest'"):
+        TextClassifier(model="embedding", maxlen="longest").fit(TEXTS, LABELS)
     with pytest.raises(ConfigError, match=r"`pooling`.*Received: pooling='median'"):
         TextClassifier(model="embedding", epochs=1).set_params(model__pooling="median").fit(
             TEXTS, LABELS

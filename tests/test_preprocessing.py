@@ -48,6 +48,17 @@ def test_word_ids_count_the_training_texts_cut_at_maxlen():
     assert longest.describe() == {"vocab_size": 6, "maxlen": 5}
 
 
+def test_word_ids_maxlen_setting_auto_is_the_tutorials_100():
+    from textclass import TextClassifier
+    from textclass.preprocessing.preprocessors import WordIds
+
+    assert TextClassifier().maxlen == "auto"  # the classifier's default: the family's own
+    for setting, expected in (("auto", 100), (None, None), (12, 12)):
+        prep = WordIds.from_settings(TextClassifier(maxlen=setting))
+        assert prep.maxlen == expected
+    assert WordIds.from_settings(TextClassifier(maxlen=np.int64(7))).maxlen == 7  # searches
+
+
 def test_bag_of_words_modes():
     tok = Tokenizer().fit(["good good food", "bad food"])
     seqs = tok.transform(["good good food", "bad"])

@@ -41,8 +41,14 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     num_words : int or None
         Keep the ``num_words - 1`` most frequent training words (Keras rule).
         None: the family's own limit (``multihot``: 10,000), else every word.
-    maxlen, padding, truncating :
-        Sequence length and where zeros go / which end is cut ("pre"/"post").
+    maxlen : int, None or "auto", default="auto"
+        Sequence length: texts longer are cut (and counted). "auto": the family's own,
+        100 words for the word-id networks (the Keras tutorials'), the checkpoint's
+        ``max_seq_length`` for ``encoder`` (256 subword tokens for all-MiniLM-L6-v2, what
+        sentence-transformers reads). None: the longest training text (``encoder``: as
+        "auto"). The bag-of-words and n-gram families read every word whatever it is.
+    padding, truncating :
+        Where zeros go / which end is cut ("pre"/"post").
     oov_token : str or None
         If set, unknown words map to index 1 instead of being dropped.
     analyzer : {"auto", "keras", "sklearn"}
@@ -97,7 +103,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         *,
         model="ngram",
         num_words=None,
-        maxlen=100,
+        maxlen="auto",
         padding="post",
         truncating="post",
         oov_token=None,
@@ -164,8 +170,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def _validate_params(self) -> None:
         if self.analyzer not in ANALYZERS:
             raise invalid("analyzer", " or ".join(ANALYZERS), self.analyzer)
-        if self.maxlen is not None and (not isinstance(self.maxlen, int) or self.maxlen < 1):
-            raise invalid("maxlen", "a positive integer or None", self.maxlen)
+        if self.maxlen not in (None, "auto") and (not _is_int(self.maxlen) or self.maxlen < 1):
+            raise invalid("maxlen", "a positive integer, None or 'auto'", self.maxlen)
         for name in ("epochs", "batch_size"):
             value = getattr(self, name)
             if value is not None and (not _is_int(value) or value < 1):

@@ -161,4 +161,10 @@ def _print_metrics(metrics: dict, title: str) -> None:
 
 Epochs = Annotated[int | None, typer.Option(help="Training epochs (Keras families)")]
 BatchSize = Annotated[int | None, typer.Option(help="Batch size")]
-Maxlen = Annotated[int | None, typer.Option(help="Sequence length (sequence families)")]
+Maxlen = Annotated[
+    int | None,
+    typer.Option(
+        help="Sequence length, longer texts cut (default: the family's: 100 words for the "
+        "word-id networks, the checkpoint's for encoder, 256 for all-MiniLM-L6-v2)"
+    ),
+]

@@ -66,6 +66,15 @@ class Preprocessor:
         raise NotImplementedError
 
 
+def maxlen_setting(settings, *, auto):
+    """The classifier's ``maxlen`` for a preprocessor: ``auto`` (the preprocessor's own
+    default) for "auto" or a settings object without one, None as None, else an int."""
+    value = getattr(settings, "maxlen", "auto")
+    if isinstance(value, str) and value == "auto":
+        return auto
+    return None if value is None else int(value)
+
+
 def cut_at_maxlen(cut: tuple[int, int] | None) -> dict:
     """``{"cut_at_maxlen": "12 of 750 texts"}``: training texts longer than ``maxlen``,
     of which the model sees only ``maxlen`` tokens; empty when nothing was counted (older

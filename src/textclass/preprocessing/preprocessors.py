@@ -12,12 +12,18 @@ from __future__ import annotations
 import numpy as np
 
 from textclass.errors import invalid
-from textclass.preprocessing.base import Preprocessor, cut_at_maxlen, register_preprocessor
+from textclass.preprocessing.base import (
+    Preprocessor,
+    cut_at_maxlen,
+    maxlen_setting,
+    register_preprocessor,
+)
 from textclass.preprocessing.sequences import pad_sequences
 from textclass.preprocessing.tokenizer import SKLEARN_TOKEN_PATTERN, Tokenizer
 from textclass.preprocessing.vectors import MODES, TfidfVectors, vectorize
 
 ANALYZERS = ("keras", "sklearn")
+DEFAULT_MAXLEN = 100  # maxlen="auto": the word-id length of the Keras tutorials
 
 
 def tokenizer_from_settings(settings, *, analyzer: str = "keras", num_words=None) -> Tokenizer:
@@ -68,7 +74,7 @@ class WordIds(_WordPreprocessor):
     def from_settings(cls, settings, *, analyzer: str = "keras", num_words=None) -> WordIds:
         return cls(
             tokenizer_from_settings(settings, analyzer=analyzer, num_words=num_words),
-            maxlen=getattr(settings, "maxlen", None),
+            maxlen=maxlen_setting(settings, auto=DEFAULT_MAXLEN),
             padding=getattr(settings, "padding", "post"),
             truncating=getattr(settings, "truncating", "post"),
         )

@@ -22,7 +22,12 @@ from __future__ import annotations
 import numpy as np
 
 from textclass.errors import ConfigError, invalid
-from textclass.preprocessing.base import Preprocessor, cut_at_maxlen, register_preprocessor
+from textclass.preprocessing.base import (
+    Preprocessor,
+    cut_at_maxlen,
+    maxlen_setting,
+    register_preprocessor,
+)
 
 BUCKETS = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)  # steps of 1.5x or 1.33x
 
@@ -102,13 +107,16 @@ class SubwordIds(Preprocessor):
     @classmethod
     def from_settings(cls, settings, *, weights=None, windows: int = 1) -> SubwordIds:
         """``weights``: an ``EncoderWeights``; ``maxlen`` from the settings, capped by the model
-        (None: the checkpoint's ``max_seq_length`` where it names one, else its positions).
+        ("auto" or None: the checkpoint's ``max_seq_length`` where it names one, else its
+        positions).
 
         The word tokenizer's settings do not apply to a checkpoint's own subword vocabulary:
         one set to anything but its default is refused, naming it, rather than ignored."""
         _refuse_word_settings(settings, weights)
         limit = int(weights.config.get("max_position_embeddings", 512))
-        maxlen = getattr(settings, "maxlen", None)
+        # what the checkpoint reads (sentence-transformers' own cut), else every position
+        own = weights.max_seq_length or limit
+        maxlen = maxlen_setting(settings, auto=own)
         if maxlen is not None and maxlen > limit:
             raise ConfigError(
                 f"Received an invalid value for `maxlen`, expected at most {limit} (the encoder "
@@ -116,9 +124,7 @@ class SubwordIds(Preprocessor):
             )
         return cls(
             weights.tokenizer_json,
-            # maxlen=None: what the checkpoint reads (sentence-transformers' own cut), else
-            # every position
-            maxlen=(weights.max_seq_length or limit) if maxlen is None else maxlen,
+            maxlen=own if maxlen is None else maxlen,
             pad_id=int(weights.config.get("pad_token_id", 0)),
             weights=weights.name,
             windows=windows,
