@@ -459,7 +459,7 @@ def test_texts_cut_at_maxlen_are_counted_and_warned(tmp_path, capsys):
         capsys.readouterr().err
     )
     status, out, err = train(capsys, path, "--model", "embedding", "--epochs", "1")
-    assert status == 0 and "longer than" not in err  # maxlen: the longest text, none cut
+    assert status == 0 and "longer than" not in err  # the default maxlen (100): none cut
 
 
 def test_the_cut_warning_says_which_end_is_kept():
