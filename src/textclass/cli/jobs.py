@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -256,8 +255,9 @@ def predict(
     """Predict labels for texts given as arguments or in a file (--input)."""
     # the light loader (no scikit-learn, no training code): a cold start is mostly imports
     from textclass.inference import predict_texts
+    from textclass.rendering.predictions import OUTPUTS, write_predictions
 
-    if output not in ("table", "csv", "jsonl"):
+    if output not in OUTPUTS:
         raise typer.BadParameter("choose table, csv or jsonl", param_hint="--format")
     if output_dir is not None or cluster is not None:
         _score_to_folder(
@@ -280,76 +280,7 @@ def predict(
         raise typer.BadParameter("must be at least 1", param_hint="--top")
     found = predict_texts(run, texts, source=source, explain=top if explain else 0)
     common.QUICK_EXIT = True  # nothing left to shut down cleanly: printing is all that remains
-    if output == "table" and found.explanations is None and not found.multilabel:
-        for text, label, p in zip(texts, found.labels, found.confidence):
-            typer.echo(f"{label}\t{p:.3f}\t{text}")
-        return
-    import pandas as pd
-
-    result = frame.copy() if frame is not None else pd.DataFrame({"text": texts})
-    if found.explanations is not None:
-        _print_explanations(found, texts, result, output)
-        return
-    if found.multilabel:
-        _print_label_sets(found, texts, result, output)
-        return
-    labels, confidence = found.labels, found.confidence
-    result["predicted"] = labels
-    result["probability"] = confidence.round(6)
-    if output == "csv":
-        result.to_csv(sys.stdout, index=False)
-    else:
-        result.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)
-
-
-def _print_explanations(found, texts, result, output: str) -> None:
-    """Predictions with their explanations: table, csv (one text column) or jsonl."""
-    from textclass.rendering.html import explanation_text
-
-    if found.multilabel:
-        shown = [",".join(map(str, labels)) or "-" for labels in found.labels]
-    else:
-        shown = [str(v) for v in found.labels]
-    if output == "table":
-        for text, label, reason in zip(texts, shown, found.explanations):
-            typer.echo(
-                f"{label}\t{text}\n    why {reason['label']} ({reason['probability']:.3f}): "
-                f"{explanation_text(reason) or '-'}"
-            )
-        return
-    result["predicted"] = found.labels if output == "jsonl" else shown
-    if output == "csv":
-        result["explanation"] = [explanation_text(r) for r in found.explanations]
-        result.to_csv(sys.stdout, index=False)
-        return
-    result["explanation"] = found.explanations
-    result.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)
-
-
-def _print_label_sets(found, texts, result, output: str) -> None:
-    """Multi-label predictions: the label set of each text, with each label's probability.
-
-    table: ``label,label<TAB>label p, label p<TAB>text``; csv: the set joined by ``,``
-    (and one probability column per label); jsonl: a list, and a probability object.
-    """
-    names = [str(c) for c in found.classes.tolist()]
-    index = {c: i for i, c in enumerate(found.classes.tolist())}
-    if output == "table":
-        for text, labels, row in zip(texts, found.labels, found.proba):
-            shown = ", ".join(f"{v} {row[index[v]]:.3f}" for v in labels) or "-"
-            typer.echo(f"{','.join(map(str, labels)) or '-'}\t{shown}\t{text}")
-        return
-    if output == "csv":
-        result["predicted"] = [",".join(map(str, labels)) for labels in found.labels]
-        for j, name in enumerate(names):
-            result[f"p_{name}"] = found.proba[:, j].round(6)
-        result.to_csv(sys.stdout, index=False)
-        return
-    result["predicted"] = found.labels
-    result["probabilities"] = [
-        {name: round(float(p), 6) for name, p in zip(names, row)} for row in found.proba
-    ]
-    result.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)
+    write_predictions(found, texts, output, frame=frame)
 
 
 def _score_to_folder(
