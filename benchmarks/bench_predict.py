@@ -59,7 +59,7 @@ def cold_cli(run: Path, *, compile_cache: bool = True) -> float:
 # the floor under any cold Keras prediction: Python, the CLI's imports, then Keras and JAX
 # (imported the way the CLI does, without keras's scikit-learn/matplotlib/pandas extras)
 FLOOR = (
-    "import textclass.cli; from textclass.runtimes import keras_runtime as k; "
+    "import textclass.cli; from textclass.runtimes import keras_loading as k; "
     "k.LEAN_IMPORT = True; k.import_keras(); import os; os._exit(0)"
 )
 

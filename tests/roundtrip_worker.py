@@ -79,10 +79,10 @@ def predict(out: Path) -> None:
     """Each run through the light loader first (as ``textclass predict`` does; it must
     not import scikit-learn), then through ``TextClassifier.load``."""
     from textclass.inference import Predictor
-    from textclass.runtimes import keras_runtime
+    from textclass.runtimes import keras_loading
     from textclass.runtimes.base import runtime_class
 
-    keras_runtime.LEAN_IMPORT = True
+    keras_loading.LEAN_IMPORT = True
     runs = json.loads((out / "runs.json").read_text())["runs"]
 
     def light(name: str) -> bool:  # does the run's runtime predict without the classifier?

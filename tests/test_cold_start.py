@@ -60,10 +60,10 @@ def test_a_second_cold_predict_compiles_nothing(tmp_path):
 
 LEAN = """
 import sys
-from textclass.runtimes import keras_runtime
-keras_runtime.LEAN_IMPORT = True
-keras = keras_runtime.import_keras()
-left = [n for n in sys.modules if n.startswith(keras_runtime._TPU_KERNELS)]
+from textclass.runtimes import keras_loading
+keras_loading.LEAN_IMPORT = True
+keras = keras_loading.import_keras()
+left = [n for n in sys.modules if n.startswith(keras_loading._TPU_KERNELS)]
 extras = [n for n in ("sklearn", "matplotlib", "pandas") if n in sys.modules]
 import numpy as np
 model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])

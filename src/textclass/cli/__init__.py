@@ -34,9 +34,9 @@ __all__ = ["ExitCode", "app", "main"]
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     from textclass.errors import ArtifactError, ConfigError, DataError, TextclassError
-    from textclass.runtimes import keras_runtime
+    from textclass.runtimes import keras_loading
 
-    keras_runtime.LEAN_IMPORT = True  # this process is ours: keras without unused extras
+    keras_loading.LEAN_IMPORT = True  # this process is ours: keras without unused extras
 
     try:
         app(args=argv, standalone_mode=False)

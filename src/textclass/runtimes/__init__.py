@@ -1,7 +1,8 @@
 """Runtimes: what builds, fits, runs, counts and saves a family's model.
 
-``keras_runtime`` runs Keras networks (any backend), ``sklearn_runtime`` runs
-scikit-learn linear models. A family names its runtime (``runtime_cls``); the
+``keras_runtime`` runs Keras networks (any backend; ``keras_loading`` imports keras and
+loads saved networks quickly for prediction), ``encoder_runtime`` a pretrained encoder and
+its head, ``sklearn_runtime`` scikit-learn linear models. A family names its runtime (``runtime_cls``); the
 estimator and the artifact only talk to the interface in :mod:`.base`.
 """
 
