@@ -68,7 +68,7 @@ HF_FINETUNE = {"yelp": 0.920, "amazon": 0.915, "imdb": 0.920}  # transformers + 
 def machine() -> dict:
     import keras
 
-    from textclass.encoders.devices import fast_bfloat16_products, has_accelerator
+    from textclass.models.encoder.devices import fast_bfloat16_products, has_accelerator
 
     return {
         "python": platform.python_version(),
@@ -119,7 +119,7 @@ def uci_row(source: str, mode: str, seed: int, out: Path | None = None) -> dict:
 
 def hf_row(source: str, seed: int, folder: Path) -> dict:
     """The Hugging Face fine-tune of ``source``'s tutorial split, in ``.venv-ref``."""
-    from textclass.encoders.weights import locate
+    from textclass.models.encoder.weights import locate
 
     if not REF_PYTHON.exists():
         sys.exit(
@@ -142,7 +142,7 @@ def hf_row(source: str, seed: int, folder: Path) -> dict:
 
 def encode_row(source: str) -> dict:
     from textclass import TextClassifier
-    from textclass.encoders import frozen
+    from textclass.models.encoder import frozen
 
     train, test = split(source)
     texts = list(train.texts) + list(test.texts)

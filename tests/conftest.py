@@ -28,7 +28,7 @@ os.environ["TEXTCLASS_CACHE"] = tempfile.mkdtemp(prefix="textclass-cache-")
 @pytest.fixture(scope="module")
 def tiny_weights(tmp_path_factory) -> str:
     """A tiny random BERT folder (tests/tiny_bert.py's config) for the encoder tests."""
-    from textclass.encoders.tiny import write_tiny_folder
+    from textclass.models.encoder.tiny import write_tiny_folder
     from tiny_bert import TINY_CONFIG
 
     return str(write_tiny_folder(tmp_path_factory.mktemp("bert"), TINY_CONFIG, seed=3))

@@ -78,16 +78,19 @@ def train(out: Path, kind: str) -> None:
 def predict(out: Path) -> None:
     """Each run through the light loader first (as ``textclass predict`` does; it must
     not import scikit-learn), then through ``TextClassifier.load``."""
+    from textclass.discovery import find_named
     from textclass.inference import Predictor
     from textclass.runtimes import keras_loading
-    from textclass.runtimes.base import runtime_class
+    from textclass.runtimes.base import Runtime
 
     keras_loading.LEAN_IMPORT = True
     runs = json.loads((out / "runs.json").read_text())["runs"]
 
     def light(name: str) -> bool:  # does the run's runtime predict without the classifier?
+        # (a generic runtime, found without importing the families, with a scorer)
         config = json.loads((out / name / "config.json").read_text())
-        return runtime_class(config["runtime"]["name"]).has_scorer
+        runtime = find_named(Runtime, config["runtime"]["name"], ("textclass.runtimes",))
+        return runtime is not None and runtime.has_scorer
 
     light_runs = [name for name in runs if light(name)]
     for name in light_runs + [name for name in runs if name not in light_runs]:

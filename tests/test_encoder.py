@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from textclass import ArtifactError, ConfigError, TextClassifier
-from textclass.encoders import frozen
+from textclass.models.encoder import frozen
 from tiny_bert import LABELS, TEXTS  # the tiny_weights fixture is in conftest.py
 
 
@@ -145,7 +145,7 @@ def test_word_tokenizer_settings_are_refused_not_ignored(tiny_weights, setting):
 def test_an_artifact_encodes_as_its_head_was_trained_on_any_machine(
     tiny_weights, tmp_path, monkeypatch
 ):
-    from textclass.encoders import devices
+    from textclass.models.encoder import devices
 
     clf = TextClassifier(model="encoder", epochs=2, random_state=0).set_params(
         model__weights=tiny_weights, model__cache_dir=False
@@ -206,8 +206,8 @@ def test_many_texts_cut_at_maxlen_get_a_warning_that_names_windows(tiny_weights)
 
 
 def test_window_settings_edges(tiny_weights):
-    from textclass.encoders.weights import locate
-    from textclass.preprocessing.subwords import SubwordIds
+    from textclass.models.encoder.preprocessor import SubwordIds
+    from textclass.models.encoder.weights import locate
     from textclass.workflow import cut_warning
 
     tokenizer_json = locate(tiny_weights).tokenizer_json

@@ -12,16 +12,16 @@ import numpy as np
 import pytest
 
 from textclass import ConfigError
-from textclass.encoders import frozen
-from textclass.encoders.weights import locate
-from textclass.preprocessing.subwords import SubwordIds
+from textclass.models.encoder import frozen
+from textclass.models.encoder.preprocessor import SubwordIds
+from textclass.models.encoder.weights import locate
 from tiny_bert import FIXTURE  # the tiny_weights fixture is in conftest.py
 
 
 def encoder_model(weights: str):
     import keras
 
-    from textclass.encoders.bert import pretrained_encoder
+    from textclass.models.encoder.backbone import pretrained_encoder
 
     ids = keras.Input((None,), dtype="int32")
     return keras.Model(ids, pretrained_encoder(locate(weights))(ids))
@@ -118,7 +118,7 @@ def test_vectors_do_not_depend_on_what_was_encoded_before():
     probe = prep.transform(["great food and a lovely team", "rude minister", "zzz qqq"])
     import keras
 
-    from textclass.encoders.bert import PackedEncoder
+    from textclass.models.encoder.backbone import PackedEncoder
 
     def packed_model():  # a new model over the same built encoder: no call history
         encoder = frozen.frozen_encoder(weights).get_layer("encoder")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from textclass import ConfigError, TextClassifier
-from textclass.encoders.contrastive import in_batch_pair_loss, label_pairs, pair_batches
+from textclass.models.encoder.contrastive import in_batch_pair_loss, label_pairs, pair_batches
 from tiny_bert import LABELS, TEXTS  # the tiny_weights fixture is in conftest.py
 
 

@@ -22,6 +22,7 @@ import re
 from contextlib import contextmanager
 
 from textclass.errors import ConfigError
+from textclass.threads import limit_threads
 
 _LOCAL = re.compile(r"^local(?::(\d+))?$")
 
@@ -66,8 +67,6 @@ class ThreadLimit(_PluginBase):
         self.threads = threads
 
     def setup(self, worker) -> None:
-        from textclass.experiments.search import limit_threads
-
         limit_threads(self.threads)
 
 

@@ -386,7 +386,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     # ---------------------------------------------------------- persistence
     def save(self, path, *, metrics: dict | None = None, extra: dict | None = None) -> None:
         """Write one run directory (no pickle); see :mod:`textclass.persistence`."""
-        from textclass.persistence.artifact import SavedParts, save_parts
+        from textclass.artifact import SavedParts, save_parts
 
         check_is_fitted(self, "runtime_")
         parts = SavedParts(
@@ -406,7 +406,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     @classmethod
     def load(cls, path) -> TextClassifier:
         """A fitted classifier from a run directory written by ``save`` (any format version)."""
-        from textclass.persistence.artifact import load_parts
+        from textclass.artifact import load_parts
 
         parts = load_parts(path)
         clf = cls(**{**parts.estimator_params, "model": parts.family})

@@ -39,10 +39,9 @@ class Predictor:
 
     @classmethod
     def load(cls, path) -> Predictor:
+        from textclass.artifact import incompatible, read_preprocessor, runtime_class
         from textclass.decisions import decide
         from textclass.persistence import RunDirectory
-        from textclass.persistence.artifact import incompatible, read_preprocessor
-        from textclass.runtimes.base import runtime_class
 
         run = RunDirectory(path)
         run.check_exists()

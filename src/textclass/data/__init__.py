@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-from textclass.data import catalog as _catalog  # noqa: F401  (registers named datasets)
 from textclass.data.dataset import Dataset
 from textclass.data.readers import FORMATS, read_dataset
 from textclass.data.registry import dataset_names, load_dataset

@@ -12,8 +12,16 @@ import numpy as np
 
 from textclass.data.dataset import Dataset
 from textclass.data.readers import read_dataset
-from textclass.data.registry import DatasetSpec, register
+from textclass.data.spec import DatasetSpec
 from textclass.errors import DataError
+
+# the named datasets, by name (``data.registry`` looks them up here)
+DATASETS: dict[str, DatasetSpec] = {}
+
+
+def _add(spec: DatasetSpec) -> None:
+    DATASETS[spec.name] = spec
+
 
 # ------------------------------------------------------------------ UCI
 UCI_SOURCES = {  # tutorial order: yelp, amazon, imdb
@@ -46,7 +54,7 @@ def _load_uci(folder: Path, part: str | None) -> Dataset:
     return Dataset(texts, np.concatenate(labels), np.array(groups), group_name="source")
 
 
-register(
+_add(
     DatasetSpec(
         name="uci-sentiment",
         description="UCI Sentiment Labelled Sentences: 3 x 1,000 review sentences "
@@ -105,7 +113,7 @@ def _load_imdb(folder: Path, part: str | None) -> Dataset:
     )
 
 
-register(
+_add(
     DatasetSpec(
         name="imdb",
         description="Large Movie Review Dataset v1.0: 25,000 train + 25,000 test reviews, "
@@ -153,7 +161,7 @@ def _load_bbc(folder: Path, part: str | None) -> Dataset:
     return read_dataset(folder / "bbc.jsonl", text_col="text", label_col="category")
 
 
-register(
+_add(
     DatasetSpec(
         name="bbc-news",
         description="BBC News: 2,225 articles in 5 topics (business, entertainment, "
@@ -215,7 +223,7 @@ def _load_goemotions(folder: Path, part: str | None) -> Dataset:
     return Dataset(texts, normalize_sets(sets), split=np.array(split))
 
 
-register(
+_add(
     DatasetSpec(
         name="goemotions",
         description="GoEmotions (simplified): 54,263 Reddit comments, 28 emotions incl. neutral, "

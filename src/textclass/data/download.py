@@ -8,7 +8,7 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from textclass.data.registry import DatasetSpec
+from textclass.data.spec import DatasetSpec
 from textclass.errors import DownloadError
 
 

@@ -15,31 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from textclass.data.catalog import DATASETS
+from textclass.data.spec import DatasetSpec
 from textclass.errors import DataError, DownloadError, did_you_mean
 
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    name: str
-    description: str
-    folder: str
-    files: dict[str, str]  # canonical file name -> sha256
-    url: str  # the publisher's archive
-    archive_sha256: str | None
-    # (archive, destination folder) -> canonical files; None: plain files, extra["file_urls"]
-    build: Callable[[Path, Path], None] | None
-    load: Callable[[Path, str | None], object]  # (folder, part) -> Dataset
-    parts: tuple[str, ...] = ()
-    license: str = ""
-    citation: str = ""
-    extra: dict = field(default_factory=dict)
+__all__ = ["DatasetSpec", "dataset_names", "get_spec", "load_dataset", "locate", "register"]
 
 
-_REGISTRY: dict[str, DatasetSpec] = {}
+# every named dataset, from the catalog (``register`` adds one more)
+_REGISTRY: dict[str, DatasetSpec] = dict(DATASETS)
 
 
 def register(spec: DatasetSpec) -> DatasetSpec:
@@ -155,8 +141,6 @@ def status(spec: DatasetSpec) -> dict:
 
 def load_dataset(ref: str, *, download: bool = True):
     """Load a named dataset, e.g. ``"uci-sentiment"`` or ``"uci-sentiment:yelp"``."""
-    import textclass.data.catalog  # noqa: F401  (registers the datasets)
-
     spec, part = parse_name(ref)
     dataset = spec.load(locate(spec, download=download), part)
     dataset.name = ref

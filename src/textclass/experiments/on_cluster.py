@@ -19,7 +19,7 @@ from collections.abc import Callable
 def run_trials(cluster, settings, pending: list[dict], texts, labels, record: Callable) -> None:
     """Run every candidate of ``pending`` on ``cluster``; ``record(trial)`` as each finishes."""
     from textclass.cluster import connect
-    from textclass.experiments.search import trial_key
+    from textclass.experiments.space import trial_key
 
     with connect(cluster) as client:
         from distributed import as_completed
@@ -38,7 +38,7 @@ def run_trials(cluster, settings, pending: list[dict], texts, labels, record: Ca
 
 
 def _trial(settings, params: dict, data) -> dict:
-    from textclass.experiments.search import run_trial
+    from textclass.experiments.trials import run_trial
 
     texts, labels = data
     return run_trial(settings, params, texts, labels)

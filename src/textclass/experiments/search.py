@@ -18,168 +18,27 @@ ranges are lists or scipy distributions (``loguniform(1e-4,1e-2)``).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 import time
-import warnings
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
+from textclass.errors import ConfigError
+from textclass.experiments.space import candidates, needs_parse, parse_space, trial_key
+from textclass.experiments.trials import SearchSettings, make_estimator, run_trial
+from textclass.threads import limit_threads
 
-from textclass.errors import ConfigError, invalid
-
-_DIST = re.compile(r"^(loguniform|uniform|randint)\(\s*([^,]+)\s*,\s*([^)]+)\s*\)$")
-
-
-# ------------------------------------------------------------------ the space
-def parse_space(pairs: dict[str, str]) -> dict:
-    """``{"filters": "32,64", "learning_rate": "loguniform(1e-4,1e-2)"}`` -> lists/distributions."""
-    from scipy import stats
-
-    space = {}
-    for name, raw in pairs.items():
-        raw = str(raw).strip()
-        match = _DIST.match(raw)
-        if match:
-            kind, low, high = match.group(1), float(match.group(2)), float(match.group(3))
-            if kind == "loguniform":
-                space[name] = stats.loguniform(low, high)
-            elif kind == "uniform":
-                space[name] = stats.uniform(low, high - low)
-            else:
-                space[name] = stats.randint(int(low), int(high) + 1)
-            space[name].spec = raw
-            continue
-        values = [_typed(v) for v in _split_values(raw)]
-        if not values:
-            raise ConfigError(f"--param {name}: no values given")
-        space[name] = values
-    return space
-
-
-def _split_values(raw: str) -> list[str]:
-    """Split on commas outside brackets: ``units=[16,16],[32]`` is two values."""
-    out, depth, current = [], 0, ""
-    for ch in raw:
-        depth += ch == "["
-        depth -= ch == "]"
-        if ch == "," and depth == 0:
-            out.append(current)
-            current = ""
-        else:
-            current += ch
-    return [v.strip() for v in [*out, current] if v.strip()]
-
-
-def _typed(value: str):
-    try:
-        return json.loads(value)
-    except json.JSONDecodeError:
-        return value
-
-
-def candidates(space: dict, *, grid: bool, n_iter: int, seed: int | None) -> list[dict]:
-    from sklearn.model_selection import ParameterGrid, ParameterSampler
-
-    if grid:
-        if any(not isinstance(v, list) for v in space.values()):
-            raise ConfigError("--grid needs lists of values, not distributions")
-        return list(ParameterGrid(space))
-    with warnings.catch_warnings():  # fewer combinations than n_iter: each once (progress shows)
-        warnings.filterwarnings("ignore", "The total space of parameters", UserWarning)
-        params = list(ParameterSampler(space, n_iter=n_iter, random_state=seed))
-    return [{k: _plain(v) for k, v in p.items()} for p in params]
-
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def trial_key(params: dict) -> str:
-    text = json.dumps(params, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-# ----------------------------------------------------------------- settings
-@dataclass
-class SearchSettings:
-    model: str
-    space: dict  # as described (JSON-ready)
-    cv: int = 5
-    grid: bool = False
-    n_iter: int = 10
-    seed: int | None = 0
-    scoring: str = "accuracy"
-    estimator_params: dict = field(default_factory=dict)
-
-    def fingerprint(self) -> dict:
-        return asdict(self)
-
-    def check(self) -> SearchSettings:
-        """ConfigError for impossible settings, before any data is read or trial runs."""
-        from textclass.evaluation.scoring import scorer_names as get_scorer_names
-        from textclass.models.registry import family_class
-
-        family_class(self.model)
-        if not self.grid and not (_is_int(self.n_iter) and self.n_iter >= 1):
-            raise invalid("n_iter", "a positive integer (random candidates)", self.n_iter)
-        if not (_is_int(self.cv) and self.cv >= 2):
-            raise invalid("cv", "an integer >= 2 (folds)", self.cv)
-        if self.scoring not in get_scorer_names():
-            raise invalid(
-                "scoring",
-                "a scikit-learn scorer name (accuracy, f1_macro, balanced_accuracy, ...)",
-                self.scoring,
-                get_scorer_names(),
-            )
-        space = parse_space(self.space) if _needs_parse(self.space) else self.space
-        for params in candidates(space, grid=self.grid, n_iter=self.n_iter, seed=self.seed):
-            make_estimator(self, params).check_params()  # unknown names, impossible values
-        return self
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def make_estimator(settings: SearchSettings, params: dict):
-    """A TextClassifier with the trial's params (classifier-level names or model__ names)."""
-    from textclass.estimator import TextClassifier
-
-    clf = TextClassifier(model=settings.model, random_state=settings.seed)
-    clf.set_params(**settings.estimator_params)
-    own = set(clf.get_params(deep=False))
-    clf.set_params(**{(k if k in own else f"model__{k}"): v for k, v in params.items()})
-    return clf
-
-
-# --------------------------------------------------------------- one trial
-def run_trial(settings: SearchSettings, params: dict, texts: list[str], labels) -> dict:
-    """Mean and spread of the CV score of one candidate (a fresh fit per fold)."""
-    from textclass.evaluation.crossval import cross_validate
-    from textclass.evaluation.scoring import get_scorer
-
-    result = cross_validate(
-        make_estimator(settings, params),
-        texts,
-        labels,
-        cv=settings.cv,
-        seed=settings.seed,
-        scorer=get_scorer(settings.scoring),
-    )
-    scores = [fold["score"] for fold in result["folds"]]
-    return {
-        "key": trial_key(params),
-        "params": params,
-        "mean_score": float(np.mean(scores)),
-        "std_score": float(np.std(scores)),
-        "fold_scores": scores,
-        "fit_seconds": float(sum(fold["train_seconds"] for fold in result["folds"])),
-    }
+__all__ = [
+    "SearchSettings",
+    "candidates",
+    "make_estimator",
+    "parse_space",
+    "run_search",
+    "run_trial",
+    "trial_key",
+]
 
 
 # ---------------------------------------------------------- the trial log
@@ -263,7 +122,7 @@ def run_search(
     ``local:N``, or a ``distributed.Client``; see :mod:`textclass.cluster`)."""
     if cluster is not None and jobs > 1:
         raise ConfigError("--jobs runs trials in local processes; with --cluster give local:N")
-    space = parse_space(settings.space) if _needs_parse(settings.space) else settings.space
+    space = parse_space(settings.space) if needs_parse(settings.space) else settings.space
     todo_params = candidates(space, grid=settings.grid, n_iter=settings.n_iter, seed=settings.seed)
     log = TrialLog(Path(folder), settings, resume=resume)
     done = log.finished()
@@ -314,10 +173,6 @@ def run_search(
     return {"trials": ordered, "best": _best(ordered, todo_params), "total": total}
 
 
-def _needs_parse(space: dict) -> bool:
-    return any(isinstance(v, str) for v in space.values())
-
-
 def _best(trials, order: list[dict]) -> dict | None:
     """Highest mean score; ties go to the earlier candidate (as scikit-learn does)."""
     rank = {trial_key(p): i for i, p in enumerate(order)}
@@ -339,30 +194,3 @@ def _run_parallel(settings, pending, texts, labels, jobs, record) -> None:
         futures = [pool.submit(run_trial, settings, p, texts, labels) for p in pending]
         for future in as_completed(futures):
             record(future.result())
-
-
-def limit_threads(threads: int) -> None:
-    """Cap every numeric library's threads in this process (before they are imported)."""
-    for var in (
-        "OMP_NUM_THREADS",
-        "OPENBLAS_NUM_THREADS",
-        "MKL_NUM_THREADS",
-        "TF_NUM_INTRAOP_THREADS",
-    ):
-        os.environ[var] = str(threads)
-    os.environ["TF_NUM_INTEROP_THREADS"] = "1"
-    os.environ["XLA_FLAGS"] = (
-        os.environ.get("XLA_FLAGS", "")
-        + f" --xla_cpu_multi_thread_eigen={'true' if threads > 1 else 'false'}"
-        + f" intra_op_parallelism_threads={threads}"
-    ).strip()
-    try:  # torch reads no environment variable for this
-        import importlib.util
-
-        if os.environ.get("KERAS_BACKEND") == "torch" and importlib.util.find_spec("torch"):
-            import torch
-
-            torch.set_num_threads(threads)
-            torch.set_num_interop_threads(1)
-    except RuntimeError:
-        pass

@@ -1,4 +1,5 @@
-"""Model families, one file each; each registers itself (``@register``) where it is defined."""
+"""Model families, one file each (a package for a family of several parts: ``encoder``);
+each registers itself (``@register``) where it is defined."""
 
 from textclass.models.base import ModelFamily
 from textclass.models.cnn import CNN

@@ -80,7 +80,9 @@ class ModelFamily(BaseEstimator):
         """Stand-in ``build_inputs`` for an untrained model of the given size."""
         return {"vocab_size": vocab_size, "maxlen": maxlen, "n_features": max(vocab_size - 1, 1)}
 
-    def build(self, *, n_classes: int, **inputs):
+    def build(self, *, n_classes: int, multilabel: bool = False, **inputs):
+        """The model for ``n_classes`` outputs (``multilabel``: one independent sigmoid per
+        label, :func:`textclass.models.heads.output_layer`) from ``build_inputs``' sizes."""
         raise NotImplementedError
 
 

@@ -11,8 +11,9 @@ from textclass.models.constraints import (
     POSITIVE_INT,
     POSITIVE_INTS,
 )
-from textclass.models.heads import PretrainedWords, embedded_words, output_layer
+from textclass.models.heads import output_layer
 from textclass.models.registry import register
+from textclass.models.word_inputs import PretrainedWords, embedded_words
 from textclass.preprocessing.preprocessors import WordIds
 from textclass.runtimes.keras_runtime import KerasRuntime
 
@@ -68,7 +69,16 @@ class CNN(PretrainedWords, ModelFamily):
         self.vectors = vectors
         self.trainable = trainable
 
-    def build(self, *, vocab_size: int, n_classes: int, maxlen: int, pretrained=None, **_):
+    def build(
+        self,
+        *,
+        vocab_size: int,
+        n_classes: int,
+        maxlen: int,
+        pretrained=None,
+        multilabel=False,
+        **_,
+    ):
         import keras
 
         inputs, x = embedded_words(
@@ -84,4 +94,6 @@ class CNN(PretrainedWords, ModelFamily):
             x = keras.layers.Dropout(self.dropout)(x)
         for size in as_list(self.units):
             x = keras.layers.Dense(size, activation=self.activation)(x)
-        return keras.Model(inputs, output_layer(x, n_classes), name=self.name)
+        return keras.Model(
+            inputs, output_layer(x, n_classes, multilabel=multilabel), name=self.name
+        )

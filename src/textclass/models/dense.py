@@ -41,7 +41,7 @@ class Dense(ModelFamily):
     def preprocessor_options(self) -> dict:
         return {"mode": self.mode}
 
-    def build(self, *, n_features: int, n_classes: int, **_):
+    def build(self, *, n_features: int, n_classes: int, multilabel=False, **_):
         import keras
 
         inputs = keras.Input(shape=(n_features,), name="bag_of_words")
@@ -50,4 +50,6 @@ class Dense(ModelFamily):
             x = keras.layers.Dense(size, activation=self.activation)(x)
             if self.dropout:
                 x = keras.layers.Dropout(self.dropout)(x)
-        return keras.Model(inputs, output_layer(x, n_classes), name=self.name)
+        return keras.Model(
+            inputs, output_layer(x, n_classes, multilabel=multilabel), name=self.name
+        )

@@ -12,8 +12,9 @@ from textclass.models.constraints import (
     POSITIVE_INTS,
     one_of,
 )
-from textclass.models.heads import PretrainedWords, embedded_words, output_layer
+from textclass.models.heads import output_layer
 from textclass.models.registry import register
+from textclass.models.word_inputs import PretrainedWords, embedded_words
 from textclass.preprocessing.preprocessors import WordIds
 from textclass.runtimes.keras_runtime import KerasRuntime
 
@@ -66,7 +67,16 @@ class Embedding(PretrainedWords, ModelFamily):
         self.vectors = vectors
         self.trainable = trainable
 
-    def build(self, *, vocab_size: int, n_classes: int, maxlen: int, pretrained=None, **_):
+    def build(
+        self,
+        *,
+        vocab_size: int,
+        n_classes: int,
+        maxlen: int,
+        pretrained=None,
+        multilabel=False,
+        **_,
+    ):
         import keras
 
         inputs, x = embedded_words(
@@ -82,4 +92,6 @@ class Embedding(PretrainedWords, ModelFamily):
             x = keras.layers.Dropout(self.dropout)(x)
         for size in as_list(self.units):
             x = keras.layers.Dense(size, activation=self.activation)(x)
-        return keras.Model(inputs, output_layer(x, n_classes), name=self.name)
+        return keras.Model(
+            inputs, output_layer(x, n_classes, multilabel=multilabel), name=self.name
+        )

@@ -1,90 +1,16 @@
-"""Pieces shared by the Keras families: the classification head, the word-embedding input.
-
-``PretrainedWords`` is the mixin of families whose ``vectors`` hyperparameter
-can start the embedding from pretrained word vectors (GloVe, word2vec): it
-looks the fitted vocabulary up and records the coverage in the artifact.
-"""
+"""The classification head every Keras family ends in."""
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 
-import numpy as np
-
-# set by the runtime while a family builds a multi-label network (see ``multilabel_head``)
-_MULTILABEL = contextvars.ContextVar("textclass_multilabel_head", default=False)
-
-
-@contextlib.contextmanager
-def multilabel_head():
-    """Within this block ``output_layer`` builds one sigmoid per label (multi-label).
-
-    The runtime wraps ``family.build`` in it for multi-label targets, so every family
-    whose head is ``output_layer`` supports label sets without knowing about them.
-    """
-    token = _MULTILABEL.set(True)
-    try:
-        yield
-    finally:
-        _MULTILABEL.reset(token)
-
-
-def output_layer(x, n_classes: int, *, multilabel: bool | None = None):
+def output_layer(x, n_classes: int, *, multilabel: bool = False):
     """One sigmoid unit for two classes, a softmax over ``n_classes`` otherwise;
-    ``n_classes`` independent sigmoids for multi-label problems (``multilabel``, or
-    inside :func:`multilabel_head`)."""
+    ``n_classes`` independent sigmoids for label sets (``multilabel``: the runtime passes
+    it to ``family.build`` for a 0/1 target matrix, and the family passes it on here)."""
     import keras
 
-    if _MULTILABEL.get() if multilabel is None else multilabel:
+    if multilabel:
         return keras.layers.Dense(n_classes, activation="sigmoid", name="output")(x)
     if n_classes == 2:
         return keras.layers.Dense(1, activation="sigmoid", name="output")(x)
     return keras.layers.Dense(n_classes, activation="softmax", name="output")(x)
-
-
-def embedded_words(family, *, vocab_size: int, maxlen: int, pretrained=None, mask_zero=False):
-    """``(inputs, x)``: padded word ids -> an Embedding layer, optionally pretrained.
-
-    Width and trainability come from the family's ``embedding_dim`` and
-    ``trainable``. With ``pretrained`` (a ``(vocab_size, dim)`` matrix) the layer
-    takes its width from the matrix and starts from those rows; ``trainable=False``
-    keeps them frozen (the tutorials' "GloVe frozen" model).
-    """
-    import keras
-
-    inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
-    dim = family.embedding_dim if pretrained is None else pretrained.shape[1]
-    layer = keras.layers.Embedding(
-        vocab_size, dim, mask_zero=mask_zero, trainable=bool(family.trainable), name="embedding"
-    )
-    x = layer(inputs)
-    if pretrained is not None:
-        layer.set_weights([pretrained])
-    return inputs, x
-
-
-class PretrainedWords:
-    """Mixin: ``vectors`` (a source name or file) seeds the embedding rows."""
-
-    vectors: str | None
-
-    def build_inputs(self, preprocessor) -> tuple[dict, dict]:
-        inputs, notes = super().build_inputs(preprocessor)
-        if self.vectors:
-            from textclass.pretrained import embedding_rows
-
-            words, first_index = preprocessor.vocabulary()
-            rows = embedding_rows(self.vectors, words, preprocessor.vocab_size, first_index)
-            inputs["pretrained"] = rows.matrix
-            notes = {**notes, "pretrained": rows.coverage}
-        return inputs, notes
-
-    def sketch_inputs(self, *, vocab_size: int, maxlen: int) -> dict:
-        inputs = super().sketch_inputs(vocab_size=vocab_size, maxlen=maxlen)
-        if self.vectors:
-            from textclass.pretrained import vector_dimension
-
-            dim = vector_dimension(self.vectors)
-            inputs["pretrained"] = np.zeros((vocab_size, dim), dtype="float32")
-        return inputs

@@ -1,8 +1,12 @@
 """The model registry: families register themselves in their own files.
 
 ``register`` is a class decorator; the first lookup imports every module of
-:mod:`textclass.models`, so a family defined in a new file there is found with
-no list to edit.
+:mod:`textclass.models` (a family package's ``__init__`` imports its family), so a
+family defined in a new file or folder there is found with no list to edit.
+
+A family names its parts (``preprocessor_cls``, ``runtime_cls``); the same discovery
+finds the runtime and preprocessor a saved run names (:mod:`textclass.artifact`), so a
+family with a runtime of its own needs no other registration.
 """
 
 from __future__ import annotations

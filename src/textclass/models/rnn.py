@@ -15,8 +15,9 @@ from textclass.models.constraints import (
     POSITIVE_INTS,
     one_of,
 )
-from textclass.models.heads import PretrainedWords, embedded_words, output_layer
+from textclass.models.heads import output_layer
 from textclass.models.registry import register
+from textclass.models.word_inputs import PretrainedWords, embedded_words
 from textclass.preprocessing.preprocessors import WordIds
 from textclass.runtimes.keras_runtime import KerasRuntime
 
@@ -73,7 +74,16 @@ class RNN(PretrainedWords, ModelFamily):
         self.vectors = vectors
         self.trainable = trainable
 
-    def build(self, *, vocab_size: int, n_classes: int, maxlen: int, pretrained=None, **_):
+    def build(
+        self,
+        *,
+        vocab_size: int,
+        n_classes: int,
+        maxlen: int,
+        pretrained=None,
+        multilabel=False,
+        **_,
+    ):
         import keras
 
         layer = {
@@ -93,4 +103,6 @@ class RNN(PretrainedWords, ModelFamily):
                 recurrent_dropout=self.recurrent_dropout,
             )
             x = keras.layers.Bidirectional(rnn)(x) if self.bidirectional else rnn(x)
-        return keras.Model(inputs, output_layer(x, n_classes), name=self.name)
+        return keras.Model(
+            inputs, output_layer(x, n_classes, multilabel=multilabel), name=self.name
+        )

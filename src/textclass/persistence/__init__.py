@@ -2,8 +2,10 @@
 
 - :mod:`.run_directory`: the layout (which file holds what) and the readers and
   writers for each part; nothing else writes into a run directory by file name.
-- :mod:`.artifact`: saving a fitted classifier's parts and reading them back
-  (``format_version`` 2); :mod:`.format_v1` reads run directories of textclass 0.1.
+- :mod:`.format_v1`: the config of a run directory of textclass 0.1, read as format 2.
+
+Saving a fitted classifier's parts and reading them back (``format_version`` 2) is
+:mod:`textclass.artifact`'s, one layer up: it finds the parts among the families.
 - :mod:`.files`: JSON and ``.npz`` helpers with errors that name the file.
 """
 

@@ -8,8 +8,6 @@ below are the frozen facts of that release, kept here and nowhere else.
 
 from __future__ import annotations
 
-from textclass.persistence.files import load_npz, read_json
-
 # family -> (preprocessor, runtime) in textclass 0.1
 PARTS = {
     "logreg": ("bag_of_words", "sklearn"),
@@ -40,27 +38,4 @@ def migrate_config(config: dict) -> dict:
         notes={"pretrained": config["pretrained"]} if config.get("pretrained") else {},
         v1_maxlen=config.get("maxlen"),
     )
-    return out
-
-
-def read_preprocessor(run, config: dict):
-    from textclass.preprocessing.preprocessors import BagOfWords, WordIds
-    from textclass.preprocessing.tokenizer import Tokenizer
-
-    tokenizer = Tokenizer.from_dict(read_json(run.path / "tokenizer.json"))
-    estimator = config["estimator"]
-    if config["preprocessor"]["name"] == "word_ids":
-        out = WordIds(
-            tokenizer,
-            maxlen=estimator.get("maxlen"),
-            padding=estimator.get("padding", "post"),
-            truncating=estimator.get("truncating", "post"),
-        )
-        out.maxlen_ = int(config["v1_maxlen"])
-        return out
-    params = config["model"]["params"]
-    mode = "binary" if config["model"]["name"] == "multihot" else params.get("mode", "count")
-    out = BagOfWords(tokenizer, mode=mode)
-    idf = run.path / "idf.npz"
-    out.idf_ = load_npz(idf)["idf"] if idf.exists() else None
     return out

@@ -11,7 +11,8 @@ training texts only, then
 - ``get_config()`` (JSON) and ``get_arrays()`` (numpy arrays, no pickle) save it,
   ``from_config(config, arrays)`` rebuilds it.
 
-Preprocessors register themselves by ``name``, which the artifact records.
+A preprocessor has a ``name``, which the artifact records; loading finds the class
+among the registered families' ``preprocessor_cls`` (:mod:`textclass.models.registry`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 import numpy as np
-
-from textclass.errors import ArtifactError
-
-_PREPROCESSORS: dict[str, type[Preprocessor]] = {}
 
 
 class Preprocessor:
@@ -105,20 +102,3 @@ def cut_warning(clf) -> str | None:
         f"{read} tokens and were cut: the model sees only their {kept}"
     )
     return f"{line}; {' or '.join(fixes)} keeps more" if fixes else line
-
-
-def register_preprocessor(cls: type[Preprocessor]) -> type[Preprocessor]:
-    _PREPROCESSORS[cls.name] = cls
-    return cls
-
-
-def preprocessor_class(name: str) -> type[Preprocessor]:
-    from textclass.discovery import import_submodules
-
-    import_submodules("textclass.preprocessing")  # each module registers its preprocessors
-
-    if name not in _PREPROCESSORS:
-        raise ArtifactError(
-            f"unknown preprocessor {name!r} (this textclass knows {', '.join(_PREPROCESSORS)})"
-        )
-    return _PREPROCESSORS[name]

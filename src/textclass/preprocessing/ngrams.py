@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 from textclass.errors import invalid
 from textclass.preprocessing import _spans
-from textclass.preprocessing.base import Preprocessor, register_preprocessor
+from textclass.preprocessing.base import Preprocessor
 from textclass.preprocessing.tokenizer import KERAS_FILTERS, _map_chunks
 
 VALUES = ("binary", "count", "tfidf")
@@ -122,7 +122,6 @@ def _char_ngrams(spans: _spans.Spans, n_docs: int, char_range):
     return np.concatenate(docs), np.concatenate(keys)
 
 
-@register_preprocessor
 class NgramVectors(Preprocessor):
     """Texts -> a sparse ``(n, n_features)`` float32 matrix of n-gram values."""
 

@@ -16,7 +16,6 @@ from textclass.preprocessing.base import (
     Preprocessor,
     cut_at_maxlen,
     maxlen_setting,
-    register_preprocessor,
 )
 from textclass.preprocessing.sequences import pad_sequences
 from textclass.preprocessing.tokenizer import SKLEARN_TOKEN_PATTERN, Tokenizer
@@ -54,7 +53,6 @@ class _WordPreprocessor(Preprocessor):
         return self.tokenizer.vocab_size
 
 
-@register_preprocessor
 class WordIds(_WordPreprocessor):
     """Texts -> word indices -> a ``(n, maxlen)`` int32 matrix (Keras ``pad_sequences``)."""
 
@@ -123,7 +121,6 @@ class WordIds(_WordPreprocessor):
         return out
 
 
-@register_preprocessor
 class BagOfWords(_WordPreprocessor):
     """Texts -> a sparse ``(n, vocab_size - 1)`` matrix of counts, 0/1, frequencies or TF-IDF.
 

@@ -1,4 +1,4 @@
-"""The runtime interface, the training settings every runtime receives, and the registry.
+"""The runtime interface and the training settings every runtime receives.
 
 A runtime holds one model of one family::
 
@@ -21,9 +21,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from textclass.errors import ArtifactError, ConfigError
+from textclass.errors import ConfigError
 
-_RUNTIMES: dict[str, type[Runtime]] = {}
 # With no fixed epochs, a network stops after this many epochs without a better
 # validation loss (a family may set its own "early_stopping" in training_defaults) ...
 DEFAULT_PATIENCE = 5
@@ -201,23 +200,6 @@ class Runtime:
     def sketch(cls, family, inputs: dict, n_classes: int) -> tuple[str, int, int]:
         """(description, total, trainable parameters) of an untrained model of these sizes."""
         raise NotImplementedError
-
-
-def register_runtime(cls: type[Runtime]) -> type[Runtime]:
-    _RUNTIMES[cls.name] = cls
-    return cls
-
-
-def runtime_class(name: str) -> type[Runtime]:
-    import textclass.runtimes.encoder_runtime  # noqa: F401 - register the built-in runtimes
-    import textclass.runtimes.keras_runtime  # noqa: F401
-    import textclass.runtimes.sklearn_runtime  # noqa: F401
-
-    if name not in _RUNTIMES:
-        raise ArtifactError(
-            f"unknown runtime {name!r} (this textclass knows {', '.join(_RUNTIMES)})"
-        )
-    return _RUNTIMES[name]
 
 
 def normalized(proba) -> np.ndarray:

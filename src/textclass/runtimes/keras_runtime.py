@@ -1,12 +1,12 @@
 """Keras networks on any backend: compile defaults, seeding, batching, save and load.
 
-The family's ``build(n_classes=..., **inputs)`` returns a ``keras.Model``; this
+The family's ``build(n_classes=..., multilabel=..., **inputs)`` returns a ``keras.Model``; this
 runtime compiles it (the family's optimizer unless overridden, binary or sparse
 categorical cross-entropy unless a loss is given), fits it with the
 classifier's settings and saves it in Keras' own ``.keras`` format.
 
-Multi-label targets (a ``(n, k)`` 0/1 matrix) build the family under
-:func:`~textclass.models.heads.multilabel_head` (k sigmoid outputs) and train
+Multi-label targets (a ``(n, k)`` 0/1 matrix) build the family with ``multilabel=True``
+(k sigmoid outputs) and train
 with binary cross-entropy, weighted per label when ``class_weight`` is set.
 """
 
@@ -19,9 +19,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from textclass.errors import ArtifactError, invalid
-from textclass.keras_predict import predict_function
-from textclass.runtimes.base import Runtime, TrainingSettings, normalized, register_runtime
+from textclass.runtimes.base import Runtime, TrainingSettings, normalized
 from textclass.runtimes.keras_loading import load_network
+from textclass.runtimes.keras_predict import predict_function
 
 # Above this many matrix cells a bag-of-words input is densified batch by batch.
 _DENSE_LIMIT = 50_000_000
@@ -31,7 +31,6 @@ _BUCKETS = tuple(2**i for i in range(9))  # 1, 2, 4, ..., 256
 OPTIMIZERS = ("adam", "rmsprop", "sgd", "adamw", "adagrad")
 
 
-@register_runtime
 class KerasRuntime(Runtime):
     name = "keras"
     files = ("model.keras",)
@@ -57,19 +56,15 @@ class KerasRuntime(Runtime):
     ) -> dict:
         import keras
 
-        from textclass.models.heads import multilabel_head
-
         multilabel = codes.ndim == 2
         class_weight = settings.class_weight
+        model = self.family.build(n_classes=n_classes, multilabel=multilabel, **inputs)
         if multilabel:
-            with multilabel_head():
-                model = self.family.build(n_classes=n_classes, **inputs)
             loss = settings.loss or (
                 "binary_crossentropy" if class_weight is None else weighted_bce(class_weight)
             )
             class_weight = None
         else:
-            model = self.family.build(n_classes=n_classes, **inputs)
             loss = settings.loss or default_loss(n_classes)
         y = _targets(codes, n_classes, loss)
         callbacks = list(callbacks or [])

@@ -21,13 +21,12 @@ import numpy as np
 from textclass.decisions.weights import sample_weights
 from textclass.errors import ArtifactError, DataError
 from textclass.persistence.files import load_npz
-from textclass.runtimes.base import Runtime, TrainingSettings, normalized, register_runtime
+from textclass.runtimes.base import Runtime, TrainingSettings, normalized
 from textclass.runtimes.linear_scores import LinearScorer, link_of, sigmoid
 
 FITTED = ("coef", "intercept", "classes")
 
 
-@register_runtime
 class SklearnRuntime(Runtime):
     name = "sklearn"
     files = ("linear.npz",)

@@ -1,7 +1,9 @@
 """A fitted classifier's parts, written to and read back from a run directory.
 
 The estimator hands over its parts (:class:`SavedParts`) and rebuilds itself
-from the parts read back; this module never imports the estimator. The artifact
+from the parts read back; this module never imports the estimator. It sits between
+the estimator and the families: the run directory's layout and files are
+:mod:`textclass.persistence`'s, the parts are found by name among the families. The artifact
 records which preprocessor and which runtime it holds, so loading asks the
 registries for them by name and never by the family's kind.
 """
@@ -78,8 +80,7 @@ def save_parts(parts: SavedParts, path, *, extra: dict | None = None) -> RunDire
 
 def load_parts(path) -> SavedParts:
     from textclass.models.registry import resolve
-    from textclass.persistence import format_v1
-    from textclass.runtimes.base import runtime_class
+    from textclass.preprocessing import from_v1
 
     run = RunDirectory(path)
     run.check_exists()
@@ -87,7 +88,7 @@ def load_parts(path) -> SavedParts:
     try:
         family = resolve(config["model"]["name"], config["model"]["params"])
         if config.get("migrated_from") == 1:
-            preprocessor = format_v1.read_preprocessor(run, config)
+            preprocessor = from_v1.read_preprocessor(run, config)
         else:
             preprocessor = read_preprocessor(run)
         labels = run.read_labels()
@@ -112,8 +113,6 @@ def load_parts(path) -> SavedParts:
 
 def read_preprocessor(run: RunDirectory):
     """The fitted preprocessor of a (format 2) run directory, from its config and arrays."""
-    from textclass.preprocessing.base import preprocessor_class
-
     saved = read_json(run.preprocessor)
     arrays = load_npz(run.preprocessor_arrays) if run.preprocessor_arrays.exists() else {}
     return preprocessor_class(saved["name"]).from_config(saved["config"], arrays)
@@ -121,3 +120,28 @@ def read_preprocessor(run: RunDirectory):
 
 def incompatible(run: RunDirectory, exc: Exception) -> ArtifactError:
     return ArtifactError(f"{run.path}: incompatible or incomplete model files ({exc})")
+
+
+def runtime_class(name: str) -> type:
+    """The runtime a saved run names: a generic one (``textclass.runtimes``, found without
+    importing any family, so the light prediction path stays light) or a family's own."""
+    from textclass.runtimes.base import Runtime
+
+    return _part(Runtime, "runtime", name, "textclass.runtimes")
+
+
+def preprocessor_class(name: str) -> type:
+    """The preprocessor a saved run names (``textclass.preprocessing``, or a family's own)."""
+    from textclass.preprocessing.base import Preprocessor
+
+    return _part(Preprocessor, "preprocessor", name, "textclass.preprocessing")
+
+
+def _part(base: type, kind: str, name: str, generic: str) -> type:
+    from textclass.discovery import find_named, subclasses
+
+    found = find_named(base, name, (generic, "textclass.models"))
+    if found is None:
+        known = sorted({cls.name for cls in subclasses(base) if cls.name})
+        raise ArtifactError(f"unknown {kind} {name!r} (this textclass knows {', '.join(known)})")
+    return found

@@ -26,7 +26,6 @@ from textclass.preprocessing.base import (
     Preprocessor,
     cut_at_maxlen,
     maxlen_setting,
-    register_preprocessor,
 )
 
 BUCKETS = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)  # steps of 1.5x or 1.33x
@@ -71,7 +70,6 @@ def _refuse_word_settings(settings, weights) -> None:
             )
 
 
-@register_preprocessor
 class SubwordIds(Preprocessor):
     """Texts -> ``(n, bucket)`` int32 token ids, padded with ``pad_id`` after the text
     (``windows > 1``: ``(n, windows * maxlen)``, one window after another)."""

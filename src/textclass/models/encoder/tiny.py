@@ -8,6 +8,8 @@ vocabulary of letters, digits, punctuation and a few dozen common words.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -107,8 +109,23 @@ def random_tensors(config: dict, seed: int = 0) -> dict[str, np.ndarray]:
 
 def tiny_folder() -> Path:
     """The tiny checkpoint's folder under the cache, written on first use."""
-    from textclass.data.registry import cache_dir
-    from textclass.encoders.weights import write_atomically
+    from textclass.compilation_cache import cache_root
 
-    target = cache_dir() / "encoders" / f"tiny-random-bert-v{VERSION}"
+    target = cache_root() / "encoders" / f"tiny-random-bert-v{VERSION}"
     return write_atomically(target, write_tiny_folder)
+
+
+def write_atomically(target: Path, write) -> Path:
+    """Call ``write(tmp_folder)`` and move the folder to ``target`` (racing writers: first wins)."""
+    if target.is_dir():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
+    write(tmp)
+    try:
+        os.rename(tmp, target)
+    except OSError:  # another process made it first
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target

@@ -26,9 +26,11 @@ import math
 
 import numpy as np
 
-from textclass.preprocessing.subwords import bucket, to_width
+from textclass.models.encoder.preprocessor import bucket, to_width
 
 WINDOW = 50  # batches whose pairs are sorted by length together
+PAIR_BATCH = 16  # sampled sentence pairs per step of the pair stage (SetFit's default)
+IN_BATCH = (4, 32)  # in-batch pairs: epochs, texts per batch (496 pairs each)
 
 
 def label_sets(codes: np.ndarray, n_classes: int) -> np.ndarray:
@@ -82,7 +84,7 @@ def pair_batches(ids, a, b, similarity, *, batch_size: int, pad_id: int, buckets
     the last one filled with weight-0 pairs."""
     import keras
 
-    from textclass.runtimes.encoder_runtime import filled, plan_length_batches
+    from textclass.models.encoder.batching import filled, plan_length_batches
 
     ids = np.asarray(ids)
     lengths = (ids != pad_id).sum(axis=1)
@@ -126,7 +128,7 @@ def tune_on_pairs(
     pair's vectors is its label similarity; returns the Keras history."""
     import keras
 
-    from textclass.runtimes.encoder_runtime import warmup_linear
+    from textclass.models.encoder.schedule import warmup_linear
 
     a, b, similarity = label_pairs(codes, n_classes, per_text, seed)
     left = keras.Input((None,), dtype="int32", name="text_a")
@@ -166,7 +168,8 @@ def tune_in_batches(
     (``in_batch_pair_loss``); returns the Keras history."""
     import keras
 
-    from textclass.runtimes.encoder_runtime import length_batches, warmup_linear
+    from textclass.models.encoder.batching import length_batches
+    from textclass.models.encoder.schedule import warmup_linear
 
     sets = label_sets(codes, n_classes).astype(np.float32)
     tokens = keras.Input((None,), dtype="int32", name="token_ids")

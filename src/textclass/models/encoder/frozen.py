@@ -36,8 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
-from textclass.keras_predict import predict_function
-from textclass.preprocessing.subwords import bucket, to_width
+from textclass.models.encoder.preprocessor import bucket, to_width
+from textclass.runtimes.keras_predict import predict_function
 
 BATCH = 64
 _ROWS = (1, 4, 16, 64)  # rows a batch is padded to: few compiled shapes
@@ -85,7 +85,7 @@ def frozen_encoder(weights, bfloat16: bool = False):
     if model is None:
         import keras
 
-        from textclass.encoders.bert import pretrained_encoder
+        from textclass.models.encoder.backbone import pretrained_encoder
 
         encoder = pretrained_encoder(weights)
         encoder.trainable = False
@@ -162,7 +162,7 @@ def packed_encoder(weights, bfloat16: bool = False):
     if model is None:
         import keras
 
-        from textclass.encoders.bert import PackedEncoder
+        from textclass.models.encoder.backbone import PackedEncoder
 
         # the same weights, built once
         encoder = frozen_encoder(weights, bfloat16).get_layer("encoder")
@@ -229,7 +229,7 @@ def cache_folder(weights, cache_dir, bfloat16: bool = False) -> Path | None:
     if cache_dir is False:
         return None
     if cache_dir is None or cache_dir is True:
-        from textclass.data.registry import cache_dir as user_cache
+        from textclass.compilation_cache import cache_root as user_cache
 
         root = user_cache() / "embeddings"
     else:

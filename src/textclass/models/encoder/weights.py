@@ -21,8 +21,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -104,7 +102,7 @@ def locate(weights: str) -> EncoderWeights:
     if weights in PACKAGES:
         return _packaged(weights)
     if weights == TINY:
-        from textclass.encoders.tiny import tiny_folder
+        from textclass.models.encoder.tiny import tiny_folder
 
         return EncoderWeights(TINY, tiny_folder())
     folder = Path(weights).expanduser()
@@ -190,19 +188,3 @@ def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
         for block in iter(lambda: handle.read(1 << 22), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def write_atomically(target: Path, write) -> Path:
-    """Call ``write(tmp_folder)`` and move the folder to ``target`` (racing writers: first wins)."""
-    if target.is_dir():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-"))
-    write(tmp)
-    try:
-        os.rename(tmp, target)
-    except OSError:  # another process made it first
-        import shutil
-
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target

@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import numbers
 
-from textclass.encoders.weights import DEFAULT
 from textclass.errors import ConfigError, invalid
 from textclass.models.base import ModelFamily, as_list
 from textclass.models.constraints import FRACTION, NAME, Constraint, one_of
+from textclass.models.encoder.preprocessor import SubwordIds
+from textclass.models.encoder.runtime import EncoderRuntime
+from textclass.models.encoder.weights import DEFAULT
 from textclass.models.heads import output_layer
 from textclass.models.registry import register
-from textclass.preprocessing.subwords import SubwordIds
-from textclass.runtimes.encoder_runtime import EncoderRuntime
 
 MODES = ("frozen", "finetune", "contrastive")
 TRAINING = {
@@ -47,8 +47,6 @@ TRAINING = {
     # family parameters: ``pair_sampling``, ``pairs``, ``pair_learning_rate``)
     "contrastive": {"epochs": 60, "batch_size": 32, "optimizer": "adam", "early_stopping": None},
 }
-PAIR_BATCH = 16  # sampled sentence pairs per step of the pair stage (SetFit's default)
-IN_BATCH = (4, 32)  # in-batch pairs: epochs, texts per batch (496 pairs each)
 
 
 class _ByMode:
@@ -158,7 +156,7 @@ class Encoder(ModelFamily):
             )
 
     def located(self):
-        from textclass.encoders.weights import locate
+        from textclass.models.encoder.weights import locate
 
         return locate(self.weights)
 
@@ -183,15 +181,15 @@ class Encoder(ModelFamily):
             "dim": config["hidden_size"],
         }
 
-    def build(self, *, n_classes: int, dim: int | None = None, **_):
+    def build(self, *, n_classes: int, dim: int | None = None, multilabel=False, **_):
         """frozen: vector -> head; finetune: ids -> encoder -> head, one network;
         contrastive: ids -> encoder -> ``head`` (a model of its own: trained on vectors)."""
         import keras
 
         if self.mode == "frozen":
             inputs = keras.Input(shape=(dim,), name="sentence_vector")
-            return self._head(inputs, inputs, n_classes, name=self.name)
-        from textclass.encoders.bert import pretrained_encoder
+            return self._head(inputs, inputs, n_classes, multilabel, name=self.name)
+        from textclass.models.encoder.backbone import pretrained_encoder
 
         inputs = keras.Input(shape=(None,), dtype="int32", name="token_ids")
         policy = "mixed_bfloat16" if self._mixed() else None
@@ -200,32 +198,32 @@ class Encoder(ModelFamily):
         )
         x = encoder(inputs)  # the float32 layers after it cast bfloat16 back
         if self.mode == "finetune":
-            return self._head(inputs, x, n_classes, name=self.name)
+            return self._head(inputs, x, n_classes, multilabel, name=self.name)
         vector = keras.Input(shape=(self.located().config["hidden_size"],), name="sentence_vector")
-        head = self._head(vector, vector, n_classes, name="head")
+        head = self._head(vector, vector, n_classes, multilabel, name="head")
         return keras.Model(inputs, head(x), name=self.name)
 
-    def _head(self, inputs, x, n_classes: int, *, name: str):
+    def _head(self, inputs, x, n_classes: int, multilabel: bool, *, name: str):
         import keras
 
         if self.dropout:
             x = keras.layers.Dropout(self.dropout)(x)
         for size in as_list(self.units) if self.units is not None else []:
             x = keras.layers.Dense(size, activation="relu")(x)
-        return keras.Model(inputs, output_layer(x, n_classes), name=name)
+        return keras.Model(inputs, output_layer(x, n_classes, multilabel=multilabel), name=name)
 
     def bfloat16_products(self) -> bool:
         """Frozen mode: the encoder's matrix products from bfloat16 inputs, summed in
         float32: with ``mixed_precision=True``, or 'auto' where that is fast (JAX on a
         CPU with AMX: frozen encoding 1.7x as fast, the same test accuracy). Decided when
         the head is trained; the artifact keeps the choice."""
-        from textclass.encoders.devices import fast_bfloat16_products
+        from textclass.models.encoder.devices import fast_bfloat16_products
 
         return self._bfloat16(fast_bfloat16_products)
 
     def _mixed(self) -> bool:
         """Fine-tuning: Keras' mixed_bfloat16 policy (on 'auto': on an accelerator)."""
-        from textclass.encoders.devices import has_accelerator
+        from textclass.models.encoder.devices import has_accelerator
 
         return self._bfloat16(has_accelerator)
 

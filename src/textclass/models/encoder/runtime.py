@@ -18,24 +18,23 @@ The input is the ``subword_ids`` matrix. The family's ``mode`` decides:
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import math
 from pathlib import Path
 
 import numpy as np
 
 from textclass.errors import ArtifactError
-from textclass.keras_predict import predict_function
+from textclass.models.encoder.batching import length_batches
+from textclass.models.encoder.preprocessor import buckets_for
+from textclass.models.encoder.schedule import warmup_linear
 from textclass.persistence.files import read_json, write_json
-from textclass.preprocessing.subwords import bucket, buckets_for, to_width
-from textclass.runtimes.base import TrainingSettings, register_runtime
+from textclass.runtimes.base import TrainingSettings
+from textclass.runtimes.keras_predict import predict_function
 from textclass.runtimes.keras_runtime import KerasRuntime, count_weights, make_optimizer
 
 FINETUNE_LEARNING_RATE = 4e-5
 
 
-@register_runtime
 class EncoderRuntime(KerasRuntime):
     name = "encoder"
     files = ("model.keras", "encoder.json")
@@ -84,13 +83,14 @@ class EncoderRuntime(KerasRuntime):
         )
 
     def _fit_contrastive(self, x, codes, *, n_classes, inputs, settings, validation, callbacks):
-        from textclass.encoders.contrastive import tune_in_batches, tune_on_pairs
-        from textclass.models.encoder import IN_BATCH, PAIR_BATCH
-        from textclass.models.heads import multilabel_head
+        from textclass.models.encoder.contrastive import (
+            IN_BATCH,
+            PAIR_BATCH,
+            tune_in_batches,
+            tune_on_pairs,
+        )
 
-        multilabel = codes.ndim == 2
-        with multilabel_head() if multilabel else contextlib.nullcontext():
-            network = self.family.build(n_classes=n_classes, **inputs)
+        network = self.family.build(n_classes=n_classes, multilabel=codes.ndim == 2, **inputs)
         encoder, head = network.get_layer("encoder"), network.get_layer("head")
         common = {
             "n_classes": n_classes,
@@ -134,7 +134,7 @@ class EncoderRuntime(KerasRuntime):
         """ids -> the tuned ``encoder``'s sentence vectors (float32), one compiled model."""
         import keras
 
-        from textclass.encoders.frozen import grouped_outputs
+        from textclass.models.encoder.frozen import grouped_outputs
 
         tokens = keras.Input((None,), dtype="int32", name="token_ids")
         model = keras.Model(tokens, encoder(tokens), name="tuned_encoder")
@@ -161,7 +161,7 @@ class EncoderRuntime(KerasRuntime):
     def vectors(self, ids, *, store: bool = True) -> np.ndarray:
         """Frozen mode: the sentence vectors of token ids (cached; predictions only read
         the cache, ``store=False``)."""
-        from textclass.encoders.frozen import embed, window_vectors
+        from textclass.models.encoder.frozen import embed, window_vectors
 
         def embed_rows(rows):
             return embed(
@@ -204,7 +204,7 @@ class EncoderRuntime(KerasRuntime):
             return np.zeros((0, self.model.outputs[0].shape[-1]), dtype=np.float64)
         if self.frozen:
             return super().outputs(self.vectors(x, store=False))
-        from textclass.encoders.frozen import grouped_outputs
+        from textclass.models.encoder.frozen import grouped_outputs
 
         out = grouped_outputs(
             predict_function(self.model), x, pad_id=self.state["pad_id"], buckets=self.buckets
@@ -237,8 +237,8 @@ class EncoderRuntime(KerasRuntime):
 
     @classmethod
     def load(cls, folder: Path, family) -> EncoderRuntime:
-        import textclass.encoders.bert  # noqa: F401 - Keras must know BertEncoder to load it
-        from textclass.encoders.weights import check_reference
+        import textclass.models.encoder.backbone  # noqa: F401 - Keras must know BertEncoder to load it
+        from textclass.models.encoder.weights import check_reference
 
         path = Path(folder) / "encoder.json"
         if not path.exists():
@@ -277,90 +277,3 @@ def encoder_parameters(config: dict) -> int:
     embeddings += config.get("type_vocab_size", 2) * h + 2 * h
     layer = 4 * (h * h + h) + (h * inner + inner) + (inner * h + h) + 4 * h
     return embeddings + config["num_hidden_layers"] * layer
-
-
-def warmup_linear(peak: float, steps: int, warmup: float):
-    """Learning rate rising linearly to ``peak`` over ``warmup`` of the steps, then to 0."""
-    return _warmup_class()(float(peak), max(int(round(steps * warmup)), 0), max(int(steps), 1))
-
-
-@functools.cache
-def _warmup_class():
-    import keras
-    from keras import ops
-
-    @keras.saving.register_keras_serializable(package="textclass")
-    class WarmupThenLinear(keras.optimizers.schedules.LearningRateSchedule):
-        def __init__(self, peak, warmup_steps, total_steps):
-            self.peak, self.warmup_steps, self.total_steps = peak, warmup_steps, total_steps
-
-        def __call__(self, step):
-            step = ops.cast(step, "float32") + 1.0  # the first step already learns
-            warm = step / max(self.warmup_steps, 1)
-            rest = (self.total_steps - step + 1.0) / max(self.total_steps - self.warmup_steps, 1)
-            return self.peak * ops.clip(ops.minimum(warm, rest), 0.0, 1.0)
-
-        def get_config(self):
-            return {
-                "peak": self.peak,
-                "warmup_steps": self.warmup_steps,
-                "total_steps": self.total_steps,
-            }
-
-    return WarmupThenLinear
-
-
-def length_batches(ids, y, batch_size: int, pad_id: int, buckets, seed):
-    """A ``PyDataset`` of training batches of similar length, reshuffled every epoch."""
-    import keras
-
-    class LengthBatches(keras.utils.PyDataset):
-        """Shuffled rows, sorted by length within windows of 50 batches, cut into batches
-        (the last one filled with weight-0 rows), each trimmed to its length bucket."""
-
-        def __init__(self):
-            super().__init__()
-            self.ids, self.y = np.asarray(ids), np.asarray(y)
-            self.lengths = (self.ids != pad_id).sum(axis=1)
-            self.rng = np.random.default_rng(seed)
-            self.batches = self._plan()
-
-        def _plan(self):
-            return plan_length_batches(
-                self.rng.permutation(len(self.ids)), self.lengths, batch_size, self.rng
-            )
-
-        def __len__(self):
-            return len(self.batches)
-
-        def __getitem__(self, i):
-            rows, weight = filled(self.batches[i], batch_size)
-            width = bucket(max(int(self.lengths[rows].max()), 1), buckets)
-            return to_width(self.ids[rows], width, pad_id), self.y[rows], weight
-
-        def on_epoch_end(self):
-            self.batches = self._plan()
-
-    return LengthBatches()
-
-
-def plan_length_batches(order, lengths, batch_size: int, rng, window: int = 50) -> list:
-    """Batches of row numbers: ``order`` cut into windows of ``window`` batches, each
-    sorted by ``lengths`` and cut into batches, the batches then shuffled by ``rng``."""
-    batches = []
-    span = batch_size * window
-    for start in range(0, len(order), span):
-        part = np.asarray(order[start : start + span])
-        part = part[np.argsort(lengths[part], kind="stable")]
-        batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
-    rng.shuffle(batches)
-    return batches
-
-
-def filled(rows, batch_size: int):
-    """``(rows, weight)``: a short batch filled up with repeats of its rows, weighted 0."""
-    weight = np.ones(batch_size, dtype="float32")
-    if len(rows) < batch_size:
-        weight[len(rows) :] = 0.0
-        rows = np.concatenate([rows, np.resize(rows, batch_size - len(rows))])
-    return rows, weight
