@@ -1,7 +1,7 @@
 """Batch scoring: many (or large) files in, one scored file out per input.
 
-:func:`score_files` streams each input in chunks of ``chunk_rows`` (memory stays
-bounded by the chunk, not the file), adds the predicted label and its
+:func:`textclass.batch.score_files` streams each input in chunks of ``chunk_rows``
+(memory stays bounded by the chunk, not the file), adds the predicted label and its
 probability to the input's own columns, and writes the output in the input's
 format under ``output_dir`` (same file name). Guarantees:
 
@@ -13,6 +13,10 @@ format under ``output_dir`` (same file name). Guarantees:
   skips it (a killed run resumes where it stopped).
 - **One model load per process**: :func:`cached_predictor` loads a run
   directory once (here, and on each Dask worker when ``cluster`` is given).
+
+:func:`score_jobs` runs the jobs through a runner: :func:`score_locally` here, or
+:func:`textclass.batch.on_cluster.score_on_cluster`, which imports this module (the
+choice is made above both, in :mod:`textclass.batch.api`).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from textclass.batch.formats import (
     file_format,
     open_input,
 )
-from textclass.errors import ConfigError, DataError
+from textclass.errors import DataError
 
 DEFAULT_CHUNK_ROWS = 10_000
 _SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".json")
@@ -43,7 +47,7 @@ _SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".j
 
 @dataclass
 class BatchProgress:
-    """What :func:`score_files` reports: rows scored of (about) how many, files done."""
+    """What :func:`textclass.batch.score_files` reports: rows scored of (about) how many, files done."""
 
     rows: int
     total_rows: int
@@ -144,7 +148,7 @@ def score_file(
     """Score ``job.input`` into ``job.output`` (atomically); the file's summary.
 
     ``groups``: only Parquet row groups ``start, stop`` (a part of a large file scored
-    on a cluster), written to :func:`~textclass.batch.on_cluster.part_path` instead."""
+    on a cluster; ``job.output`` is then the part's own file)."""
     started = time.perf_counter()
     reader = open_input(job.input, job.format, text_col, encoding)
     taken = [c for c in (LABEL, PROBABILITY) if c in reader.columns]
@@ -156,9 +160,7 @@ def score_file(
     target, offset, expected_rows, chunks = job.output, 0, reader.rows, None
     if groups is not None:
         sizes = reader.group_rows()
-        from textclass.batch.on_cluster import part_path
-
-        target, offset = part_path(job, groups), sum(sizes[: groups[0]])
+        offset = sum(sizes[: groups[0]])
         expected_rows = sum(sizes[groups[0] : groups[1]])
         chunks = reader.chunks(chunk_rows, row_groups=range(*groups))
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -213,33 +215,25 @@ def _score(predictor, texts: list[str], source: str, first_row: int):
     return labels, confidence
 
 
-# ----------------------------------------------------------------- the API
-def score_files(
+# ------------------------------------------------------------- many files
+Runner = Callable[[list[Job], Callable[..., None]], list[dict]]
+"""Scores the unfinished jobs: ``runner(todo, report)``, one summary per job; ``report(rows,
+current, file_done)`` as rows and files finish (:func:`score_locally`, or on a cluster)."""
+
+
+def score_jobs(
     run_dir,
     inputs,
     output_dir,
     *,
-    text_col=None,
-    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    runner: Runner,
     input_format: str | None = None,
     encoding: str = "utf-8",
-    cluster=None,
-    part_rows: int = 200_000,
     on_progress: Callable[[BatchProgress], None] | None = None,
 ) -> list[dict]:
-    """Score every file of ``inputs`` (paths, globs, folders) with the model in ``run_dir``
-    into ``output_dir``; one summary per file (``skipped``: finished by an earlier run).
-
-    ``cluster``: a Dask address (``local``, ``local:N``, ``tcp://host:8786``) or a
-    ``distributed.Client``; each file is then scored on a worker, which loads the
-    model once and writes the output itself (``output_dir`` and the inputs must be
-    reachable by the same paths there). A Parquet file of more than ``part_rows``
-    rows is split into parts of whole row groups, scored on several workers and
-    joined in order by the caller (parts already scored are kept for a rerun).
-    """
-    for name, value in (("chunk_rows", chunk_rows), ("part_rows", part_rows)):
-        if not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
-            raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+    """Plan ``inputs`` into ``output_dir``, skip the outputs that exist, score the rest with
+    ``runner``; one summary per file in the order of ``inputs``
+    (:func:`textclass.batch.score_files` with the options checked and a runner chosen)."""
     from textclass.persistence import RunDirectory
 
     RunDirectory(run_dir).check_exists()  # a wrong path fails before any file is read
@@ -258,28 +252,29 @@ def score_files(
 
     report()
     results = list(done)
-    if cluster is not None and todo:
-        from textclass.batch.on_cluster import score_on_cluster
-
-        results += score_on_cluster(
-            cluster, run_dir, todo, text_col, encoding, chunk_rows, part_rows, report
-        )
-    elif todo:
-        predictor = cached_predictor(run_dir)
-        for job in todo:
-            report(current=str(job.input))
-            result = score_file(
-                predictor,
-                job,
-                text_col=text_col,
-                encoding=encoding,
-                chunk_rows=chunk_rows,
-                on_rows=lambda n, name=str(job.input): report(n, name),
-            )
-            results.append(result)
-            report(file_done=True)
+    if todo:
+        results += runner(todo, report)
     order = {str(j.input): i for i, j in enumerate(jobs)}
     return sorted(results, key=lambda r: order[r["input"]])
+
+
+def score_locally(run_dir, todo, text_col, encoding, chunk_rows, report) -> list[dict]:
+    """Score the jobs ``todo`` one after the other in this process (the model loaded once)."""
+    predictor = cached_predictor(run_dir)
+    results = []
+    for job in todo:
+        report(current=str(job.input))
+        result = score_file(
+            predictor,
+            job,
+            text_col=text_col,
+            encoding=encoding,
+            chunk_rows=chunk_rows,
+            on_rows=lambda n, name=str(job.input): report(n, name),
+        )
+        results.append(result)
+        report(file_done=True)
+    return results
 
 
 def _finished(job: Job) -> dict:
