@@ -134,7 +134,7 @@ class CsvFormat:
     def __init__(self, path: Path, text_col, encoding: str, sep: str = ",") -> None:
         import pandas as pd
 
-        from textclass.data.readers import _has_header
+        from textclass.data.formats.delimited import has_header as _has_header
 
         self.path, self.encoding, self.sep = path, encoding, sep
         with open(path, "rb") as fh:
