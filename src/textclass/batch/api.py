@@ -65,6 +65,5 @@ def score_files(
         output_dir,
         runner=runner,
         input_format=input_format,
-        encoding=encoding,
         on_progress=on_progress,
     )

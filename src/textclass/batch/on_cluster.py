@@ -17,8 +17,8 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
-from textclass.batch.formats import count_rows
 from textclass.batch.scoring import Job, cached_predictor, score_file
+from textclass.data.formats import get_format
 from textclass.errors import DataError
 
 
@@ -117,7 +117,7 @@ def join_parts(job: Job, parts: list[tuple[int, int]], chunk_rows: int) -> dict:
                 rows += batch.num_rows
         writer.close()
         expected = pq.ParquetFile(job.input).metadata.num_rows
-        if rows != expected or count_rows(tmp, "parquet", "utf-8") != expected:
+        if rows != expected or get_format("parquet").chunks.count_rows(tmp) != expected:
             raise DataError(f"{job.input}: the scored parts hold {rows} of {expected} rows")
         os.replace(tmp, job.output)
     except BaseException:

@@ -32,17 +32,10 @@ from pathlib import Path
 
 import numpy as np
 
-from textclass.batch.formats import (
-    LABEL,
-    PROBABILITY,
-    count_rows,
-    file_format,
-    open_input,
-)
+from textclass.data.formats import LABEL, PROBABILITY, detect_format, formats, get_format
 from textclass.errors import DataError
 
 DEFAULT_CHUNK_ROWS = 10_000
-_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".json")
 
 
 @dataclass
@@ -78,13 +71,14 @@ def expand_inputs(inputs) -> list[Path]:
                 raise DataError(f"{text}: the pattern matches no file")
             found += matches
         elif Path(text).is_dir():
+            suffixes = [s for fmt in formats(chunked=True) for s in fmt.suffixes]
             files = sorted(
                 p
                 for p in Path(text).iterdir()
-                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in _SUFFIXES
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in suffixes
             )
             if not files:
-                raise DataError(f"{text}: the folder has no {'/'.join(_SUFFIXES)} files")
+                raise DataError(f"{text}: the folder has no {'/'.join(suffixes)} files")
             found += files
         elif Path(text).is_file():
             found.append(Path(text))
@@ -111,6 +105,18 @@ def plan(inputs, output_dir, input_format: str | None = None) -> list[Job]:
         seen[target.name] = path
         jobs.append(Job(path, target, file_format(path, input_format)))
     return jobs
+
+
+def file_format(path: Path, given: str | None = None) -> str:
+    """The format of ``path`` (``given``, or detected), if batch scoring reads it."""
+    fmt = given or detect_format(path)
+    names = [f.name for f in formats(chunked=True)]
+    if fmt not in names:
+        raise DataError(
+            f"{path}: batch scoring reads {', '.join(names)} files, not {fmt}; "
+            "convert it, or score it without --output"
+        )
+    return fmt
 
 
 # ---------------------------------------------------------------- the model
@@ -150,7 +156,8 @@ def score_file(
     ``groups``: only Parquet row groups ``start, stop`` (a part of a large file scored
     on a cluster; ``job.output`` is then the part's own file)."""
     started = time.perf_counter()
-    reader = open_input(job.input, job.format, text_col, encoding)
+    fmt = get_format(job.format)
+    reader = fmt.chunks(job.input, text_col, encoding)
     taken = [c for c in (LABEL, PROBABILITY) if c in reader.columns]
     if taken:
         raise DataError(
@@ -165,7 +172,7 @@ def score_file(
         chunks = reader.chunks(chunk_rows, row_groups=range(*groups))
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name.lstrip('.')}.{uuid.uuid4().hex[:8]}.tmp")
-    writer = reader.writer(tmp)
+    writer = fmt.writer(tmp, reader)
     try:
         rows = 0
         for chunk in chunks or reader.chunks(chunk_rows):
@@ -177,8 +184,8 @@ def score_file(
             if on_rows is not None:
                 on_rows(len(chunk))
         written = writer.close()
-        back = count_rows(tmp, job.format, encoding)
-        expected = expected_rows if job.format == "parquet" else rows
+        back = fmt.chunks.count_rows(tmp)
+        expected = expected_rows if reader.exact_rows else rows
         if not rows == written == back == expected:
             raise DataError(
                 f"{job.input}: read {rows} rows (the file says {expected_rows}) but wrote "
@@ -228,7 +235,6 @@ def score_jobs(
     *,
     runner: Runner,
     input_format: str | None = None,
-    encoding: str = "utf-8",
     on_progress: Callable[[BatchProgress], None] | None = None,
 ) -> list[dict]:
     """Plan ``inputs`` into ``output_dir``, skip the outputs that exist, score the rest with
@@ -241,7 +247,8 @@ def score_jobs(
     Path(output_dir).mkdir(parents=True, exist_ok=True)
     done = [_finished(j) for j in jobs if j.output.exists()]
     todo = [j for j in jobs if not j.output.exists()]
-    state = BatchProgress(0, sum(_estimate(j, encoding) for j in todo), len(done), len(jobs))
+    estimate = sum(get_format(j.format).chunks.estimate_rows(j.input) for j in todo)
+    state = BatchProgress(0, estimate, len(done), len(jobs))  # exact where a file says (Parquet)
 
     def report(rows: int = 0, current: str | None = None, file_done: bool = False) -> None:
         state.rows += rows
@@ -279,17 +286,3 @@ def score_locally(run_dir, todo, text_col, encoding, chunk_rows, report) -> list
 
 def _finished(job: Job) -> dict:
     return {"input": str(job.input), "output": str(job.output), "rows": None, "skipped": True}
-
-
-def _estimate(job: Job, encoding: str) -> int:
-    """Rows of ``job.input`` for the progress bar: exact for Parquet, lines otherwise."""
-    if job.format == "parquet":
-        try:
-            return count_rows(job.input, "parquet", encoding)
-        except Exception:  # noqa: BLE001 (an unreadable file fails with its own error later)
-            return 0
-    with open(job.input, "rb") as fh:
-        lines = 0
-        while block := fh.read(1 << 20):
-            lines += block.count(b"\n")
-    return max(lines - (job.format in ("csv", "tsv")), 0)
