@@ -157,13 +157,7 @@ def score_file(
     on a cluster; ``job.output`` is then the part's own file)."""
     started = time.perf_counter()
     fmt = get_format(job.format)
-    reader = fmt.chunks(job.input, text_col, encoding)
-    taken = [c for c in (LABEL, PROBABILITY) if c in reader.columns]
-    if taken:
-        raise DataError(
-            f"{job.input}: already has column(s) {', '.join(taken)}, which the scores would "
-            "replace; rename them first"
-        )
+    reader = _open(fmt, job, text_col, encoding)
     target, offset, expected_rows, chunks = job.output, 0, reader.rows, None
     if groups is not None:
         sizes = reader.group_rows()
@@ -206,6 +200,18 @@ def score_file(
         "skipped": False,
         "seconds": time.perf_counter() - started,
     }
+
+
+def _open(fmt, job: Job, text_col, encoding: str):
+    """The chunk reader of ``job.input``, refused if its columns hold the scores' names."""
+    reader = fmt.chunks(job.input, text_col, encoding)
+    taken = [c for c in (LABEL, PROBABILITY) if c in reader.columns]
+    if taken:
+        raise DataError(
+            f"{job.input}: already has column(s) {', '.join(taken)}, which the scores would "
+            "replace; rename them first"
+        )
+    return reader
 
 
 def _score(predictor, texts: list[str], source: str, first_row: int):
