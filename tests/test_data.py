@@ -56,6 +56,24 @@ def test_fasttext_and_folder_layouts(tmp_path):
     assert sorted(zip(ds.labels.tolist(), ds.texts)) == [("neg", "hated it"), ("pos", "loved it")]
 
 
+def test_each_format_is_declared_once_and_found_by_its_suffixes(tmp_path):
+    """data.formats is the one table of formats: readers and batch scoring look them up."""
+    from textclass.data import FORMATS
+    from textclass.data.formats import detect_format, formats, get_format
+
+    assert FORMATS == ("csv", "tsv", "jsonl", "parquet", "fasttext", "folder")
+    suffixes = [s for fmt in formats() for s in fmt.suffixes]
+    assert len(suffixes) == len(set(suffixes))
+    for fmt in formats():
+        assert get_format(fmt.name) is fmt
+        assert (fmt.chunks is None) == (fmt.writer is None)  # scored: read and written back
+        assert fmt.chunks is None or not fmt.labeled_only  # scored files hold texts to score
+        for suffix in fmt.suffixes:
+            assert detect_format(tmp_path / f"x{suffix.upper()}") == fmt.name
+    assert [fmt.name for fmt in formats(chunked=True)] == ["csv", "tsv", "jsonl", "parquet"]
+    assert detect_format(tmp_path) == "folder"
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(DataError, match=r"nope\.csv: no such file"):
         read_dataset(tmp_path / "nope.csv")

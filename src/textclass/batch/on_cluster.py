@@ -1,4 +1,5 @@
-"""Batch scoring on a Dask cluster (``score_files(..., cluster=...)``).
+"""Batch scoring on a Dask cluster (``score_files(..., cluster=...)``); a runner for
+:func:`textclass.batch.scoring.score_jobs`.
 
 Each input file is a task; a Parquet file of more than ``part_rows`` rows is
 split into parts of whole row groups, each a task, scored to a hidden part file
@@ -13,10 +14,11 @@ from __future__ import annotations
 
 import os
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
-from textclass.batch.formats import count_rows
 from textclass.batch.scoring import Job, cached_predictor, score_file
+from textclass.data.formats import get_format
 from textclass.errors import DataError
 
 
@@ -57,7 +59,10 @@ def score_on_cluster(cluster, run_dir, todo, text_col, encoding, chunk_rows, par
 
 
 def score_file_task(run_dir, job: Job, text_col, encoding: str, chunk_rows: int, groups) -> dict:
-    """:func:`score_file` as a Dask task: the worker's cached model, its own summary."""
+    """:func:`score_file` as a Dask task: the worker's cached model, its own summary (a part
+    of a file, ``groups`` not None, is written to its :func:`part_path`)."""
+    if groups is not None:
+        job = replace(job, output=part_path(job, groups))
     result = score_file(
         cached_predictor(run_dir),
         job,
@@ -112,7 +117,7 @@ def join_parts(job: Job, parts: list[tuple[int, int]], chunk_rows: int) -> dict:
                 rows += batch.num_rows
         writer.close()
         expected = pq.ParquetFile(job.input).metadata.num_rows
-        if rows != expected or count_rows(tmp, "parquet", "utf-8") != expected:
+        if rows != expected or get_format("parquet").chunks.count_rows(tmp) != expected:
             raise DataError(f"{job.input}: the scored parts hold {rows} of {expected} rows")
         os.replace(tmp, job.output)
     except BaseException:

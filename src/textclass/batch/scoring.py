@@ -1,7 +1,7 @@
 """Batch scoring: many (or large) files in, one scored file out per input.
 
-:func:`score_files` streams each input in chunks of ``chunk_rows`` (memory stays
-bounded by the chunk, not the file), adds the predicted label and its
+:func:`textclass.batch.score_files` streams each input in chunks of ``chunk_rows``
+(memory stays bounded by the chunk, not the file), adds the predicted label and its
 probability to the input's own columns, and writes the output in the input's
 format under ``output_dir`` (same file name). Guarantees:
 
@@ -13,6 +13,10 @@ format under ``output_dir`` (same file name). Guarantees:
   skips it (a killed run resumes where it stopped).
 - **One model load per process**: :func:`cached_predictor` loads a run
   directory once (here, and on each Dask worker when ``cluster`` is given).
+
+:func:`score_jobs` runs the jobs through a runner: :func:`score_locally` here, or
+:func:`textclass.batch.on_cluster.score_on_cluster`, which imports this module (the
+choice is made above both, in :mod:`textclass.batch.api`).
 """
 
 from __future__ import annotations
@@ -28,22 +32,15 @@ from pathlib import Path
 
 import numpy as np
 
-from textclass.batch.formats import (
-    LABEL,
-    PROBABILITY,
-    count_rows,
-    file_format,
-    open_input,
-)
-from textclass.errors import ConfigError, DataError
+from textclass.data.formats import LABEL, PROBABILITY, detect_format, formats, get_format
+from textclass.errors import DataError
 
 DEFAULT_CHUNK_ROWS = 10_000
-_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".json")
 
 
 @dataclass
 class BatchProgress:
-    """What :func:`score_files` reports: rows scored of (about) how many, files done."""
+    """What :func:`textclass.batch.score_files` reports: rows scored of (about) how many, files done."""
 
     rows: int
     total_rows: int
@@ -74,13 +71,14 @@ def expand_inputs(inputs) -> list[Path]:
                 raise DataError(f"{text}: the pattern matches no file")
             found += matches
         elif Path(text).is_dir():
+            suffixes = [s for fmt in formats(chunked=True) for s in fmt.suffixes]
             files = sorted(
                 p
                 for p in Path(text).iterdir()
-                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in _SUFFIXES
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in suffixes
             )
             if not files:
-                raise DataError(f"{text}: the folder has no {'/'.join(_SUFFIXES)} files")
+                raise DataError(f"{text}: the folder has no {'/'.join(suffixes)} files")
             found += files
         elif Path(text).is_file():
             found.append(Path(text))
@@ -107,6 +105,18 @@ def plan(inputs, output_dir, input_format: str | None = None) -> list[Job]:
         seen[target.name] = path
         jobs.append(Job(path, target, file_format(path, input_format)))
     return jobs
+
+
+def file_format(path: Path, given: str | None = None) -> str:
+    """The format of ``path`` (``given``, or detected), if batch scoring reads it."""
+    fmt = given or detect_format(path)
+    names = [f.name for f in formats(chunked=True)]
+    if fmt not in names:
+        raise DataError(
+            f"{path}: batch scoring reads {', '.join(names)} files, not {fmt}; "
+            "convert it, or score it without --output"
+        )
+    return fmt
 
 
 # ---------------------------------------------------------------- the model
@@ -144,26 +154,19 @@ def score_file(
     """Score ``job.input`` into ``job.output`` (atomically); the file's summary.
 
     ``groups``: only Parquet row groups ``start, stop`` (a part of a large file scored
-    on a cluster), written to :func:`~textclass.batch.on_cluster.part_path` instead."""
+    on a cluster; ``job.output`` is then the part's own file)."""
     started = time.perf_counter()
-    reader = open_input(job.input, job.format, text_col, encoding)
-    taken = [c for c in (LABEL, PROBABILITY) if c in reader.columns]
-    if taken:
-        raise DataError(
-            f"{job.input}: already has column(s) {', '.join(taken)}, which the scores would "
-            "replace; rename them first"
-        )
+    fmt = get_format(job.format)
+    reader = _open(fmt, job, text_col, encoding)
     target, offset, expected_rows, chunks = job.output, 0, reader.rows, None
     if groups is not None:
         sizes = reader.group_rows()
-        from textclass.batch.on_cluster import part_path
-
-        target, offset = part_path(job, groups), sum(sizes[: groups[0]])
+        offset = sum(sizes[: groups[0]])
         expected_rows = sum(sizes[groups[0] : groups[1]])
         chunks = reader.chunks(chunk_rows, row_groups=range(*groups))
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name.lstrip('.')}.{uuid.uuid4().hex[:8]}.tmp")
-    writer = reader.writer(tmp)
+    writer = fmt.writer(tmp, reader)
     try:
         rows = 0
         for chunk in chunks or reader.chunks(chunk_rows):
@@ -175,8 +178,8 @@ def score_file(
             if on_rows is not None:
                 on_rows(len(chunk))
         written = writer.close()
-        back = count_rows(tmp, job.format, encoding)
-        expected = expected_rows if job.format == "parquet" else rows
+        back = fmt.chunks.count_rows(tmp)
+        expected = expected_rows if reader.exact_rows else rows
         if not rows == written == back == expected:
             raise DataError(
                 f"{job.input}: read {rows} rows (the file says {expected_rows}) but wrote "
@@ -199,6 +202,18 @@ def score_file(
     }
 
 
+def _open(fmt, job: Job, text_col, encoding: str):
+    """The chunk reader of ``job.input``, refused if its columns hold the scores' names."""
+    reader = fmt.chunks(job.input, text_col, encoding)
+    taken = [c for c in (LABEL, PROBABILITY) if c in reader.columns]
+    if taken:
+        raise DataError(
+            f"{job.input}: already has column(s) {', '.join(taken)}, which the scores would "
+            "replace; rename them first"
+        )
+    return reader
+
+
 def _score(predictor, texts: list[str], source: str, first_row: int):
     from textclass.inference import check_predictable
 
@@ -213,33 +228,24 @@ def _score(predictor, texts: list[str], source: str, first_row: int):
     return labels, confidence
 
 
-# ----------------------------------------------------------------- the API
-def score_files(
+# ------------------------------------------------------------- many files
+Runner = Callable[[list[Job], Callable[..., None]], list[dict]]
+"""Scores the unfinished jobs: ``runner(todo, report)``, one summary per job; ``report(rows,
+current, file_done)`` as rows and files finish (:func:`score_locally`, or on a cluster)."""
+
+
+def score_jobs(
     run_dir,
     inputs,
     output_dir,
     *,
-    text_col=None,
-    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    runner: Runner,
     input_format: str | None = None,
-    encoding: str = "utf-8",
-    cluster=None,
-    part_rows: int = 200_000,
     on_progress: Callable[[BatchProgress], None] | None = None,
 ) -> list[dict]:
-    """Score every file of ``inputs`` (paths, globs, folders) with the model in ``run_dir``
-    into ``output_dir``; one summary per file (``skipped``: finished by an earlier run).
-
-    ``cluster``: a Dask address (``local``, ``local:N``, ``tcp://host:8786``) or a
-    ``distributed.Client``; each file is then scored on a worker, which loads the
-    model once and writes the output itself (``output_dir`` and the inputs must be
-    reachable by the same paths there). A Parquet file of more than ``part_rows``
-    rows is split into parts of whole row groups, scored on several workers and
-    joined in order by the caller (parts already scored are kept for a rerun).
-    """
-    for name, value in (("chunk_rows", chunk_rows), ("part_rows", part_rows)):
-        if not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
-            raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+    """Plan ``inputs`` into ``output_dir``, skip the outputs that exist, score the rest with
+    ``runner``; one summary per file in the order of ``inputs``
+    (:func:`textclass.batch.score_files` with the options checked and a runner chosen)."""
     from textclass.persistence import RunDirectory
 
     RunDirectory(run_dir).check_exists()  # a wrong path fails before any file is read
@@ -247,7 +253,8 @@ def score_files(
     Path(output_dir).mkdir(parents=True, exist_ok=True)
     done = [_finished(j) for j in jobs if j.output.exists()]
     todo = [j for j in jobs if not j.output.exists()]
-    state = BatchProgress(0, sum(_estimate(j, encoding) for j in todo), len(done), len(jobs))
+    estimate = sum(get_format(j.format).chunks.estimate_rows(j.input) for j in todo)
+    state = BatchProgress(0, estimate, len(done), len(jobs))  # exact where a file says (Parquet)
 
     def report(rows: int = 0, current: str | None = None, file_done: bool = False) -> None:
         state.rows += rows
@@ -258,43 +265,30 @@ def score_files(
 
     report()
     results = list(done)
-    if cluster is not None and todo:
-        from textclass.batch.on_cluster import score_on_cluster
-
-        results += score_on_cluster(
-            cluster, run_dir, todo, text_col, encoding, chunk_rows, part_rows, report
-        )
-    elif todo:
-        predictor = cached_predictor(run_dir)
-        for job in todo:
-            report(current=str(job.input))
-            result = score_file(
-                predictor,
-                job,
-                text_col=text_col,
-                encoding=encoding,
-                chunk_rows=chunk_rows,
-                on_rows=lambda n, name=str(job.input): report(n, name),
-            )
-            results.append(result)
-            report(file_done=True)
+    if todo:
+        results += runner(todo, report)
     order = {str(j.input): i for i, j in enumerate(jobs)}
     return sorted(results, key=lambda r: order[r["input"]])
 
 
+def score_locally(run_dir, todo, text_col, encoding, chunk_rows, report) -> list[dict]:
+    """Score the jobs ``todo`` one after the other in this process (the model loaded once)."""
+    predictor = cached_predictor(run_dir)
+    results = []
+    for job in todo:
+        report(current=str(job.input))
+        result = score_file(
+            predictor,
+            job,
+            text_col=text_col,
+            encoding=encoding,
+            chunk_rows=chunk_rows,
+            on_rows=lambda n, name=str(job.input): report(n, name),
+        )
+        results.append(result)
+        report(file_done=True)
+    return results
+
+
 def _finished(job: Job) -> dict:
     return {"input": str(job.input), "output": str(job.output), "rows": None, "skipped": True}
-
-
-def _estimate(job: Job, encoding: str) -> int:
-    """Rows of ``job.input`` for the progress bar: exact for Parquet, lines otherwise."""
-    if job.format == "parquet":
-        try:
-            return count_rows(job.input, "parquet", encoding)
-        except Exception:  # noqa: BLE001 (an unreadable file fails with its own error later)
-            return 0
-    with open(job.input, "rb") as fh:
-        lines = 0
-        while block := fh.read(1 << 20):
-            lines += block.count(b"\n")
-    return max(lines - (job.format in ("csv", "tsv")), 0)

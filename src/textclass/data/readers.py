@@ -1,4 +1,5 @@
-"""Read labeled text from files: CSV, TSV, JSONL, Parquet, fastText, class folders.
+"""Read labeled text from files: CSV, TSV, JSONL, Parquet, fastText, class folders
+(each format as :mod:`textclass.data.formats` declares it).
 
 Every reader returns a :class:`Dataset` holding every row of the file, or raises
 a :class:`DataError` naming the file, the column, the row or the value at fault.
@@ -7,53 +8,24 @@ a :class:`DataError` naming the file, the column, the row or the value at fault.
 from __future__ import annotations
 
 import codecs
-import csv
-import io
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from textclass.data import multilabel
-from textclass.data.columns import (
-    INTEGER,
-    LABEL_NAMES,
-    TEXT_NAMES,
-    choose_columns,
-    text_only_column,
-)
+from textclass.data.columns import INTEGER, choose_columns, text_only_column
 from textclass.data.dataset import Dataset
+from textclass.data.formats import (
+    FORMATS,
+    TableRead,
+    detect_format,
+    formats,
+    get_format,
+)
 from textclass.errors import ConfigError, DataError, did_you_mean
 
-FORMATS = ("csv", "tsv", "jsonl", "parquet", "fasttext", "folder")
-_SUFFIXES = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".tab": "tsv",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "jsonl",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".ft": "fasttext",
-}
 COMMON_ENCODINGS = ("utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16")
-
-
-def detect_format(path: Path) -> str:
-    if path.is_dir():
-        return "folder"
-    fmt = _SUFFIXES.get(path.suffix.lower())
-    if fmt:
-        return fmt
-    with open(path, "rb") as fh:
-        head = fh.read(4096)
-    if head.startswith(b"__label__"):
-        return "fasttext"
-    if b"\t" in head.split(b"\n", 1)[0]:
-        return "tsv"
-    return "csv"
 
 
 def read_dataset(
@@ -88,18 +60,12 @@ def read_dataset(
     multilabel.check_options(label_sep, label_cols, label_col)
     if not path.exists():
         raise DataError(f"{path}: no such file or directory")
-    fmt = format or detect_format(path)
-    notes: list[str] = []
-    warnings: list[str] = []
-    if fmt == "folder":
-        frame = _read_folder(path, encoding, warnings)
-        text_col, label_col = "text", "label"
-    elif fmt == "fasttext":
-        frame = _read_fasttext(path, encoding)
-        text_col, label_col = "text", "label"
-    else:
-        wanted = (text_col, label_col, group_col, *(label_cols or ()))
-        frame = _read_table(path, fmt, header, encoding, wanted, notes)
+    fmt = get_format(format or detect_format(path))
+    wanted = (text_col, label_col, group_col, *(label_cols or ()))
+    request = TableRead(encoding=encoding, header=header, wanted=wanted)
+    frame = fmt.read_table(path, request)
+    if fmt.fixed_columns is not None:
+        text_col, label_col = fmt.fixed_columns
     dataset = frame_to_dataset(
         frame,
         path=str(path),
@@ -110,8 +76,8 @@ def read_dataset(
         label_sep=label_sep,
         label_cols=label_cols,
     )
-    dataset.notes[:0] = notes
-    dataset.warnings[:0] = warnings
+    dataset.notes[:0] = request.notes
+    dataset.warnings[:0] = request.warnings
     return dataset
 
 
@@ -237,156 +203,6 @@ def _is_integer(value) -> bool:
     return isinstance(value, (int, np.integer)) and -(2**63) <= value < 2**63
 
 
-# ---------------------------------------------------------------- formats
-def _read_bytes(path: Path) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read()
-
-
-def _decode(raw: bytes, path: Path, encoding: str) -> str:
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise DataError(
-            f"{path}: line {line}: byte 0x{raw[exc.start]:02x} at offset {exc.start} is not "
-            f"valid {encoding}; pass the file's encoding (CLI: --encoding latin-1)"
-        ) from None
-
-
-def _read_table(path: Path, fmt: str, header, encoding: str, wanted, notes=None) -> pd.DataFrame:
-    if fmt == "parquet":
-        try:
-            return pd.read_parquet(path)
-        except Exception as exc:  # pyarrow raises many types for bad files
-            raise DataError(f"{path}: not a readable Parquet file ({exc})") from None
-    text = _decode(_read_bytes(path), path, encoding)
-    if fmt == "jsonl":
-        return _read_jsonl(text, path)
-    sep = "\t" if fmt == "tsv" else ","
-    if header is None:
-        header, reason = _has_header(text, sep, wanted)
-        if reason and notes is not None:
-            notes.append(reason)
-    # TSV files are read without quote handling: a stray `"` must not swallow
-    # the lines that follow (UCI imdb_labelled.txt loses 252 rows otherwise).
-    quoting = csv.QUOTE_NONE if fmt == "tsv" else csv.QUOTE_MINIMAL
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            header=0 if header else None,
-            quoting=quoting,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[],
-            lineterminator="\n" if fmt == "tsv" else None,
-        )
-    except pd.errors.ParserError as exc:
-        raise DataError(f"{path}: cannot parse as {fmt.upper()}: {exc}") from None
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{path}: the file is empty") from None
-    if fmt == "tsv":
-        frame = frame.apply(lambda col: col.str.rstrip("\r"))
-        lines = sum(1 for line in text.split("\n") if line.rstrip("\r")) - bool(header)
-        if len(frame) != lines:
-            raise DataError(
-                f"{path}: read {len(frame)} rows from {lines} lines; the file is malformed"
-            )
-    return frame
-
-
-def _has_header(text: str, sep: str, wanted) -> tuple[bool, str | None]:
-    """(has a header, why, when only the content tells: the first line is then not data)."""
-    first = text.split("\n", 1)[0].rstrip("\r")
-    cells = [c.strip().strip('"') for c in first.split(sep)]
-    named = [w for w in wanted if isinstance(w, str) and not w.isdigit()]
-    if any(w in cells for w in named):
-        return True, None
-    known = {n for n in TEXT_NAMES + LABEL_NAMES}
-    if any(c.lower() in known for c in cells):
-        return True, None
-    rows = [line.rstrip("\r").split(sep) for line in text.split("\n")[1:200] if line.strip()]
-    for col, cell in enumerate(cells):
-        values = [row[col].strip().strip('"') for row in rows if len(row) == len(cells)]
-        if not values or _is_number(cell):
-            continue
-        # numeric in every later row but not in the first; or a few repeated values
-        # (labels) of which the first cell is none
-        few = set(values)
-        if all(_is_number(v) for v in values) or (
-            len(values) >= 20 and len(few) <= min(10, len(values) // 10) and cell not in few
-        ):
-            return True, f"line 1 read as the header ({', '.join(cells)})"
-    return False, None
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
-    rows = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{path}: line {number}: invalid JSON ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise DataError(
-                f"{path}: line {number}: expected a JSON object, got {type(record).__name__}"
-            )
-        rows.append(record)
-    if not rows:
-        raise DataError(f"{path}: the file has no data rows")
-    return pd.DataFrame.from_records(rows)
-
-
-def _read_fasttext(path: Path, encoding: str) -> pd.DataFrame:
-    """``__label__pos __label__x some text``: the first label is the row's label."""
-    texts, labels = [], []
-    text = _decode(_read_bytes(path), path, encoding)
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        words = line.split(" ")
-        tags = [w for w in words if w.startswith("__label__")]
-        if not tags:
-            raise DataError(f"{path}: line {number}: no __label__ prefix")
-        labels.append(tags[0][len("__label__") :])
-        texts.append(" ".join(w for w in words if not w.startswith("__label__")).strip())
-    return pd.DataFrame({"text": texts, "label": labels})
-
-
-def _read_folder(path: Path, encoding: str, warnings: list[str]) -> pd.DataFrame:
-    """One sub-folder per class holding ``*.txt`` files (aclImdb's ``train/pos``).
-
-    A class folder without ``.txt`` files is left out, and ``warnings`` says so.
-    """
-    texts, labels, empty = [], [], []
-    classes = sorted(p for p in path.iterdir() if p.is_dir())
-    for folder in classes:
-        files = sorted(folder.glob("*.txt"))
-        if not files:
-            empty.append(folder.name)
-        for file in files:
-            texts.append(_decode(_read_bytes(file), file, encoding))
-            labels.append(folder.name)
-    if len(set(labels)) < 1:
-        raise DataError(f"{path}: no class folders with .txt files found")
-    if empty:
-        warnings.append(
-            f"dropped {len(empty)} class folder(s) without .txt files: {', '.join(empty)}"
-        )
-    return pd.DataFrame({"text": texts, "label": labels})
-
-
 def read_frame(
     path,
     *,
@@ -400,12 +216,14 @@ def read_frame(
     check_options(encoding=encoding, format=format)
     if not path.exists():
         raise DataError(f"{path}: no such file or directory")
-    fmt = format or detect_format(path)
-    if fmt in ("folder", "fasttext"):
+    fmt = get_format(format or detect_format(path))
+    if fmt.labeled_only:
+        titles = [f.title for f in formats(labeled_only=False)]
         raise DataError(
-            f"{path}: {fmt} input is for labeled data; give a CSV, TSV, JSONL or Parquet file"
+            f"{path}: {fmt.name} input is for labeled data; give a "
+            f"{', '.join(titles[:-1])} or {titles[-1]} file"
         )
-    return _read_table(path, fmt, header, encoding, wanted)
+    return fmt.read_table(path, TableRead(encoding=encoding, header=header, wanted=wanted))
 
 
 def text_column(frame: pd.DataFrame, path, text_col=None) -> list[str]:
