@@ -4,7 +4,8 @@
 mount it in their own app); :mod:`.models` loads and warms the models once,
 :mod:`.service` holds what the routes share (prediction thread, batchers, limits),
 :mod:`.routes` the routers (probes, model cards, predictions, the page at ``/``),
-:mod:`.schema` the request body, :mod:`.errors` the error handlers and body-size limit. FastAPI and uvicorn come with the ``serve`` extra:
+:mod:`.schema` their request, response and error bodies, :mod:`.errors` the error
+handlers and body-size limit. FastAPI and uvicorn come with the ``serve`` extra:
 ``pip install 'textclass[serve]'``.
 """
 

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from textclass.serve.schema import describe
 from textclass.serve.service import ServeError
 
 
@@ -34,12 +35,7 @@ async def _invalid_request(request: Request, exc: RequestValidationError) -> JSO
     problems = exc.errors()
     if any(p.get("type") == "json_invalid" for p in problems):
         return error_response(400, "the request body is not valid JSON")
-    return error_response(422, "; ".join(_describe(p) for p in problems[:5]))
-
-
-def _describe(problem: dict) -> str:
-    where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body") or "body"
-    return f"{where}: {problem.get('msg', 'invalid')}"
+    return error_response(422, "; ".join(describe(p) for p in problems[:5]))
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

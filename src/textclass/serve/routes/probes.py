@@ -3,17 +3,23 @@
 from fastapi import APIRouter
 
 from textclass.serve.routes.dependencies import ServiceDep
+from textclass.serve.schema import Health, Readiness, error_responses
 from textclass.serve.service import ServeError
 
-router = APIRouter(tags=["probes"])
+router = APIRouter(tags=["probes"], responses=error_responses("default"))
 
 
-@router.get("/healthz", summary="The process is alive")
+@router.get("/healthz", summary="The process is alive", response_model=Health)
 async def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Every model is loaded and warmed up")
+@router.get(
+    "/readyz",
+    summary="Every model is loaded and warmed up",
+    response_model=Readiness,
+    responses=error_responses(503),
+)
 async def readyz(service: ServiceDep) -> dict:
     store = service.store
     if store.warm_error:
