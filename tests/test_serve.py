@@ -19,6 +19,13 @@ from fastapi.testclient import TestClient  # noqa: E402
 from textclass import TextClassifier  # noqa: E402
 from textclass.serve import ServeSettings, create_app  # noqa: E402
 from textclass.serve.models import ModelStore  # noqa: E402
+from textclass.serve.routes import ROUTERS  # noqa: E402
+from textclass.serve.schema import (  # noqa: E402
+    ErrorResponse,
+    ModelCard,
+    ModelList,
+    PredictResponse,
+)
 
 TEXTS = ["great food", "lovely staff", "great value", "good and great"] * 2 + [
     "awful food",
@@ -186,10 +193,57 @@ def test_page_and_openapi_schema(client):
         and "<textarea" in page.text
         and "http" not in page.text.split("<body>")[1].replace("http.", "")
     )  # no external resources
+
+
+def test_openapi_documents_every_route_and_answer(client):
+    """/docs is complete: every route with its request body, its answer and its errors."""
     schema = client.get("/openapi.json").json()
+    routes = {
+        (route.path, method.lower())
+        for router in ROUTERS
+        for route in router.routes
+        if route.include_in_schema
+        for method in route.methods
+    }
+    assert routes == {(path, method) for path, ops in schema["paths"].items() for method in ops}
     assert {"/healthz", "/readyz", "/v1/models", "/v1/models/{name}/predict"} <= set(
         schema["paths"]
     )
+    components = schema["components"]["schemas"]
+
+    def named(response: dict) -> str:
+        ref = response["content"]["application/json"]["schema"]["$ref"]
+        assert ref.split("/")[-1] in components
+        return ref.split("/")[-1]
+
+    for path, method in routes:
+        answers = schema["paths"][path][method]["responses"]
+        assert named(answers["200"]) != "ErrorResponse", path
+        errors = {status: named(answer) for status, answer in answers.items() if status != "200"}
+        assert errors and set(errors.values()) == {"ErrorResponse"}, path
+    assert "HTTPValidationError" not in components  # FastAPI's 422 body is not ours
+    predict = schema["paths"]["/v1/models/{name}/predict"]["post"]
+    assert predict["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/PredictRequest"
+    )
+    assert named(predict["responses"]["200"]) == "PredictResponse"
+    assert {"400", "401", "404", "413", "422", "504"} <= set(predict["responses"])
+    assert named(schema["paths"]["/v1/models/{name}"]["get"]["responses"]["200"]) == "ModelCard"
+    fields = components["PredictRequest"]["properties"]
+    assert fields["texts"]["minItems"] == 1 and fields["top_k"]["anyOf"][0]["minimum"] == 1
+    assert fields["explain"]["anyOf"][0] == {"type": "integer", "minimum": 1, "maximum": 50}
+    assert schema["components"]["securitySchemes"]["APIKey"]["scheme"] == "bearer"
+
+
+def test_answers_are_the_documented_bodies(client):
+    listing = client.get("/v1/models").json()
+    assert ModelList.model_validate(listing).model_dump(mode="json") == listing
+    for card in listing["models"]:  # every key of the card is documented, as it is
+        assert ModelCard.model_validate(card).model_dump(mode="json") == card
+    for body in ({"texts": ["great food"]}, {"texts": ["great"], "top_k": 1, "explain": 2}):
+        PredictResponse.model_validate(client.post("/v1/predict", json=body).json())
+    for body in ({}, {"texts": []}):
+        ErrorResponse.model_validate(client.post("/v1/predict", json=body).json())
 
 
 def test_cors_is_off_unless_asked(runs):
@@ -303,6 +357,7 @@ def test_served_labels_follow_the_runs_decision(tmp_path):
         wait_ready(client)
         got = client.post("/v1/predict", json={"texts": ["food and staff", "good value"]})
         assert got.status_code == 200, got.text
+        PredictResponse.model_validate(got.json())  # labels: a MultilabelPrediction
         first, second = got.json()["predictions"]
         assert first["labels"] == ["food", "staff"] and second["labels"] == ["value"]
         assert len(first["probabilities"]) == 3

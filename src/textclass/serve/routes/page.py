@@ -2,10 +2,13 @@
 
 One self-contained HTML document (inline CSS and JavaScript, no CDN), so it works
 offline; a form with labelled controls, usable by keyboard (Ctrl+Enter predicts),
-and a single-column layout that reads on a phone.
+and a single-column layout that reads on a phone. Not in ``/docs``: it is for people.
 """
 
-from __future__ import annotations
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+from textclass.serve.routes.dependencies import ServiceDep
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -124,3 +127,11 @@ _KEY_FIELD = """<label for="key">API key</label>
 
 def page_html(*, api_key_required: bool) -> str:
     return _PAGE.replace("__KEY__", _KEY_FIELD if api_key_required else "")
+
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def page(service: ServiceDep) -> HTMLResponse:
+    return HTMLResponse(page_html(api_key_required=service.settings.api_key is not None))
