@@ -463,7 +463,7 @@ def test_texts_cut_at_maxlen_are_counted_and_warned(tmp_path, capsys):
 
 
 def test_the_cut_warning_says_which_end_is_kept():
-    from textclass.workflow import cut_warning
+    from textclass.preprocessing.base import cut_warning
 
     texts, labels = [text for text, _ in reviews(20)], [label for _, label in reviews(20)]
     clf = TextClassifier(model="embedding", maxlen=2, truncating="pre", epochs=1).fit(texts, labels)

@@ -129,13 +129,13 @@ def test_cli_threshold_and_class_weight_reach_the_run(tmp_path, capsys):
 
 
 def test_a_tuned_threshold_shares_its_held_out_texts_with_early_stopping(tmp_path):
-    from textclass import workflow
+    from textclass.jobs import ClassifierSettings, TrainRequest
+    from textclass.jobs.train import train
 
     path = tmp_path / "skewed.csv"
     path.write_text("text,label\n" + "".join(f"{t},{y}\n" for t, y in zip(TEXTS3, LABELS3)))
-    result = workflow.train(
-        str(path), estimator_params={"model": "dense", "threshold": "max-f1", "batch_size": 8}
-    )
+    settings = ClassifierSettings(model="dense", threshold="max-f1", batch_size=8)
+    result = train(TrainRequest(str(path), classifier=settings))
     assert not any("10 % of the training texts held out" in n for n in result.notes), result.notes
     assert any("held out of training (20 %)" in n for n in result.notes), result.notes
     assert "val_loss" in result.classifier.history_  # early stopping watched the held-out part

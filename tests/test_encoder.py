@@ -192,7 +192,7 @@ def test_frozen_windows_read_a_long_text_whole(tiny_weights, tmp_path):
 
 
 def test_many_texts_cut_at_maxlen_get_a_warning_that_names_windows(tiny_weights):
-    from textclass.workflow import cut_warning
+    from textclass.preprocessing.base import cut_warning
 
     clf = TextClassifier(model="encoder", maxlen=4, epochs=1, random_state=0)
     clf.set_params(model__weights=tiny_weights, model__cache_dir=False)
@@ -208,7 +208,7 @@ def test_many_texts_cut_at_maxlen_get_a_warning_that_names_windows(tiny_weights)
 def test_window_settings_edges(tiny_weights):
     from textclass.models.encoder.preprocessor import SubwordIds
     from textclass.models.encoder.weights import locate
-    from textclass.workflow import cut_warning
+    from textclass.preprocessing.base import cut_warning
 
     tokenizer_json = locate(tiny_weights).tokenizer_json
     with pytest.raises(ConfigError, match="maxlen.*windows"):  # no room for text in a window

@@ -16,7 +16,8 @@ from textclass.data import Dataset
 from textclass.evaluation import classification_metrics, confident_mistakes, evaluate
 from textclass.evaluation.crossval import cross_validate, fold_indices
 from textclass.experiments.compare import compare_models, sort_rows, write_leaderboard
-from textclass.workflow import train
+from textclass.jobs import ClassifierSettings, TrainRequest
+from textclass.jobs.train import train
 
 POS = ["great food", "lovely staff", "great value", "really lovely", "good food", "nice place"]
 NEG = ["awful food", "rude staff", "awful value", "really bad", "bad food", "dirty place"]
@@ -93,13 +94,8 @@ def test_importing_textclass_does_not_import_matplotlib():
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory, shared_data):
     out = tmp_path_factory.mktemp("run") / "yelp"
-    train(
-        "uci-sentiment",
-        test_size=0.25,
-        seed=0,
-        estimator_params={"model": "embedding", "epochs": 3},
-        out=out,
-    )
+    settings = ClassifierSettings(model="embedding", epochs=3)
+    train(TrainRequest("uci-sentiment", test_size=0.25, seed=0, classifier=settings, out=out))
     return out
 
 

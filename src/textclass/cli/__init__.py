@@ -1,4 +1,4 @@
-"""The ``textclass`` command: a thin shell over :mod:`textclass.workflow`.
+"""The ``textclass`` command: a thin shell over the jobs (:mod:`textclass.jobs`).
 
 Each command parses its options, calls one library function and prints. Errors
 that are the user's to fix print one line and exit with a status from

@@ -1,4 +1,6 @@
-"""Commands that train many models: compare (a leaderboard) and search."""
+"""Commands that train many models: compare (a leaderboard) and search.
+
+Each maps its options to a job request and calls the job (:mod:`textclass.jobs`)."""
 
 from __future__ import annotations
 
@@ -7,35 +9,35 @@ from typing import Annotated
 
 import typer
 
-from textclass.cli.common import (
+from textclass.cli.common import ExitCode, _echo_err, app
+from textclass.cli.options import (
     BatchSize,
     ClassWeight,
     Encoding,
     Epochs,
-    ExitCode,
     Format,
     GroupCol,
     LabelCol,
     LabelCols,
+    LabeledData,
     LabelSep,
     Maxlen,
+    NumWords,
     OnEmpty,
     Stratify,
     TestFile,
     TextCol,
     Threshold,
-    _data_options,
-    _decision_params,
-    _echo_err,
-    _parse_params,
-    app,
+    classifier_settings,
+    data_options,
+    parse_pairs,
 )
 from textclass.errors import ConfigError
 
 
 @app.command()
 def compare(
-    data: Annotated[str, typer.Argument(help="A named dataset or a labeled file")],
+    data: LabeledData,
     models: Annotated[
         str, typer.Option(help="Comma-separated families")
     ] = "logreg,dense,embedding,cnn,rnn",
@@ -73,76 +75,44 @@ def compare(
     threshold: Threshold = None,
 ) -> None:
     """Train several model families on the same split(s) and print a leaderboard."""
-    from textclass import workflow
     from textclass.cli.progress import RichCompareReporter
-    from textclass.data.splits import DEFAULT_TEST_SIZE, check_test_size, has_publisher_split
-    from textclass.experiments.compare import compare_models, sort_rows, write_leaderboard
-    from textclass.models.registry import family_class
+    from textclass.jobs.compare import compare as compare_job
+    from textclass.jobs.requests import CompareRequest
     from textclass.rendering.markdown import to_markdown
 
-    test_size = check_test_size(test_size)
-    if test is not None and (test_size is not None or cv is not None):
-        raise ConfigError("--test replaces --test-size and --cv: give one of them")
-    names = [m.strip() for m in models.split(",") if m.strip()]
-    for name in names:
-        family_class(name)  # unknown names fail before any training
     model_params: dict = {}
-    for key, value in _parse_params(param).items():
+    for key, value in parse_pairs(param, form="MODEL.NAME=VALUE").items():
         family, dot, hyper = key.partition(".")
         if not dot:
             raise typer.BadParameter(
                 f"expected MODEL.NAME=VALUE, got {key!r}", param_hint="--param"
             )
         model_params.setdefault(family, {})[hyper] = value
-    estimator = {
-        k: v
-        for k, v in {"epochs": epochs, "batch_size": batch_size, "maxlen": maxlen}.items()
-        if v is not None
-    }
-    estimator.update(_decision_params(class_weight, threshold))
-    options = _data_options(
+    names = tuple(m.strip() for m in models.split(",") if m.strip())
+    settings = classifier_settings(
+        epochs=epochs, batch_size=batch_size, maxlen=maxlen, class_weight=class_weight,
+        threshold=threshold,
+    )  # fmt: skip
+    options = data_options(
         text_col, label_col, group_col, fmt, encoding, on_empty, label_sep, label_cols
-    ).check()
-    dataset = workflow.load_data(data, options)
-    test_set = None if test is None else workflow.load_data(test, options)
-    for part, where in ((dataset, data), (test_set, test)):
-        for note in [] if part is None else part.notes:
-            _echo_err(f"note: {where}: {note}")
-        for warning in [] if part is None else part.warnings:
-            _echo_err(f"warning: {where}: {warning}")
-    has_split = test_size is None and has_publisher_split(dataset)
-    with RichCompareReporter(len(names)) as reporter:
-        rows = compare_models(
-            dataset,
-            names,
-            test_size=test_size,
-            seed=seed,
-            cv=cv,
-            test=test_set,
-            stratify=stratify,
-            estimator_params=estimator,
-            model_params=model_params,
-            reporter=reporter,
-        )
-    rows = sort_rows(rows)
-    how = (
-        f"{cv}-fold CV"
-        if cv
-        else f"test {test}"
-        if test
-        else ("publisher's split" if has_split else f"test {test_size or DEFAULT_TEST_SIZE}")
     )
-    title = f"Leaderboard: {data} ({how}, seed {seed})"
-    typer.echo(to_markdown(rows, title))
-    for path in write_leaderboard(rows, out, title):
+    request = CompareRequest(
+        data=data, models=names, data_options=options, test_data=test, test_size=test_size,
+        seed=seed, cv=cv, stratify=stratify, classifier=settings, model_params=model_params,
+        out=out,
+    )  # fmt: skip
+    reporter = RichCompareReporter(len(names))  # shown once the data are checked
+    result = compare_job(request, reporter=reporter, report=_echo_err)
+    typer.echo(to_markdown(result.rows, result.title))
+    for path in result.written:
         typer.echo(f"wrote {path}")
-    if all(r.get("error") for r in rows):
+    if all(r.get("error") for r in result.rows):
         raise typer.Exit(ExitCode.ERROR)
 
 
 @app.command()
 def search(
-    data: Annotated[str, typer.Argument(help="A named dataset or a labeled file")],
+    data: LabeledData,
     model: Annotated[str, typer.Option(help="Model family (see `textclass models`)")] = "cnn",
     param: Annotated[
         list[str],
@@ -177,7 +147,7 @@ def search(
     epochs: Epochs = None,
     batch_size: BatchSize = None,
     maxlen: Maxlen = None,
-    num_words: Annotated[int | None, typer.Option(help="Vocabulary limit")] = None,
+    num_words: NumWords = None,
     jobs: Annotated[int, typer.Option(help="Trials run in parallel processes")] = 1,
     cluster: Annotated[
         str | None,
@@ -208,9 +178,10 @@ def search(
     The best candidate is refitted on all the training data and saved as a run
     directory (OUT/best) that `predict` and `evaluate` take.
     """
-    from textclass import workflow
     from textclass.cli.progress import RichSearchProgress
     from textclass.experiments.search import SearchSettings, parse_space
+    from textclass.jobs.requests import SearchRequest
+    from textclass.jobs.search import search as search_job
     from textclass.rendering.markdown import search_markdown
 
     if test is not None and test_size is not None:
@@ -223,58 +194,37 @@ def search(
         check_address(cluster)
         if jobs > 1:
             raise ConfigError("--jobs runs trials in local processes; with --cluster give local:N")
-    raw = {}
-    for pair in param:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise typer.BadParameter(f"expected NAME=VALUES, got {pair!r}", param_hint="--param")
-        raw[key.strip()] = value
-    if not raw:
+    space = parse_pairs(param, typed=False, form="NAME=VALUES")
+    if not space:
         raise typer.BadParameter(
             "give at least one --param NAME=VALUES to search", param_hint="--param"
         )
-    estimator = {
-        k: v
-        for k, v in {
-            "epochs": epochs,
-            "batch_size": batch_size,
-            "maxlen": maxlen,
-            "num_words": num_words,
-        }.items()
-        if v is not None
-    }
-    estimator.update(_decision_params(class_weight, threshold))
-    parse_space(raw)  # a malformed range fails here, before any data is read
-    settings = SearchSettings(
+    parse_space(space)  # a malformed range fails here, before any data is read
+    settings = classifier_settings(
+        epochs=epochs, batch_size=batch_size, maxlen=maxlen, num_words=num_words,
+        class_weight=class_weight, threshold=threshold,
+    )  # fmt: skip
+    search_settings = SearchSettings(
         model=model,
-        space=raw,  # as typed: the log's fingerprint; parsed again in each process
+        space=space,
         cv=cv,
         grid=grid,
         n_iter=n_iter,
         seed=seed,
         scoring=scoring,
-        estimator_params=estimator,
+        estimator_params=settings.params(),
     ).check()  # unknown model or scorer, n_iter < 1, impossible values: before any data
-    options = _data_options(
+    options = data_options(
         text_col, label_col, group_col, fmt, encoding, on_empty, label_sep, label_cols
     )
     with _connected(cluster) as client, RichSearchProgress(scoring) as progress:
-        report = workflow.search(
-            data,
-            settings,
-            data_options=options,
-            test_data=test,
-            test_size=0.25 if test_size is None else test_size,
-            split_seed=split_seed,
-            stratify=stratify,
-            per_group=per_group,
-            out=out,
-            resume=resume,
-            jobs=jobs,
-            on_progress=progress,
-            report=_echo_err,
+        request = SearchRequest(
+            data=data, settings=search_settings, data_options=options, test_data=test,
+            test_size=0.25 if test_size is None else test_size, split_seed=split_seed,
+            stratify=stratify, per_group=per_group, out=out, resume=resume, jobs=jobs,
             cluster=client,  # one cluster for every group's search
-        )
+        )  # fmt: skip
+        report = search_job(request, on_progress=progress, report=_echo_err)
     typer.echo(search_markdown(report))
     typer.echo(f"wrote {out / 'results.md'}, {out / 'results.json'} and trials.jsonl")
     for group, entry in report["groups"].items():

@@ -1,4 +1,8 @@
-"""Commands on one model: train, evaluate, report, predict; and the catalog listings."""
+"""Commands on one model: train, evaluate, report, predict; and the catalog listings.
+
+Each command maps its options to a job request (:mod:`textclass.cli.options`), calls
+the job (:mod:`textclass.jobs`) and prints its result.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,11 @@ from typing import Annotated
 import typer
 
 from textclass.cli import common
-from textclass.cli.common import (
+from textclass.cli.common import _describe_seed, _echo_err, _print_metrics, app
+from textclass.cli.options import (
     BatchSize,
     ClassWeight,
+    EarlyStopping,
     Encoding,
     Epochs,
     Format,
@@ -19,19 +25,22 @@ from textclass.cli.common import (
     LabelCol,
     LabelCols,
     LabelSep,
+    LearningRate,
+    Loss,
     Maxlen,
+    NumWords,
     OnEmpty,
+    Optimizer,
+    RunDir,
     Stratify,
     TestFile,
     TextCol,
     Threshold,
-    _data_options,
-    _decision_params,
-    _describe_seed,
-    _echo_err,
-    _parse_params,
-    _print_metrics,
-    app,
+    ValidationSplit,
+    Verbose,
+    classifier_settings,
+    data_options,
+    parse_pairs,
 )
 
 
@@ -62,26 +71,12 @@ def train(
     epochs: Epochs = None,
     batch_size: BatchSize = None,
     maxlen: Maxlen = None,
-    num_words: Annotated[
-        int | None, typer.Option(help="Vocabulary limit (most frequent words)")
-    ] = None,
-    validation_split: Annotated[
-        float | None, typer.Option(help="Fraction of training data for validation")
-    ] = None,
-    early_stopping: Annotated[
-        int | None,
-        typer.Option(
-            help="Stop after N epochs without validation improvement (best weights kept; "
-            "default 5 when --epochs is not given)"
-        ),
-    ] = None,
-    optimizer: Annotated[
-        str | None, typer.Option(help="adam, rmsprop, sgd, adamw, adagrad (default: the family's)")
-    ] = None,
-    learning_rate: Annotated[float | None, typer.Option(help="Optimizer learning rate")] = None,
-    loss: Annotated[
-        str | None, typer.Option(help="Keras loss override, e.g. mse (default: cross-entropy)")
-    ] = None,
+    num_words: NumWords = None,
+    validation_split: ValidationSplit = None,
+    early_stopping: EarlyStopping = None,
+    optimizer: Optimizer = None,
+    learning_rate: LearningRate = None,
+    loss: Loss = None,
     out: Annotated[Path | None, typer.Option(help="Directory to save the trained model in")] = None,
     text_col: TextCol = None,
     label_col: LabelCol = None,
@@ -93,42 +88,32 @@ def train(
     label_cols: LabelCols = None,
     class_weight: ClassWeight = None,
     threshold: Threshold = None,
-    verbose: Annotated[int, typer.Option(help="0 quiet, 1 progress bar, 2 a line per epoch")] = 0,
+    verbose: Verbose = 0,
 ) -> None:
     """Train a model, report its test metrics, and save it with --out."""
-    from textclass import workflow
-    from textclass.rendering.terminal import format_inputs
+    from textclass.jobs.requests import TrainRequest
+    from textclass.jobs.train import train as train_job
 
-    options = _data_options(
+    seed, seed_text = _describe_seed(seed)
+    settings = classifier_settings(
+        model=model, epochs=epochs, batch_size=batch_size, maxlen=maxlen, num_words=num_words,
+        validation_split=validation_split, early_stopping=early_stopping, optimizer=optimizer,
+        learning_rate=learning_rate, loss=loss, class_weight=class_weight, threshold=threshold,
+        verbose=verbose,
+    )  # fmt: skip
+    options = data_options(
         text_col, label_col, group_col, fmt, encoding, on_empty, label_sep, label_cols
     )
-    seed, seed_text = _describe_seed(seed)
-    estimator = {"model": model, "verbose": verbose, **_decision_params(class_weight, threshold)}
-    for key, value in {
-        "epochs": epochs,
-        "batch_size": batch_size,
-        "maxlen": maxlen,
-        "num_words": num_words,
-        "validation_split": validation_split,
-        "early_stopping": early_stopping,
-        "optimizer": optimizer,
-        "learning_rate": learning_rate,
-        "loss": loss,
-    }.items():
-        if value is not None:
-            estimator[key] = value
-    result = workflow.train(
-        data,
-        data_options=options,
-        test_data=test,
-        test_size=test_size,
-        seed=seed,
-        stratify=stratify,
-        estimator_params=estimator,
-        model_params=_parse_params(param),
-        out=out,
-        report=_echo_err,
-    )
+    request = TrainRequest(
+        data=data, data_options=options, test_data=test, test_size=test_size, seed=seed,
+        stratify=stratify, classifier=settings, model_params=parse_pairs(param), out=out,
+    )  # fmt: skip
+    _print_trained(train_job(request, report=_echo_err), seed_text)
+
+
+def _print_trained(result, seed_text: str) -> None:
+    from textclass.rendering.terminal import format_inputs
+
     clf = result.classifier
     if clf.coverage_:
         from textclass.pretrained import describe_coverage
@@ -136,8 +121,8 @@ def train(
         typer.echo(describe_coverage(clf.coverage_))
     inputs = format_inputs(clf.describe_inputs())
     typer.echo(
-        f"model {model}: trained on {len(result.train)} texts in {result.seconds:.1f}s, "
-        f"{seed_text}, {clf.count_params():,} parameters, {inputs}"
+        f"model {clf.family_.name}: trained on {len(result.train)} texts in "
+        f"{result.seconds:.1f}s, {seed_text}, {clf.count_params():,} parameters, {inputs}"
     )
     _print_metrics(result.metrics, f"test ({len(result.test)} texts)")
     if result.metrics.get("task") == "multilabel":
@@ -148,13 +133,13 @@ def train(
         )
     else:
         typer.echo(f"test accuracy {result.metrics['accuracy']:.4f}")
-    if out is not None:
-        typer.echo(f"saved to {out}")
+    if result.out is not None:
+        typer.echo(f"saved to {result.out}")
 
 
 @app.command()
 def evaluate(
-    run: Annotated[Path, typer.Argument(help="A model directory written by `train --out`")],
+    run: RunDir,
     data: Annotated[str, typer.Argument(help="Labeled data: a named dataset or a file")],
     cv: Annotated[
         int | None,
@@ -177,23 +162,22 @@ def evaluate(
     ] = None,
 ) -> None:
     """Score a saved model on labeled data (or cross-validate its settings with --cv)."""
-    from textclass import workflow
+    from textclass.jobs.evaluate import cross_validate_run, evaluate_run
+    from textclass.jobs.requests import EvaluateRequest
 
-    options = _data_options(
+    options = data_options(
         text_col, label_col, group_col, fmt, encoding, on_empty, label_sep, label_cols
     )
+    request = EvaluateRequest(run=run, data=data, data_options=options, cv=cv, seed=seed)
     if cv is not None:
         from textclass.rendering.terminal import format_summary
 
-        result = workflow.cross_validate_run(
-            run, data, options, cv=cv, seed=seed, progress=_fold_echo
-        )
-        typer.echo(format_summary(result["summary"], f"{data}: {cv}-fold cross-validation"))
-        for warning in result["warnings"]:
+        metrics = cross_validate_run(request, progress=_fold_echo)
+        typer.echo(format_summary(metrics["summary"], f"{data}: {cv}-fold cross-validation"))
+        for warning in metrics["warnings"]:
             _echo_err(f"warning: {warning}")
-        metrics = result
     else:
-        metrics = workflow.evaluate_run(run, data, options)
+        metrics = evaluate_run(request)
         _print_metrics(metrics, f"{data} ({metrics['n']} texts)")
     if json_out:
         json_out.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
@@ -254,7 +238,9 @@ def predict(
 ) -> None:
     """Predict labels for texts given as arguments or in a file (--input)."""
     # the light loader (no scikit-learn, no training code): a cold start is mostly imports
-    from textclass.inference import predict_texts
+    from textclass.jobs.predict import predict as predict_job
+    from textclass.jobs.predict import read_texts
+    from textclass.jobs.requests import PredictRequest
     from textclass.rendering.predictions import OUTPUTS, write_predictions
 
     if output not in OUTPUTS:
@@ -265,20 +251,16 @@ def predict(
             cluster,
         )  # fmt: skip
         return
-    frame = None
-    if input is not None:
-        from textclass.data.readers import read_frame, text_column
-
-        frame = read_frame(
-            input, format=input_format, encoding=encoding, wanted=(text_col,) if text_col else ()
-        )
-        texts = text_column(frame, input, text_col)
-    if not texts:
-        raise typer.BadParameter("give texts as arguments or a file with --input")
-    source = None if input is None else str(input)
     if explain and top < 1:
         raise typer.BadParameter("must be at least 1", param_hint="--top")
-    found = predict_texts(run, texts, source=source, explain=top if explain else 0)
+    request = PredictRequest(
+        run=run, texts=tuple(texts or ()), input=input, text_col=text_col,
+        input_format=input_format, encoding=encoding, explain=top if explain else 0,
+    )  # fmt: skip
+    texts, frame = read_texts(request)
+    if not texts:
+        raise typer.BadParameter("give texts as arguments or a file with --input")
+    found = predict_job(request, texts)
     common.QUICK_EXIT = True  # nothing left to shut down cleanly: printing is all that remains
     write_predictions(found, texts, output, frame=frame)
 
@@ -286,9 +268,10 @@ def predict(
 def _score_to_folder(
     run, texts, input, output_dir, fmt, text_col, input_format, encoding, chunk_rows, cluster
 ) -> None:
-    """``predict --input ... --output DIR``: :func:`textclass.batch.score_files`."""
-    from textclass.batch import score_files
+    """``predict --input ... --output DIR``: the score job (:mod:`textclass.jobs.score`)."""
     from textclass.cli.progress import RichBatchProgress
+    from textclass.jobs.requests import ScoreRequest
+    from textclass.jobs.score import score
 
     if output_dir is None:
         raise typer.BadParameter("--cluster scores files: give --input and --output")
@@ -302,22 +285,12 @@ def _score_to_folder(
             "--output writes each file in its input's format; --format is for stdout",
             param_hint="--format",
         )
-    if cluster is not None:
-        from textclass.cluster import check_address
-
-        check_address(cluster)
+    request = ScoreRequest(
+        run=run, inputs=(str(input),), output_dir=output_dir, text_col=text_col,
+        input_format=input_format, encoding=encoding, chunk_rows=chunk_rows, cluster=cluster,
+    )  # fmt: skip
     with RichBatchProgress() as progress:
-        results = score_files(
-            run,
-            [str(input)],
-            output_dir,
-            text_col=text_col,
-            chunk_rows=chunk_rows,
-            input_format=input_format,
-            encoding=encoding,
-            cluster=cluster,
-            on_progress=progress,
-        )
+        results = score(request, on_progress=progress)
     fresh = [r for r in results if not r["skipped"]]
     for r in fresh:
         typer.echo(f"wrote {r['output']} ({r['rows']} rows)")
@@ -369,7 +342,7 @@ def models(
     from textclass.errors import did_you_mean
     from textclass.models.registry import build_summary, describe, resolve
 
-    params = _parse_params(param)
+    params = parse_pairs(param)
     families = describe()
     if names:
         known = {f["name"] for f in families}

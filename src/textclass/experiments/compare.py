@@ -11,8 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from textclass.data import Dataset, split_dataset
-from textclass.data.checks import check_classes, check_known_labels, check_split
+from textclass.data import Dataset
+from textclass.data.preparation import prepare
 from textclass.errors import ConfigError, TextclassError
 from textclass.persistence import RunDirectory
 
@@ -45,16 +45,10 @@ def compare_models(
     if cv and test is not None:
         raise ConfigError("cross-validation (cv) and a separate test set exclude each other")
     rows = []
-    split = None
-    if test is not None:
-        check_classes(dataset)
-        check_known_labels(test.labels, dataset.labels, where=test.name)
-        split = (dataset, test)
-    elif cv:
-        check_classes(dataset)
-    else:
-        split = split_dataset(dataset, test_size=test_size, seed=seed, stratify=stratify)
-        check_split(*split)
+    prepared = prepare(
+        dataset, test=test, test_size=test_size, seed=seed, stratify=stratify, cv=bool(cv)
+    )
+    split = None if cv else (prepared.train, prepared.test)
     for name in models:
         reporter.start_model(name)
         try:
