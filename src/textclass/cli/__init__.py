@@ -4,9 +4,10 @@ Each command parses its options, calls one library function and prints. Errors
 that are the user's to fix print one line and exit with a status from
 :class:`ExitCode`; anything else is a bug and keeps its traceback.
 
-``common`` holds the app and shared options; ``jobs`` the single-model commands
-(train, evaluate, report, predict, datasets, models); ``experiments`` the
-many-model ones (compare, search).
+``common`` holds the app and exit codes, ``options`` the shared options and the one
+place that turns options into job requests; ``jobs`` the single-model commands
+(train, evaluate, report, predict), ``catalog`` the listings (datasets, models),
+``experiments`` the many-model ones (compare, search), ``serve`` the service.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from textclass.cli.common import ExitCode, _echo_err, app
 # isort: split
 # importing the command modules registers their commands, in this order
 from textclass.cli import jobs  # noqa: F401
+
+# isort: split
+from textclass.cli import catalog  # noqa: F401
 
 # isort: split
 from textclass.cli import experiments  # noqa: F401

@@ -28,41 +28,78 @@ from textclass.cli.options import (
     TestFile,
     TextCol,
     Threshold,
+    TrialCluster,
     classifier_settings,
     data_options,
     parse_pairs,
 )
 from textclass.errors import ConfigError
 
+Models = Annotated[str, typer.Option(help="Comma-separated families")]
+FamilyParam = Annotated[
+    list[str],
+    typer.Option(
+        "--param", "-p", help="MODEL.NAME=VALUE hyperparameter for one family (repeatable)"
+    ),
+]
+CompareTestSize = Annotated[
+    float | None,
+    typer.Option(help="Test fraction or rows (default 0.25, or the publisher's split)"),
+]
+CompareSeed = Annotated[int, typer.Option(help="Seed for the split/folds and the models")]
+CompareCV = Annotated[int | None, typer.Option(help="K-fold cross-validation instead of a split")]
+LeaderboardOut = Annotated[Path, typer.Option(help="Directory for leaderboard.md/.csv/.html")]
+
+SearchModel = Annotated[str, typer.Option(help="Model family (see `textclass models`)")]
+SearchParam = Annotated[
+    list[str],
+    typer.Option(
+        "--param",
+        "-p",
+        help="NAME=V1,V2,... or NAME=loguniform(a,b) / uniform(a,b) / randint(a,b); "
+        "model hyperparameters or classifier settings (learning_rate, epochs, ...)",
+    ),
+]
+Folds = Annotated[int, typer.Option(help="Folds of cross-validation")]
+NIter = Annotated[int, typer.Option(help="Random candidates (ignored with --grid)")]
+Grid = Annotated[bool, typer.Option(help="Every combination instead of random ones")]
+SearchSeed = Annotated[int, typer.Option(help="Seed for candidates, folds and models")]
+SplitSeed = Annotated[
+    int | None, typer.Option(help="Seed of the train/test split (default: --seed)")
+]
+HeldOut = Annotated[
+    float | None,
+    typer.Option(help="Held-out fraction (or rows) for the final test (default 0.25)"),
+]
+Scoring = Annotated[
+    str,
+    typer.Option(
+        help="scikit-learn scorer: accuracy, f1_macro, balanced_accuracy, ...; "
+        "multi-label: f1_micro, f1_macro, f1_samples, accuracy (subset), neg_hamming_loss"
+    ),
+]
+PerGroup = Annotated[bool, typer.Option(help="A separate search per group")]
+Jobs = Annotated[int, typer.Option(help="Trials run in parallel processes")]
+Resume = Annotated[
+    bool, typer.Option(help="Continue the search in --out, skipping finished trials")
+]
+SearchOut = Annotated[Path, typer.Option(help="Directory for trials.jsonl and results")]
+
 
 @app.command()
 def compare(
     data: LabeledData,
-    models: Annotated[
-        str, typer.Option(help="Comma-separated families")
-    ] = "logreg,dense,embedding,cnn,rnn",
-    param: Annotated[
-        list[str],
-        typer.Option(
-            "--param", "-p", help="MODEL.NAME=VALUE hyperparameter for one family (repeatable)"
-        ),
-    ] = [],  # noqa: B006
-    test_size: Annotated[
-        float | None,
-        typer.Option(help="Test fraction or rows (default 0.25, or the publisher's split)"),
-    ] = None,
+    models: Models = "logreg,dense,embedding,cnn,rnn",
+    param: FamilyParam = [],  # noqa: B006
+    test_size: CompareTestSize = None,
     test: TestFile = None,
     stratify: Stratify = False,
-    seed: Annotated[int, typer.Option(help="Seed for the split/folds and the models")] = 0,
-    cv: Annotated[
-        int | None, typer.Option(help="K-fold cross-validation instead of a split")
-    ] = None,
+    seed: CompareSeed = 0,
+    cv: CompareCV = None,
     epochs: Epochs = None,
     batch_size: BatchSize = None,
     maxlen: Maxlen = None,
-    out: Annotated[Path, typer.Option(help="Directory for leaderboard.md/.csv/.html")] = Path(
-        "runs/compare"
-    ),
+    out: LeaderboardOut = Path("runs/compare"),
     text_col: TextCol = None,
     label_col: LabelCol = None,
     group_col: GroupCol = None,
@@ -80,26 +117,12 @@ def compare(
     from textclass.jobs.requests import CompareRequest
     from textclass.rendering.markdown import to_markdown
 
-    model_params: dict = {}
-    for key, value in parse_pairs(param, form="MODEL.NAME=VALUE").items():
-        family, dot, hyper = key.partition(".")
-        if not dot:
-            raise typer.BadParameter(
-                f"expected MODEL.NAME=VALUE, got {key!r}", param_hint="--param"
-            )
-        model_params.setdefault(family, {})[hyper] = value
+    given = dict(locals())
     names = tuple(m.strip() for m in models.split(",") if m.strip())
-    settings = classifier_settings(
-        epochs=epochs, batch_size=batch_size, maxlen=maxlen, class_weight=class_weight,
-        threshold=threshold,
-    )  # fmt: skip
-    options = data_options(
-        text_col, label_col, group_col, fmt, encoding, on_empty, label_sep, label_cols
-    )
     request = CompareRequest(
-        data=data, models=names, data_options=options, test_data=test, test_size=test_size,
-        seed=seed, cv=cv, stratify=stratify, classifier=settings, model_params=model_params,
-        out=out,
+        data=data, models=names, data_options=data_options(given), test_data=test,
+        test_size=test_size, seed=seed, cv=cv, stratify=stratify,
+        classifier=classifier_settings(given), model_params=_family_params(param), out=out,
     )  # fmt: skip
     reporter = RichCompareReporter(len(names))  # shown once the data are checked
     result = compare_job(request, reporter=reporter, report=_echo_err)
@@ -110,58 +133,42 @@ def compare(
         raise typer.Exit(ExitCode.ERROR)
 
 
+def _family_params(param: list[str]) -> dict:
+    """``-p cnn.filters=64`` -> ``{"cnn": {"filters": 64}}``."""
+    params: dict = {}
+    for key, value in parse_pairs(param, form="MODEL.NAME=VALUE").items():
+        family, dot, name = key.partition(".")
+        if not dot:
+            raise typer.BadParameter(
+                f"expected MODEL.NAME=VALUE, got {key!r}", param_hint="--param"
+            )
+        params.setdefault(family, {})[name] = value
+    return params
+
+
 @app.command()
 def search(
     data: LabeledData,
-    model: Annotated[str, typer.Option(help="Model family (see `textclass models`)")] = "cnn",
-    param: Annotated[
-        list[str],
-        typer.Option(
-            "--param",
-            "-p",
-            help="NAME=V1,V2,... or NAME=loguniform(a,b) / uniform(a,b) / randint(a,b); "
-            "model hyperparameters or classifier settings (learning_rate, epochs, ...)",
-        ),
-    ] = [],  # noqa: B006
-    cv: Annotated[int, typer.Option(help="Folds of cross-validation")] = 5,
-    n_iter: Annotated[int, typer.Option(help="Random candidates (ignored with --grid)")] = 10,
-    grid: Annotated[bool, typer.Option(help="Every combination instead of random ones")] = False,
-    seed: Annotated[int, typer.Option(help="Seed for candidates, folds and models")] = 0,
-    split_seed: Annotated[
-        int | None, typer.Option(help="Seed of the train/test split (default: --seed)")
-    ] = None,
-    test_size: Annotated[
-        float | None,
-        typer.Option(help="Held-out fraction (or rows) for the final test (default 0.25)"),
-    ] = None,
+    model: SearchModel = "cnn",
+    param: SearchParam = [],  # noqa: B006
+    cv: Folds = 5,
+    n_iter: NIter = 10,
+    grid: Grid = False,
+    seed: SearchSeed = 0,
+    split_seed: SplitSeed = None,
+    test_size: HeldOut = None,
     test: TestFile = None,
     stratify: Stratify = False,
-    scoring: Annotated[
-        str,
-        typer.Option(
-            help="scikit-learn scorer: accuracy, f1_macro, balanced_accuracy, ...; "
-            "multi-label: f1_micro, f1_macro, f1_samples, accuracy (subset), neg_hamming_loss"
-        ),
-    ] = "accuracy",
-    per_group: Annotated[bool, typer.Option(help="A separate search per group")] = False,
+    scoring: Scoring = "accuracy",
+    per_group: PerGroup = False,
     epochs: Epochs = None,
     batch_size: BatchSize = None,
     maxlen: Maxlen = None,
     num_words: NumWords = None,
-    jobs: Annotated[int, typer.Option(help="Trials run in parallel processes")] = 1,
-    cluster: Annotated[
-        str | None,
-        typer.Option(
-            help="Run the trials on a Dask cluster: local, local:N (N worker processes) "
-            "or a scheduler address (tcp://host:8786)"
-        ),
-    ] = None,
-    resume: Annotated[
-        bool, typer.Option(help="Continue the search in --out, skipping finished trials")
-    ] = False,
-    out: Annotated[Path, typer.Option(help="Directory for trials.jsonl and results")] = Path(
-        "runs/search"
-    ),
+    jobs: Jobs = 1,
+    cluster: TrialCluster = None,
+    resume: Resume = False,
+    out: SearchOut = Path("runs/search"),
     text_col: TextCol = None,
     label_col: LabelCol = None,
     group_col: GroupCol = None,
@@ -178,58 +185,61 @@ def search(
     The best candidate is refitted on all the training data and saved as a run
     directory (OUT/best) that `predict` and `evaluate` take.
     """
+    from dataclasses import replace
+
     from textclass.cli.progress import RichSearchProgress
-    from textclass.experiments.search import SearchSettings, parse_space
     from textclass.jobs.requests import SearchRequest
     from textclass.jobs.search import search as search_job
     from textclass.rendering.markdown import search_markdown
 
-    if test is not None and test_size is not None:
-        raise ConfigError("--test replaces --test-size: give one of them")
-    if jobs < 1:
-        raise typer.BadParameter("must be at least 1", param_hint="--jobs")
-    if cluster is not None:
-        from textclass.cluster import check_address
-
-        check_address(cluster)
-        if jobs > 1:
-            raise ConfigError("--jobs runs trials in local processes; with --cluster give local:N")
-    space = parse_pairs(param, typed=False, form="NAME=VALUES")
-    if not space:
-        raise typer.BadParameter(
-            "give at least one --param NAME=VALUES to search", param_hint="--param"
-        )
-    parse_space(space)  # a malformed range fails here, before any data is read
-    settings = classifier_settings(
-        epochs=epochs, batch_size=batch_size, maxlen=maxlen, num_words=num_words,
-        class_weight=class_weight, threshold=threshold,
+    given = dict(locals())
+    request = SearchRequest(
+        data=data, settings=_search_settings(given), data_options=data_options(given),
+        test_data=test, test_size=0.25 if test_size is None else test_size,
+        split_seed=split_seed, stratify=stratify, per_group=per_group, out=out, resume=resume,
+        jobs=jobs,
     )  # fmt: skip
-    search_settings = SearchSettings(
-        model=model,
-        space=space,
-        cv=cv,
-        grid=grid,
-        n_iter=n_iter,
-        seed=seed,
-        scoring=scoring,
-        estimator_params=settings.params(),
-    ).check()  # unknown model or scorer, n_iter < 1, impossible values: before any data
-    options = data_options(
-        text_col, label_col, group_col, fmt, encoding, on_empty, label_sep, label_cols
-    )
     with _connected(cluster) as client, RichSearchProgress(scoring) as progress:
-        request = SearchRequest(
-            data=data, settings=search_settings, data_options=options, test_data=test,
-            test_size=0.25 if test_size is None else test_size, split_seed=split_seed,
-            stratify=stratify, per_group=per_group, out=out, resume=resume, jobs=jobs,
-            cluster=client,  # one cluster for every group's search
-        )  # fmt: skip
+        request = replace(request, cluster=client)  # one cluster for every group's search
         report = search_job(request, on_progress=progress, report=_echo_err)
     typer.echo(search_markdown(report))
     typer.echo(f"wrote {out / 'results.md'}, {out / 'results.json'} and trials.jsonl")
     for group, entry in report["groups"].items():
         where = "" if group == "all" else f" ({group})"
         typer.echo(f"best model{where} saved to {entry['best_run']}")
+
+
+def _search_settings(given: dict):
+    """The search's settings from its options, every one checked before any data is read."""
+    from textclass.experiments.search import SearchSettings, parse_space
+
+    if given["test"] is not None and given["test_size"] is not None:
+        raise ConfigError("--test replaces --test-size: give one of them")
+    if given["jobs"] < 1:
+        raise typer.BadParameter("must be at least 1", param_hint="--jobs")
+    if given["cluster"] is not None:
+        from textclass.cluster import check_address
+
+        check_address(given["cluster"])
+        if given["jobs"] > 1:
+            raise ConfigError("--jobs runs trials in local processes; with --cluster give local:N")
+    space = parse_pairs(given["param"], typed=False, form="NAME=VALUES")
+    if not space:
+        raise typer.BadParameter(
+            "give at least one --param NAME=VALUES to search", param_hint="--param"
+        )
+    parse_space(space)  # a malformed range fails here, before any data is read
+    settings = classifier_settings({k: v for k, v in given.items() if k != "model"})
+    return SearchSettings(
+        model=given["model"],
+        space=space,
+        cv=given["cv"],
+        grid=given["grid"],
+        n_iter=given["n_iter"],
+        seed=given["seed"],
+        scoring=given["scoring"],
+        estimator_params=settings.params(),
+    ).check()  # unknown model or scorer, n_iter < 1, impossible values: before any data
 
 
 def _connected(cluster: str | None):

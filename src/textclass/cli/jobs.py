@@ -16,26 +16,41 @@ from textclass.cli import common
 from textclass.cli.common import _describe_seed, _echo_err, _print_metrics, app
 from textclass.cli.options import (
     BatchSize,
+    ChunkRows,
     ClassWeight,
+    DataArg,
     EarlyStopping,
     Encoding,
     Epochs,
+    Explain,
     Format,
     GroupCol,
+    InputFile,
+    InputFormat,
     LabelCol,
     LabelCols,
     LabelSep,
     LearningRate,
     Loss,
     Maxlen,
+    Model,
+    ModelParam,
     NumWords,
     OnEmpty,
     Optimizer,
+    Output,
+    OutputDir,
     RunDir,
+    RunOut,
+    ScoreCluster,
+    Seed,
     Stratify,
     TestFile,
+    TestSize,
     TextCol,
+    Texts,
     Threshold,
+    Top,
     ValidationSplit,
     Verbose,
     classifier_settings,
@@ -46,27 +61,12 @@ from textclass.cli.options import (
 
 @app.command()
 def train(
-    data: Annotated[
-        str, typer.Argument(help="A named dataset (uci-sentiment:yelp) or a file/folder")
-    ],
-    model: Annotated[
-        str, typer.Option(help="Model family (see `textclass models`; default ngram)")
-    ] = "ngram",
-    param: Annotated[
-        list[str],
-        typer.Option("--param", "-p", help="Model hyperparameter NAME=VALUE (repeatable)"),
-    ] = [],  # noqa: B006
-    test_size: Annotated[
-        float | None,
-        typer.Option(
-            help="Fraction (0-1) or number of rows held out for testing "
-            "(default 0.25; the publisher's split where one exists)"
-        ),
-    ] = None,
+    data: DataArg,
+    model: Model = "ngram",
+    param: ModelParam = [],  # noqa: B006
+    test_size: TestSize = None,
     test: TestFile = None,
-    seed: Annotated[
-        int | None, typer.Option(help="Seed for the split and the model (default 0)")
-    ] = None,
+    seed: Seed = None,
     stratify: Stratify = False,
     epochs: Epochs = None,
     batch_size: BatchSize = None,
@@ -77,7 +77,7 @@ def train(
     optimizer: Optimizer = None,
     learning_rate: LearningRate = None,
     loss: Loss = None,
-    out: Annotated[Path | None, typer.Option(help="Directory to save the trained model in")] = None,
+    out: RunOut = None,
     text_col: TextCol = None,
     label_col: LabelCol = None,
     group_col: GroupCol = None,
@@ -94,19 +94,12 @@ def train(
     from textclass.jobs.requests import TrainRequest
     from textclass.jobs.train import train as train_job
 
+    given = dict(locals())
     seed, seed_text = _describe_seed(seed)
-    settings = classifier_settings(
-        model=model, epochs=epochs, batch_size=batch_size, maxlen=maxlen, num_words=num_words,
-        validation_split=validation_split, early_stopping=early_stopping, optimizer=optimizer,
-        learning_rate=learning_rate, loss=loss, class_weight=class_weight, threshold=threshold,
-        verbose=verbose,
-    )  # fmt: skip
-    options = data_options(
-        text_col, label_col, group_col, fmt, encoding, on_empty, label_sep, label_cols
-    )
     request = TrainRequest(
-        data=data, data_options=options, test_data=test, test_size=test_size, seed=seed,
-        stratify=stratify, classifier=settings, model_params=parse_pairs(param), out=out,
+        data=data, data_options=data_options(given), test_data=test, test_size=test_size,
+        seed=seed, stratify=stratify, classifier=classifier_settings(given),
+        model_params=parse_pairs(param), out=out,
     )  # fmt: skip
     _print_trained(train_job(request, report=_echo_err), seed_text)
 
@@ -165,9 +158,7 @@ def evaluate(
     from textclass.jobs.evaluate import cross_validate_run, evaluate_run
     from textclass.jobs.requests import EvaluateRequest
 
-    options = data_options(
-        text_col, label_col, group_col, fmt, encoding, on_empty, label_sep, label_cols
-    )
+    options = data_options(dict(locals()))
     request = EvaluateRequest(run=run, data=data, data_options=options, cv=cv, seed=seed)
     if cv is not None:
         from textclass.rendering.terminal import format_summary
@@ -189,7 +180,7 @@ def _fold_echo(fold: int, folds: int) -> None:
 
 @app.command()
 def report(
-    run: Annotated[Path, typer.Argument(help="A model directory written by `train --out`")],
+    run: RunDir,
     out: Annotated[Path | None, typer.Option(help="HTML file (default RUN/report.html)")] = None,
 ) -> None:
     """Write the self-contained HTML report of a trained run."""
@@ -200,41 +191,18 @@ def report(
 
 @app.command()
 def predict(
-    run: Annotated[Path, typer.Argument(help="A model directory written by `train --out`")],
-    texts: Annotated[list[str] | None, typer.Argument(help="Texts to classify")] = None,
-    input: Annotated[
-        Path | None, typer.Option("--input", "-i", help="A file of texts to classify")
-    ] = None,  # noqa: A002
+    run: RunDir,
+    texts: Texts = None,
+    input: InputFile = None,  # noqa: A002
     text_col: TextCol = None,
-    input_format: Annotated[
-        str | None, typer.Option(help="Format of --input (default: from the file)")
-    ] = None,
+    input_format: InputFormat = None,
     encoding: Encoding = "utf-8",
-    output: Annotated[str, typer.Option("--format", help="Output: table, csv or jsonl")] = "table",
-    explain: Annotated[
-        bool, typer.Option(help="Also show the words or n-grams that pushed each prediction")
-    ] = False,
-    top: Annotated[int, typer.Option(help="With --explain: how many words per text")] = 5,
-    output_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Score --input (a file, folder or quoted glob such as 'data/*.parquet') in "
-            "chunks into this folder: one file per input, in its format, with the scores added; "
-            "finished outputs are skipped on a rerun",
-        ),
-    ] = None,
-    chunk_rows: Annotated[
-        int, typer.Option(help="Rows scored at a time with --output (bounds the memory)")
-    ] = 10_000,
-    cluster: Annotated[
-        str | None,
-        typer.Option(
-            help="With --output: score the files on a Dask cluster: local, local:N "
-            "(N worker processes) or a scheduler address (tcp://host:8786)"
-        ),
-    ] = None,
+    output: Output = "table",
+    explain: Explain = False,
+    top: Top = 5,
+    output_dir: OutputDir = None,
+    chunk_rows: ChunkRows = 10_000,
+    cluster: ScoreCluster = None,
 ) -> None:
     """Predict labels for texts given as arguments or in a file (--input)."""
     # the light loader (no scikit-learn, no training code): a cold start is mostly imports
@@ -297,98 +265,3 @@ def _score_to_folder(
     skipped = len(results) - len(fresh)
     if skipped:
         typer.echo(f"skipped {skipped} finished output(s) already in {output_dir}")
-
-
-@app.command()
-def datasets() -> None:
-    """List the named datasets, where they are cached, and whether they verified."""
-    from textclass.data import registry
-
-    for name in registry.dataset_names():
-        spec = registry.get_spec(name)
-        state = registry.status(spec)
-        mark = "verified" if state["verified"] else "; ".join(state["problems"])
-        parts = f" (parts: {', '.join(spec.parts)})" if spec.parts else ""
-        typer.echo(
-            f"{name}{parts}\n  {spec.description}\n  source: {spec.url}\n"
-            f"  location: {state['location'] or '-'}: {mark}"
-        )
-
-
-@app.command()
-def models(
-    names: Annotated[
-        list[str] | None, typer.Argument(help="Families to show (default: all)")
-    ] = None,
-    summary: Annotated[
-        bool, typer.Option(help="Build each family and print its layers and parameter counts")
-    ] = False,
-    param: Annotated[
-        list[str],
-        typer.Option(
-            "--param",
-            "-p",
-            help="Hyperparameter NAME=VALUE: the training defaults it implies, and --summary's "
-            "model (repeatable)",
-        ),
-    ] = [],  # noqa: B006
-    vocab_size: Annotated[
-        int, typer.Option(help="Embedding rows / vocabulary for --summary (yelp split: 1747)")
-    ] = 1747,
-    maxlen: Annotated[int, typer.Option(help="Sequence length for --summary")] = 100,
-    classes: Annotated[int, typer.Option(help="Number of classes for --summary")] = 2,
-) -> None:
-    """List the model families and their hyperparameters; --summary adds layers and parameters."""
-    from textclass.errors import did_you_mean
-    from textclass.models.registry import build_summary, describe, resolve
-
-    params = parse_pairs(param)
-    families = describe()
-    if names:
-        known = {f["name"] for f in families}
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            hints = "".join(did_you_mean(n, known) for n in unknown)
-            raise typer.BadParameter(
-                f"unknown model {', '.join(unknown)}{hints}; known: {', '.join(sorted(known))}",
-                param_hint="NAMES",
-            )
-        families = [f for f in families if f["name"] in names]
-    for family in families:
-        own = {k: v for k, v in params.items() if k in family["hyperparameters"]}
-        # a hyperparameter may change the training defaults (the encoder's mode does)
-        defaults = (
-            dict(resolve(family["name"], own).training_defaults) if own else family["training"]
-        )
-        typer.echo(
-            f"{family['name']}: {family['description']}\n"
-            f"    preprocessor {family['preprocessor']}, runtime {family['runtime']}; "
-            f"training defaults: {_training_line(defaults)}"
-        )
-        if not own:
-            for setting, variant in family["training_variants"].items():
-                typer.echo(f"    with -p {setting}: {_training_line(variant)}")
-        for key, info in family["hyperparameters"].items():
-            typer.echo(f"    {key} = {info['default']!r}  {info['help']}")
-        if summary:
-            table, total, trainable = build_summary(
-                family["name"], own, vocab_size=vocab_size, maxlen=maxlen, n_classes=classes
-            )
-            typer.echo(table)
-            typer.echo(f"    total parameters {total:,}, trainable {trainable:,}\n")
-
-
-def _training_line(defaults: dict) -> str:
-    """``epochs 4, batch_size 16, ...`` and what the epochs mean (early stopping or not)."""
-    from textclass.runtimes.base import DEFAULT_PATIENCE, DEFAULT_VALIDATION_SPLIT
-
-    training = ", ".join(f"{k} {v}" for k, v in defaults.items()) or "none"
-    if "epochs" in defaults:
-        patience = defaults.get("early_stopping", DEFAULT_PATIENCE)
-        training += (
-            f" (epochs at most: without --epochs it stops after {patience} without "
-            f"improvement on {DEFAULT_VALIDATION_SPLIT * 100:.0f} % held out)"
-            if patience is not None
-            else " (exactly these epochs: no early stopping unless --early-stopping N)"
-        )
-    return training

@@ -1,14 +1,16 @@
 """The options commands share, and the one place that turns options into job requests.
 
-A command declares its options with the aliases below (one line each), then calls
-:func:`data_options`, :func:`classifier_settings` and :func:`parse_pairs` to build its
-request (:mod:`textclass.jobs.requests`): every command reads ``--param``, the decision
-options and the data options the same way.
+A command declares its options with the aliases below (one line each) and builds its
+request (:mod:`textclass.jobs.requests`) from its arguments by name
+(``given = dict(locals())``): :func:`data_options` and :func:`classifier_settings` pick
+the options the command declares, :func:`parse_pairs` reads ``--param``. Every command
+reads them the same way, and a new classifier setting is one option and one field.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from pathlib import Path
 from typing import Annotated
 
@@ -109,35 +111,97 @@ Loss = Annotated[
 ]
 
 
-def data_options(
-    text_col, label_col, group_col, fmt, encoding, on_empty, label_sep=None, label_cols=None
-) -> DataOptions:
-    """The data options of a command (``--label-cols a,b,c`` as a tuple of names)."""
+# ------------------------------------------------------------ train and the experiments
+DataArg = Annotated[
+    str, typer.Argument(help="A named dataset (uci-sentiment:yelp) or a file/folder")
+]
+Model = Annotated[str, typer.Option(help="Model family (see `textclass models`; default ngram)")]
+ModelParam = Annotated[
+    list[str], typer.Option("--param", "-p", help="Model hyperparameter NAME=VALUE (repeatable)")
+]
+TestSize = Annotated[
+    float | None,
+    typer.Option(
+        help="Fraction (0-1) or number of rows held out for testing "
+        "(default 0.25; the publisher's split where one exists)"
+    ),
+]
+Seed = Annotated[int | None, typer.Option(help="Seed for the split and the model (default 0)")]
+RunOut = Annotated[Path | None, typer.Option(help="Directory to save the trained model in")]
+TrialCluster = Annotated[
+    str | None,
+    typer.Option(
+        help="Run the trials on a Dask cluster: local, local:N (N worker processes) "
+        "or a scheduler address (tcp://host:8786)"
+    ),
+]
+
+# ------------------------------------------------------------------------ predict
+Texts = Annotated[list[str] | None, typer.Argument(help="Texts to classify")]
+InputFile = Annotated[
+    Path | None, typer.Option("--input", "-i", help="A file of texts to classify")
+]
+InputFormat = Annotated[str | None, typer.Option(help="Format of --input (default: from the file)")]
+Output = Annotated[str, typer.Option("--format", help="Output: table, csv or jsonl")]
+Explain = Annotated[
+    bool, typer.Option(help="Also show the words or n-grams that pushed each prediction")
+]
+Top = Annotated[int, typer.Option(help="With --explain: how many words per text")]
+OutputDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Score --input (a file, folder or quoted glob such as 'data/*.parquet') in "
+        "chunks into this folder: one file per input, in its format, with the scores added; "
+        "finished outputs are skipped on a rerun",
+    ),
+]
+ScoreCluster = Annotated[
+    str | None,
+    typer.Option(
+        help="With --output: score the files on a Dask cluster: local, local:N "
+        "(N worker processes) or a scheduler address (tcp://host:8786)"
+    ),
+]
+ChunkRows = Annotated[
+    int, typer.Option(help="Rows scored at a time with --output (bounds the memory)")
+]
+
+# the command options each request part is built from (``fmt`` is ``--format``)
+_DATA_OPTIONS = {
+    "text_col": "text_col",
+    "label_col": "label_col",
+    "group_col": "group_col",
+    "fmt": "format",
+    "encoding": "encoding",
+    "on_empty": "on_empty",
+    "label_sep": "label_sep",
+    "label_cols": "label_cols",
+}
+
+
+def data_options(given: dict) -> DataOptions:
+    """The data options among a command's options (``given``: its arguments by name;
+    ``--label-cols a,b,c`` becomes a tuple of names)."""
     from textclass.data.multilabel import parse_label_cols
 
-    cols = parse_label_cols(label_cols)
-    return DataOptions(
-        text_col=text_col,
-        label_col=label_col,
-        group_col=group_col,
-        format=fmt,
-        encoding=encoding,
-        on_empty=on_empty,
-        label_sep=label_sep,
-        label_cols=None if cols is None else tuple(cols),
-    )
+    values = {field: given[option] for option, field in _DATA_OPTIONS.items() if option in given}
+    cols = parse_label_cols(values.get("label_cols"))
+    values["label_cols"] = None if cols is None else tuple(cols)
+    return DataOptions(**values)
 
 
-def classifier_settings(
-    *, class_weight: str | None = None, threshold: str | None = None, **given
-) -> ClassifierSettings:
-    """Classifier settings from a command's options; ``--class-weight`` and
-    ``--threshold`` as JSON or a number where they parse, else as the word given."""
-    return ClassifierSettings(
-        class_weight=None if class_weight is None else _json_or_text(class_weight),
-        threshold=None if threshold is None else _number_or_text(threshold),
-        **given,
-    )
+def classifier_settings(given: dict) -> ClassifierSettings:
+    """The classifier settings among a command's options (those it declares and the user
+    gave); ``--class-weight`` and ``--threshold`` as JSON or a number where they parse."""
+    names = {f.name for f in fields(ClassifierSettings)}
+    values = {k: v for k, v in given.items() if k in names and v is not None}
+    if "class_weight" in values:
+        values["class_weight"] = _json_or_text(values["class_weight"])
+    if "threshold" in values:
+        values["threshold"] = _number_or_text(values["threshold"])
+    return ClassifierSettings(**values)
 
 
 def parse_pairs(pairs: list[str], *, typed: bool = True, form: str = "NAME=VALUE") -> dict:
