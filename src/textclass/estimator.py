@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from textclass.decisions import decide
+from textclass.decisions import Decision, decide
 from textclass.decisions import thresholds as th
 from textclass.decisions import weights as cw
 from textclass.errors import DataError, invalid
@@ -284,8 +284,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         """The decision thresholds: one per label (multi-label), ``[t]`` on P(positive class)
         (binary with a threshold), or None (the most probable class)."""
         check_is_fitted(self, "decision_")
-        cuts = self.decision_.get("thresholds")
-        return None if cuts is None else np.asarray(cuts, dtype=np.float64)
+        return Decision.of(self).cuts
 
     def transform_texts(self, X):
         """The model's input for texts ``X`` (padded indices, a sparse matrix, ...)."""
@@ -311,8 +310,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         the positive class when its probability reaches ``thresholds_``; for multi-label,
         the list of labels whose probability reaches their threshold (an indicator
         matrix if ``fit`` was given one)."""
-        proba = self.predict_proba(X)
-        return decide.predict(proba, self.classes_, self.decision_, self._encoder())
+        proba = self.predict_proba(X)  # first: it says when the classifier is not fitted
+        return Decision.of(self).predict(proba)
 
     def score(self, X, y, sample_weight=None) -> float:
         """Accuracy; for multi-label, subset accuracy (every label of a text right)."""
@@ -320,9 +319,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             return super().score(X, y, sample_weight=sample_weight)
         from sklearn.metrics import accuracy_score
 
-        encoder = self._encoder()
-        predicted = encoder.transform(self.predict(X)) if not encoder.indicator else self.predict(X)
-        return float(accuracy_score(encoder.transform(y), predicted, sample_weight=sample_weight))
+        proba = self.predict_proba(X)
+        predicted = Decision.of(self).indices(proba).astype(np.uint8)
+        truth = self._encoder().transform(y)
+        return float(accuracy_score(truth, predicted, sample_weight=sample_weight))
 
     def _encoder(self):
         return decide.encoder_for(self.decision_, self.classes_)
