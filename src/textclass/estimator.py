@@ -23,7 +23,7 @@ from textclass.models.base import ModelFamily
 from textclass.models.registry import resolve
 from textclass.preprocessing import check_texts
 from textclass.preprocessing.preprocessors import ANALYZERS as WORD_ANALYZERS
-from textclass.preprocessing.validation import check_not_empty
+from textclass.preprocessing.validation import texts_to_predict
 from textclass.runtimes.base import TrainingSettings
 
 ANALYZERS = ("auto", *WORD_ANALYZERS)  # "auto": the family's own
@@ -301,9 +301,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         to go on, and any label it gave would look confident.
         """
         check_is_fitted(self, "runtime_")
-        texts = check_texts(X, name="X")
-        check_not_empty(texts, name="X")
-        return self._proba(self.preprocessor_.transform(texts))
+        return self._proba(self.preprocessor_.transform(texts_to_predict(X)))
 
     def predict(self, X):
         """Each text's label, as the labels given to ``fit``: the most probable class, or

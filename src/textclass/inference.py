@@ -17,8 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from textclass.decisions import Decision
-from textclass.errors import DataError
-from textclass.preprocessing.validation import check_not_empty, check_texts, empty_rows
+from textclass.preprocessing.validation import check_predictable, texts_to_predict
 
 
 class Predictor:
@@ -68,10 +67,9 @@ class Predictor:
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one column per entry of ``classes_``; rows sum to 1."""
-        texts = check_texts(X, name="X")
-        if self.preprocessor is None:  # the whole classifier: it checks and predicts
+        texts = texts_to_predict(X)
+        if self.preprocessor is None:  # the whole classifier
             return self.scorer.predict_proba(texts)
-        check_not_empty(texts, name="X")
         x = self.preprocessor.transform(texts)
         if self.multilabel_:
             return self.scorer.predict_label_proba(x)
@@ -133,21 +131,3 @@ def predict_texts(
     labels, confidence = list(decision.labels(proba)), decision.confidence(proba)
     explanations = model.explain(texts, top=explain) if explain else None
     return Predictions(labels, confidence, proba, model.classes_, multilabel, explanations)
-
-
-def check_predictable(texts: list[str], *, source: str | None = None, first_row: int = 1) -> None:
-    """DataError naming the empty texts: the policy for empty text at prediction.
-
-    ``first_row``: the number of ``texts[0]`` (a chunk of a file read in parts)."""
-    empty = [i + first_row for i in empty_rows(list(texts))]
-    if not empty:
-        return
-    shown = ", ".join(map(str, empty[:5])) + (", ..." if len(empty) > 5 else "")
-    where = (
-        f"{source}: {len(empty)} row(s) with empty text (data rows {shown})"
-        if source
-        else (f"{len(empty)} of the {len(texts)} texts given are empty (text {shown})")
-    )
-    raise DataError(
-        f"{where}: there is nothing to classify; remove them (empty texts get no label)"
-    )
