@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
+from textclass.checks import is_int
 from textclass.decisions import Decision, decide
 from textclass.decisions import thresholds as th
 from textclass.decisions import weights as cw
@@ -170,13 +171,13 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def _validate_params(self) -> None:
         if self.analyzer not in ANALYZERS:
             raise invalid("analyzer", " or ".join(ANALYZERS), self.analyzer)
-        if self.maxlen not in (None, "auto") and (not _is_int(self.maxlen) or self.maxlen < 1):
+        if self.maxlen not in (None, "auto") and (not is_int(self.maxlen) or self.maxlen < 1):
             raise invalid("maxlen", "a positive integer, None or 'auto'", self.maxlen)
         for name in ("epochs", "batch_size"):
             value = getattr(self, name)
-            if value is not None and (not _is_int(value) or value < 1):
+            if value is not None and (not is_int(value) or value < 1):
                 raise invalid(name, "a positive integer or None (the family's default)", value)
-        if self.num_words is not None and (not _is_int(self.num_words) or self.num_words < 2):
+        if self.num_words is not None and (not is_int(self.num_words) or self.num_words < 2):
             raise invalid(
                 "num_words",
                 "an integer >= 2 (it keeps num_words - 1 words) or None",
@@ -195,7 +196,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         if not (isinstance(self.validation_split, (int, float)) and 0 <= self.validation_split < 1):
             raise invalid("validation_split", "a fraction in [0, 1)", self.validation_split)
         if self.early_stopping is not None and (
-            not _is_int(self.early_stopping) or self.early_stopping < 1
+            not is_int(self.early_stopping) or self.early_stopping < 1
         ):
             raise invalid(
                 "early_stopping", "a positive integer (patience) or None", self.early_stopping
@@ -417,10 +418,6 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         clf.history_ = parts.history
         clf.notes_ = parts.notes
         return clf
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def _check_optimizer(name) -> None:

@@ -1,0 +1,11 @@
+"""Checks of plain values that every layer shares; nothing of textclass is imported here."""
+
+from __future__ import annotations
+
+import numbers
+
+
+def is_int(value) -> bool:
+    """True for an integer, numpy's included (scikit-learn's searches pass ``np.int64``);
+    False for ``True`` and ``False`` (numpy's bools are not integers to begin with)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
