@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from textclass.checks import is_int
+from textclass.checks import is_int, python_ints
 from textclass.decisions import Decision, decide
 from textclass.decisions import thresholds as th
 from textclass.decisions import weights as cw
@@ -232,6 +232,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         rule = th.parse(self.threshold)
         th.check_task(rule, len(encoder.classes_), multilabel)
         family = self._family()
+        # a search over np.arange gives numpy integers; the family's layers take Python ints
+        family.set_params(**{k: python_ints(v) for k, v in family.get_params(deep=False).items()})
         self.family_ = family
         self.classes_ = encoder.classes_
         texts, targets, validation, tuning_source = decide.validation_split(
