@@ -231,9 +231,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         multilabel = targets.ndim == 2
         rule = th.parse(self.threshold)
         th.check_task(rule, len(encoder.classes_), multilabel)
-        family = self._family()
-        # a search over np.arange gives numpy integers; the family's layers take Python ints
-        family.set_params(**{k: python_ints(v) for k, v in family.get_params(deep=False).items()})
+        family = _with_python_ints(self._family())
         self.family_ = family
         self.classes_ = encoder.classes_
         texts, targets, validation, tuning_source = decide.validation_split(
@@ -420,6 +418,13 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         clf.history_ = parts.history
         clf.notes_ = parts.notes
         return clf
+
+
+def _with_python_ints(family: ModelFamily) -> ModelFamily:
+    """``family`` (a copy) with numpy integers, which a search over ``np.arange`` gives, as
+    the Python ints Keras layers take."""
+    params = family.get_params(deep=False)
+    return family.set_params(**{k: python_ints(v) for k, v in params.items()})
 
 
 def _check_optimizer(name) -> None:
