@@ -139,3 +139,25 @@ def test_a_tuned_threshold_shares_its_held_out_texts_with_early_stopping(tmp_pat
     assert not any("10 % of the training texts held out" in n for n in result.notes), result.notes
     assert any("held out of training (20 %)" in n for n in result.notes), result.notes
     assert "val_loss" in result.classifier.history_  # early stopping watched the held-out part
+
+
+def test_one_decision_gives_labels_indices_and_confidence_for_each_kind():
+    from textclass.decisions import Decision
+
+    proba = np.asarray([[0.7, 0.3], [0.45, 0.55], [0.1, 0.9]])
+    classes = ["neg", "pos"]
+    argmax = Decision.from_dict({}, classes)
+    assert argmax.indices(proba).tolist() == [0, 1, 1] and argmax.cuts is None
+    assert argmax.labels(proba).tolist() == ["neg", "pos", "pos"]
+    assert argmax.confidence(proba).tolist() == [0.7, 0.55, 0.9]
+    binary = Decision.from_dict({"thresholds": [0.6]}, classes)  # on P(second class)
+    assert binary.labels(proba).tolist() == ["neg", "neg", "pos"]
+    assert binary.confidence(proba).tolist() == [0.7, 0.45, 0.9]
+    sets = {"multilabel": True, "thresholds": [0.5, 0.6]}
+    label_sets = Decision.from_dict(sets, classes)
+    assert label_sets.indices(proba).tolist() == [[True, False], [False, False], [False, True]]
+    assert label_sets.labels(proba) == [["neg"], [], ["pos"]]
+    assert label_sets.predict(proba) == [["neg"], [], ["pos"]]
+    assert label_sets.confidence(proba).tolist() == [0.7, 0.0, 0.9]  # 0 for an empty set
+    matrix = Decision.from_dict({**sets, "indicator": True}, [0, 1]).predict(proba)
+    assert matrix.dtype == np.uint8 and matrix.tolist() == [[1, 0], [0, 0], [0, 1]]

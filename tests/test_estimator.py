@@ -151,6 +151,22 @@ def test_works_in_sklearn_cross_validation_and_grid_search():
     assert search.best_params_["model__C"] in (0.5, 2.0)
 
 
+def test_numpy_integers_are_integers_and_bools_are_not():
+    """scikit-learn's searches over np.arange pass np.int64: the fit is the Python int's."""
+    from textclass import ConfigError
+    from textclass.checks import is_int
+
+    assert all(is_int(v) for v in (3, np.int64(3), np.uint8(3)))
+    assert not any(is_int(v) for v in (True, np.True_, 3.0, "3"))
+    plain = tiny("cnn").set_params(model__filters=4, model__units=[3]).fit(TEXTS, LABELS)
+    numpy = tiny("cnn").set_params(model__filters=np.int64(4), model__units=[np.int32(3)])
+    numpy.fit(TEXTS, LABELS)
+    assert np.array_equal(numpy.predict_proba(TEXTS), plain.predict_proba(TEXTS))
+    assert type(numpy.model.filters) is np.int64  # the user's family is left as given
+    with pytest.raises(ConfigError, match="`filters`"):
+        tiny("cnn").set_params(model__filters=True).fit(TEXTS, LABELS)
+
+
 def test_history_and_validation_data():
     clf = tiny("embedding", early_stopping=1).fit(
         TEXTS, LABELS, validation_data=(TEXTS[:4], LABELS[:4])

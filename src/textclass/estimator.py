@@ -15,7 +15,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from textclass.decisions import decide
+from textclass.checks import is_int, python_ints
+from textclass.decisions import Decision, decide
 from textclass.decisions import thresholds as th
 from textclass.decisions import weights as cw
 from textclass.errors import DataError, invalid
@@ -23,7 +24,7 @@ from textclass.models.base import ModelFamily
 from textclass.models.registry import resolve
 from textclass.preprocessing import check_texts
 from textclass.preprocessing.preprocessors import ANALYZERS as WORD_ANALYZERS
-from textclass.preprocessing.validation import check_not_empty
+from textclass.preprocessing.validation import texts_to_predict
 from textclass.runtimes.base import TrainingSettings
 
 ANALYZERS = ("auto", *WORD_ANALYZERS)  # "auto": the family's own
@@ -170,13 +171,13 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def _validate_params(self) -> None:
         if self.analyzer not in ANALYZERS:
             raise invalid("analyzer", " or ".join(ANALYZERS), self.analyzer)
-        if self.maxlen not in (None, "auto") and (not _is_int(self.maxlen) or self.maxlen < 1):
+        if self.maxlen not in (None, "auto") and (not is_int(self.maxlen) or self.maxlen < 1):
             raise invalid("maxlen", "a positive integer, None or 'auto'", self.maxlen)
         for name in ("epochs", "batch_size"):
             value = getattr(self, name)
-            if value is not None and (not _is_int(value) or value < 1):
+            if value is not None and (not is_int(value) or value < 1):
                 raise invalid(name, "a positive integer or None (the family's default)", value)
-        if self.num_words is not None and (not _is_int(self.num_words) or self.num_words < 2):
+        if self.num_words is not None and (not is_int(self.num_words) or self.num_words < 2):
             raise invalid(
                 "num_words",
                 "an integer >= 2 (it keeps num_words - 1 words) or None",
@@ -195,7 +196,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         if not (isinstance(self.validation_split, (int, float)) and 0 <= self.validation_split < 1):
             raise invalid("validation_split", "a fraction in [0, 1)", self.validation_split)
         if self.early_stopping is not None and (
-            not _is_int(self.early_stopping) or self.early_stopping < 1
+            not is_int(self.early_stopping) or self.early_stopping < 1
         ):
             raise invalid(
                 "early_stopping", "a positive integer (patience) or None", self.early_stopping
@@ -230,7 +231,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         multilabel = targets.ndim == 2
         rule = th.parse(self.threshold)
         th.check_task(rule, len(encoder.classes_), multilabel)
-        family = self._family()
+        family = _with_python_ints(self._family())
         self.family_ = family
         self.classes_ = encoder.classes_
         texts, targets, validation, tuning_source = decide.validation_split(
@@ -284,8 +285,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         """The decision thresholds: one per label (multi-label), ``[t]`` on P(positive class)
         (binary with a threshold), or None (the most probable class)."""
         check_is_fitted(self, "decision_")
-        cuts = self.decision_.get("thresholds")
-        return None if cuts is None else np.asarray(cuts, dtype=np.float64)
+        return Decision.of(self).cuts
 
     def transform_texts(self, X):
         """The model's input for texts ``X`` (padded indices, a sparse matrix, ...)."""
@@ -302,17 +302,15 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         to go on, and any label it gave would look confident.
         """
         check_is_fitted(self, "runtime_")
-        texts = check_texts(X, name="X")
-        check_not_empty(texts, name="X")
-        return self._proba(self.preprocessor_.transform(texts))
+        return self._proba(self.preprocessor_.transform(texts_to_predict(X)))
 
     def predict(self, X):
         """Each text's label, as the labels given to ``fit``: the most probable class, or
         the positive class when its probability reaches ``thresholds_``; for multi-label,
         the list of labels whose probability reaches their threshold (an indicator
         matrix if ``fit`` was given one)."""
-        proba = self.predict_proba(X)
-        return decide.predict(proba, self.classes_, self.decision_, self._encoder())
+        proba = self.predict_proba(X)  # first: it says when the classifier is not fitted
+        return Decision.of(self).predict(proba)
 
     def score(self, X, y, sample_weight=None) -> float:
         """Accuracy; for multi-label, subset accuracy (every label of a text right)."""
@@ -320,9 +318,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             return super().score(X, y, sample_weight=sample_weight)
         from sklearn.metrics import accuracy_score
 
-        encoder = self._encoder()
-        predicted = encoder.transform(self.predict(X)) if not encoder.indicator else self.predict(X)
-        return float(accuracy_score(encoder.transform(y), predicted, sample_weight=sample_weight))
+        proba = self.predict_proba(X)
+        predicted = Decision.of(self).indices(proba).astype(np.uint8)
+        truth = self._encoder().transform(y)
+        return float(accuracy_score(truth, predicted, sample_weight=sample_weight))
 
     def _encoder(self):
         return decide.encoder_for(self.decision_, self.classes_)
@@ -421,8 +420,11 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         return clf
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+def _with_python_ints(family: ModelFamily) -> ModelFamily:
+    """``family`` (a copy) with numpy integers, which a search over ``np.arange`` gives, as
+    the Python ints Keras layers take."""
+    params = family.get_params(deep=False)
+    return family.set_params(**{k: python_ints(v) for k, v in params.items()})
 
 
 def _check_optimizer(name) -> None:

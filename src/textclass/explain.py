@@ -53,15 +53,10 @@ def _targets(clf, proba: np.ndarray, label) -> np.ndarray:
             raise DataError(f"explain: unknown label {label!r}; labels: {list(index)}")
         return np.full(len(proba), index[label])
     if getattr(clf, "multilabel_", False):
-        return np.argmax(proba, axis=1)
-    index = {c: i for i, c in enumerate(clf.classes_.tolist())}
-    return np.asarray([index[v] for v in _decided(clf, proba)])
+        return np.argmax(proba, axis=1)  # the most probable label, chosen or not
+    from textclass.decisions import Decision
 
-
-def _decided(clf, proba):
-    from textclass.decisions import decide
-
-    return np.asarray(decide.predict(proba, clf.classes_, clf.decision_, None)).tolist()
+    return Decision.of(clf).indices(proba)
 
 
 def _linear(clf, texts, targets, proba) -> list[list]:

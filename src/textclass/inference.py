@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from textclass.errors import DataError
-from textclass.preprocessing.validation import check_not_empty, check_texts, empty_rows
+from textclass.decisions import Decision
+from textclass.preprocessing.validation import check_predictable, texts_to_predict
 
 
 class Predictor:
@@ -67,10 +67,9 @@ class Predictor:
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one column per entry of ``classes_``; rows sum to 1."""
-        texts = check_texts(X, name="X")
-        if self.preprocessor is None:  # the whole classifier: it checks and predicts
+        texts = texts_to_predict(X)
+        if self.preprocessor is None:  # the whole classifier
             return self.scorer.predict_proba(texts)
-        check_not_empty(texts, name="X")
         x = self.preprocessor.transform(texts)
         if self.multilabel_:
             return self.scorer.predict_label_proba(x)
@@ -78,10 +77,8 @@ class Predictor:
 
     def predict(self, X):
         """Each text's label as the run decides it (``TextClassifier.predict``)."""
-        from textclass.decisions import decide
-
-        encoder = decide.encoder_for(self.decision_, self.classes_)
-        return decide.predict(self.predict_proba(X), self.classes_, self.decision_, encoder)
+        proba = self.predict_proba(X)
+        return Decision.of(self).predict(proba)
 
     def warm_up(self, texts: list[str]) -> None:
         """Predict ``texts`` and compile every batch shape later calls will use (a server
@@ -130,42 +127,7 @@ def predict_texts(
         model = Predictor.load(run_dir)
     proba = model.predict_proba(texts)
     multilabel = bool(getattr(model, "multilabel_", False))
-    labels, confidence = decided(proba, model.classes_, model.decision_)
-    labels = list(labels)
+    decision = Decision.of(model)
+    labels, confidence = list(decision.labels(proba)), decision.confidence(proba)
     explanations = model.explain(texts, top=explain) if explain else None
     return Predictions(labels, confidence, proba, model.classes_, multilabel, explanations)
-
-
-def decided(proba: np.ndarray, classes: np.ndarray, decision: dict):
-    """(labels, confidence) from probabilities, as the run decides: per text its label and
-    that label's probability; for a multi-label run the list of labels at or above their
-    thresholds, and the highest of their probabilities (0 for an empty set)."""
-    cuts = decision.get("thresholds")
-    if decision.get("multilabel"):
-        chosen = proba >= np.asarray(cuts, dtype=np.float64)[None, :]
-        labels = [classes[row].tolist() for row in chosen]
-        confidence = np.where(chosen, proba, 0.0).max(axis=1)
-        return labels, confidence
-    if cuts is not None:  # binary with a threshold on P(second class)
-        best = (proba[:, 1] >= cuts[0]).astype(np.int64)
-    else:
-        best = np.argmax(proba, axis=1)
-    return classes[best], proba[np.arange(len(best)), best]
-
-
-def check_predictable(texts: list[str], *, source: str | None = None, first_row: int = 1) -> None:
-    """DataError naming the empty texts: the policy for empty text at prediction.
-
-    ``first_row``: the number of ``texts[0]`` (a chunk of a file read in parts)."""
-    empty = [i + first_row for i in empty_rows(list(texts))]
-    if not empty:
-        return
-    shown = ", ".join(map(str, empty[:5])) + (", ..." if len(empty) > 5 else "")
-    where = (
-        f"{source}: {len(empty)} row(s) with empty text (data rows {shown})"
-        if source
-        else (f"{len(empty)} of the {len(texts)} texts given are empty (text {shown})")
-    )
-    raise DataError(
-        f"{where}: there is nothing to classify; remove them (empty texts get no label)"
-    )

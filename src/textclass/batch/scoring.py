@@ -215,10 +215,10 @@ def _open(fmt, job: Job, text_col, encoding: str):
 
 
 def _score(predictor, texts: list[str], source: str, first_row: int):
-    from textclass.inference import check_predictable
+    from textclass.preprocessing.validation import check_predictable
 
     check_predictable(texts, source=source, first_row=first_row)
-    from textclass.inference import decided
+    from textclass.decisions import decided
 
     labels, confidence = decided(
         predictor.predict_proba(texts), predictor.classes_, predictor.decision_

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from textclass.checks import is_int
 from textclass.errors import DataError, did_you_mean
 
 TEXT_NAMES = ("text", "sentence", "review", "document", "content", "body")
@@ -169,7 +170,7 @@ def _one_column(frame: pd.DataFrame, group) -> str:
 
 
 def _name(col) -> str:
-    return f"column {col}" if isinstance(col, int) else f"column {col!r}"
+    return f"column {col}" if is_int(col) else f"column {col!r}"
 
 
 def _describe(frame: pd.DataFrame, col, role: str) -> str:

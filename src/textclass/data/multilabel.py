@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from textclass.checks import is_int
 from textclass.data.columns import INTEGER, named_column
 from textclass.errors import ConfigError, DataError
 
@@ -130,7 +131,7 @@ def _integer(value) -> bool:
         return bool(INTEGER.fullmatch(value))
     if isinstance(value, (float, np.floating)):
         return float(value).is_integer()
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    return is_int(value)
 
 
 def _tuples(sets: list[tuple]) -> np.ndarray:

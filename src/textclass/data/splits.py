@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from textclass.checks import is_int
 from textclass.data.dataset import Dataset
 from textclass.errors import ConfigError, DataError, invalid
 
@@ -72,7 +73,7 @@ def split_dataset(
         return dataset.subset(train, dataset.name + "[train]"), dataset.subset(
             test, dataset.name + "[test]"
         )
-    if isinstance(test_size, int) and test_size >= len(dataset):
+    if is_int(test_size) and test_size >= len(dataset):
         raise DataError(
             f"{dataset.name}: test_size={test_size} rows leaves none of its {len(dataset)} "
             "rows for training"

@@ -1,7 +1,8 @@
-"""From the user's labels to training targets, and from probabilities back to labels.
+"""What ``fit`` decides: training targets from the user's labels, and the decision.
 
 Used by :class:`textclass.TextClassifier`; no model code here. A fitted
-classifier's *decision* is a small JSON-ready dict, saved in ``labels.json``::
+classifier's *decision* is a small JSON-ready dict, saved in ``labels.json``
+(:class:`textclass.decisions.Decision` applies it to probabilities)::
 
     {"multilabel": bool, "indicator": bool,    # label sets, given as lists or a 0/1 matrix
      "threshold": "max-f1" | "0.7" | None,     # the user's setting
@@ -120,16 +121,6 @@ def choose(
     decision["thresholds"] = cuts.tolist()
     decision["tuned"] = {"rows": int(len(truth)), "source": source, "per_label": found}
     return decision
-
-
-def predict(proba: np.ndarray, classes: np.ndarray, decision: dict, encoder):
-    """Labels for probabilities ``proba``: label sets, thresholded classes, or argmax."""
-    cuts = decision.get("thresholds")
-    if decision.get("multilabel"):
-        return encoder.inverse_transform(proba >= np.asarray(cuts)[None, :])
-    if cuts is not None:
-        return classes[(proba[:, 1] >= cuts[0]).astype(np.int64)]
-    return classes[np.argmax(proba, axis=1)]
 
 
 def unmet(decision: dict, classes) -> list[str]:

@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
+from textclass.checks import is_int
 from textclass.errors import DataError
 
 # metrics summarized as mean ± std over folds
@@ -36,7 +37,7 @@ SUMMARY_KEYS = (
 
 def fold_indices(labels, k: int, seed: int | None) -> list[tuple[np.ndarray, np.ndarray]]:
     """Stratified (train, held-out) index pairs; clear errors for impossible k."""
-    if not isinstance(k, int) or k < 2:
+    if not is_int(k) or k < 2:
         raise DataError(f"cross-validation needs at least 2 folds, got cv={k!r}")
     from textclass.preprocessing.labels import is_multilabel
 

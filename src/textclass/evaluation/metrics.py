@@ -101,18 +101,18 @@ def evaluate(clf, texts, labels, groups=None) -> dict:
 def metrics_from_proba(clf, labels, proba, groups=None) -> dict:
     """Metrics of predicted probabilities ``proba`` (columns in ``clf.classes_`` order),
     decided as ``clf`` decides (its thresholds; label sets for a multi-label model)."""
-    from textclass.decisions import decide
+    from textclass.decisions import Decision
     from textclass.preprocessing import LabelEncoder
 
-    decision = getattr(clf, "decision_", {}) or {}
-    if decision.get("multilabel"):
-        return _multilabel_from_proba(clf, labels, proba, groups)
+    decision = Decision.of(clf)
+    if decision.multilabel:
+        return _multilabel_from_proba(clf, labels, proba, decision, groups)
     labels = np.asarray(labels)
     LabelEncoder(clf.classes_).transform(labels)  # refuses labels the model never saw
-    predicted = decide.predict(proba, clf.classes_, decision, None)
+    predicted = decision.labels(proba)
     result = classification_metrics(labels, predicted, proba, clf.classes_)
-    if decision.get("thresholds") is not None:
-        result["threshold"] = float(decision["thresholds"][0])
+    if decision.thresholds is not None:
+        result["threshold"] = float(decision.thresholds[0])
     if len(clf.classes_) == 2 and 0 < np.sum(labels == clf.classes_[1]) < len(labels):
         result["pr_curve"] = pr_curve(labels == clf.classes_[1], proba[:, 1])
     if groups is not None:
@@ -126,13 +126,12 @@ def metrics_from_proba(clf, labels, proba, groups=None) -> dict:
     return result
 
 
-def _multilabel_from_proba(clf, labels, proba, groups=None) -> dict:
+def _multilabel_from_proba(clf, labels, proba, decision, groups=None) -> dict:
     from textclass.evaluation.multilabel import multilabel_metrics
 
     truth = clf._encoder().transform(labels)  # refuses labels the model never saw
-    cuts = clf.thresholds_
-    predicted = (proba >= cuts[None, :]).astype(int)
-    result = multilabel_metrics(truth, predicted, proba, clf.classes_, cuts)
+    predicted = decision.indices(proba).astype(int)
+    result = multilabel_metrics(truth, predicted, proba, clf.classes_, decision.cuts)
     if groups is not None:
         groups = np.asarray(groups)
         result["per_group"] = {
@@ -146,17 +145,15 @@ def _multilabel_from_proba(clf, labels, proba, groups=None) -> dict:
 
 def mistakes_for(clf, texts, labels, proba, k: int = 20) -> list[dict]:
     """The most confident mistakes of ``clf`` (label sets for a multi-label model)."""
+    from textclass.decisions import Decision
+
+    decision = Decision.of(clf)
     if getattr(clf, "multilabel_", False):
         from textclass.evaluation.multilabel import multilabel_mistakes
 
         truth = clf._encoder().transform(labels)
-        return multilabel_mistakes(texts, truth, proba, clf.thresholds_, clf.classes_, k)
-    from textclass.decisions import decide
-
-    decision = getattr(clf, "decision_", {}) or {}
-    predicted = decide.predict(proba, clf.classes_, decision, None)
-    index = {c: i for i, c in enumerate(clf.classes_.tolist())}
-    chosen = np.asarray([index[v] for v in np.asarray(predicted).tolist()], dtype=np.int64)
+        return multilabel_mistakes(texts, truth, proba, decision, k)
+    chosen = decision.indices(proba)
     return confident_mistakes(texts, labels, proba, clf.classes_, k, chosen=chosen)
 
 
@@ -165,8 +162,10 @@ def confident_mistakes(texts, labels, proba, classes, k: int = 20, chosen=None) 
 
     ``chosen``: the class index predicted for each text (default: the most probable; a
     binary run with a threshold passes its own decisions)."""
+    from textclass.decisions import Decision
+
     labels = np.asarray(labels)
-    best = np.argmax(proba, axis=1) if chosen is None else np.asarray(chosen)
+    best = Decision(np.asarray(classes)).indices(proba) if chosen is None else np.asarray(chosen)
     confidence = proba[np.arange(len(best)), best]
     wrong = np.flatnonzero(classes[best] != labels)
     order = wrong[np.argsort(-confidence[wrong], kind="stable")][:k]

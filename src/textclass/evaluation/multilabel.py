@@ -66,16 +66,17 @@ def multilabel_metrics(truth, predicted, proba=None, classes=None, thresholds=No
     return out
 
 
-def multilabel_mistakes(texts, truth, proba, thresholds, classes, k: int = 20) -> list[dict]:
-    """The ``k`` texts whose predicted set is wrong, by the most confident wrong label."""
+def multilabel_mistakes(texts, truth, proba, decision, k: int = 20) -> list[dict]:
+    """The ``k`` texts whose predicted set (as ``decision`` chooses it) is wrong, by the
+    most confident wrong label."""
     truth = np.asarray(truth).astype(bool)
-    predicted = proba >= np.asarray(thresholds)[None, :]
+    predicted = decision.indices(proba)
     wrong = predicted != truth
-    margin = np.where(wrong, np.abs(proba - np.asarray(thresholds)[None, :]), -1.0)
+    margin = np.where(wrong, np.abs(proba - decision.cuts[None, :]), -1.0)
     worst = np.argmax(margin, axis=1)
     rows = np.flatnonzero(wrong.any(axis=1))
     order = rows[np.argsort(-margin[rows, worst[rows]], kind="stable")][:k]
-    names = np.asarray(classes)
+    names = decision.classes
     return [
         {
             "text": texts[i],

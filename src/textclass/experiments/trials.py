@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from textclass.checks import is_int
 from textclass.errors import invalid
 from textclass.experiments.space import candidates, needs_parse, parse_space, trial_key
 
@@ -33,9 +34,9 @@ class SearchSettings:
         from textclass.models.registry import family_class
 
         family_class(self.model)
-        if not self.grid and not (_is_int(self.n_iter) and self.n_iter >= 1):
+        if not self.grid and not (is_int(self.n_iter) and self.n_iter >= 1):
             raise invalid("n_iter", "a positive integer (random candidates)", self.n_iter)
-        if not (_is_int(self.cv) and self.cv >= 2):
+        if not (is_int(self.cv) and self.cv >= 2):
             raise invalid("cv", "an integer >= 2 (folds)", self.cv)
         if self.scoring not in get_scorer_names():
             raise invalid(
@@ -48,10 +49,6 @@ class SearchSettings:
         for params in candidates(space, grid=self.grid, n_iter=self.n_iter, seed=self.seed):
             make_estimator(self, params).check_params()  # unknown names, impossible values
         return self
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def make_estimator(settings: SearchSettings, params: dict):

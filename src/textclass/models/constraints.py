@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from textclass.checks import is_int
 from textclass.errors import invalid
 
 
@@ -23,20 +24,16 @@ class Constraint:
             raise invalid(name, self.expected, value)
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _positive_ints(value) -> bool:
     values = list(value) if isinstance(value, (list, tuple)) else [value]
-    return bool(values) and all(_is_int(v) and v > 0 for v in values)
+    return bool(values) and all(is_int(v) and v > 0 for v in values)
 
 
 def one_of(*choices) -> Constraint:
     return Constraint(" or ".join(map(repr, choices)), lambda v: v in choices)
 
 
-POSITIVE_INT = Constraint("a positive integer", lambda v: _is_int(v) and v > 0)
+POSITIVE_INT = Constraint("a positive integer", lambda v: is_int(v) and v > 0)
 POSITIVE_INTS = Constraint("a positive integer (or a list of them)", _positive_ints)
 POSITIVE_NUMBER = Constraint(
     "a positive number", lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0

@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from textclass.checks import is_int
 from textclass.models.base import ModelFamily
 from textclass.models.constraints import (
     FRACTION,
@@ -38,7 +39,7 @@ def _range(low: int, high: int) -> Constraint:
         return (
             isinstance(value, (list, tuple))
             and len(value) == 2
-            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            and all(is_int(v) for v in value)
             and low <= value[0] <= value[1] <= high
         )
 

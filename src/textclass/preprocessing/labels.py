@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from textclass.checks import is_int
 from textclass.errors import DataError
 
 
@@ -57,7 +58,7 @@ def _as_array(labels) -> np.ndarray:
         return values.astype(str)
     if all(isinstance(v, (bool, np.bool_)) for v in values.tolist()):
         return values.astype(bool)
-    if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values.tolist()):
+    if all(is_int(v) for v in values.tolist()):
         return values.astype(np.int64)
     if all(isinstance(v, (int, float, np.number)) for v in values.tolist()):
         return values.astype(np.float64)

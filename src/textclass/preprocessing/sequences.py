@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from textclass.checks import is_int
 from textclass.errors import invalid
 from textclass.preprocessing.tokenizer import Sequences
 
@@ -28,7 +29,7 @@ def pad_sequences(
     lengths = sequences.lengths
     if maxlen is None:
         maxlen = int(lengths.max()) if lengths.size else 0
-    if not isinstance(maxlen, (int, np.integer)) or maxlen < 1 and lengths.size:
+    if not is_int(maxlen) or maxlen < 1 and lengths.size:
         raise invalid("maxlen", "a positive integer", maxlen)
     n = len(lengths)
     out = np.full((n, maxlen), value, dtype=np.int32)

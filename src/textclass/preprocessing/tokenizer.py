@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from textclass.checks import is_int
 from textclass.errors import ConfigError, invalid
 from textclass.preprocessing import _spans
 from textclass.preprocessing.validation import check_texts
@@ -150,7 +151,7 @@ class Tokenizer:
         oov_token: str | None = None,
         token_pattern: str | None = None,
     ) -> None:
-        if num_words is not None and (not isinstance(num_words, int) or num_words < 1):
+        if num_words is not None and (not is_int(num_words) or num_words < 1):
             raise invalid("num_words", "a positive integer or None", num_words)
         if not isinstance(split, str) or not split:
             raise invalid("split", "a non-empty string", split)
@@ -241,7 +242,7 @@ class Tokenizer:
         """Rows an ``Embedding`` needs: the largest index produced, plus one."""
         self._check_fitted()
         total = len(self.words_) + 1 + (self.oov_token is not None)
-        return total if self.num_words is None else min(self.num_words, total)
+        return total if self.num_words is None else min(int(self.num_words), total)
 
     # ----------------------------------------------------------- transforming
     def transform(self, texts) -> Sequences:

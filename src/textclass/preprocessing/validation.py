@@ -1,4 +1,9 @@
-"""Checks on what users pass as "a list of texts"."""
+"""Checks on what users pass as "a list of texts", and the policy for empty texts.
+
+An empty (or whitespace-only) text gets no label: :func:`empty_rows` decides what
+is empty for every caller (the estimator, the Predictor, ``predict_texts``, batch
+scoring and the service), each of which names the rows its own way.
+"""
 
 from __future__ import annotations
 
@@ -70,3 +75,30 @@ def check_not_empty(texts: list[str], *, name: str = "X") -> None:
             f"`{name}` has {len(empty)} empty text(s) (rows {_rows(empty)}, counted from 0): "
             "there is nothing to classify; drop them first"
         )
+
+
+def check_predictable(texts: list[str], *, source: str | None = None, first_row: int = 1) -> None:
+    """DataError naming the empty texts of a file (``source``, data rows counted from 1)
+    or of the texts given (counted from 1): what ``predict_texts`` and batch scoring refuse.
+
+    ``first_row``: the number of ``texts[0]`` (a chunk of a file read in parts)."""
+    empty = [i + first_row for i in empty_rows(list(texts))]
+    if not empty:
+        return
+    shown = ", ".join(map(str, empty[:5])) + (", ..." if len(empty) > 5 else "")
+    where = (
+        f"{source}: {len(empty)} row(s) with empty text (data rows {shown})"
+        if source
+        else (f"{len(empty)} of the {len(texts)} texts given are empty (text {shown})")
+    )
+    raise DataError(
+        f"{where}: there is nothing to classify; remove them (empty texts get no label)"
+    )
+
+
+def texts_to_predict(X, *, name: str = "X") -> list[str]:
+    """``X`` as a list of texts a model can predict: :func:`check_texts`, then
+    :func:`check_not_empty`."""
+    texts = check_texts(X, name=name)
+    check_not_empty(texts, name=name)
+    return texts

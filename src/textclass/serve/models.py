@@ -56,12 +56,12 @@ class ServedModel:
         """Per row: the label as the run decides it (its threshold; for a multi-label run
         ``labels``, every label whose probability reaches its threshold) and the
         probabilities, most probable first."""
-        from textclass.inference import decided  # the same decision as textclass predict
+        from textclass.decisions import Decision  # the same decision as textclass predict
 
         labels = self.labels
-        decision = getattr(self.classifier, "decision_", None) or {}
-        chosen, _ = decided(proba, self.classifier.classes_, decision)
-        key = "labels" if decision.get("multilabel") else "label"
+        decision = Decision.of(self.classifier)
+        chosen = decision.labels(proba)
+        key = "labels" if decision.multilabel else "label"
         out = []
         for row, picked in zip(proba, chosen):
             order = np.argsort(-row, kind="stable")[: top_k or len(labels)]

@@ -12,6 +12,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from textclass.preprocessing.validation import empty_rows
 from textclass.serve.batching import Batcher
 from textclass.serve.models import ModelStore, ServedModel
 
@@ -109,7 +110,7 @@ def check_texts_for_service(texts: list[str], max_texts: int, max_chars: int) ->
             raise ServeError(
                 422, f"texts[{i}] has {len(text):,} characters; the limit is {max_chars:,}"
             )
-    empty = [i for i, t in enumerate(texts) if not t.strip()]
+    empty = empty_rows(texts)
     if empty:
         shown = ", ".join(f"texts[{i}]" for i in empty[:5])
         raise ServeError(

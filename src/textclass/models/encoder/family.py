@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numbers
 
+from textclass.checks import is_int
 from textclass.errors import ConfigError, invalid
 from textclass.models.base import ModelFamily, as_list
 from textclass.models.constraints import FRACTION, NAME, Constraint, one_of
@@ -58,14 +59,11 @@ class _ByMode:
 
 def _units(value) -> bool:
     values = list(value) if isinstance(value, (list, tuple)) else [value]
-    return value is None or all(
-        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values
-    )
+    return value is None or all(is_int(v) and v > 0 for v in values)
 
 
 def _non_negative_int(value) -> bool:
-    # numpy integers too: scikit-learn's searches over np.arange give them
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0
+    return is_int(value) and value >= 0
 
 
 @register

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from textclass.checks import is_int
 from textclass.errors import ConfigError, invalid
 from textclass.preprocessing.base import (
     Preprocessor,
@@ -85,9 +86,9 @@ class SubwordIds(Preprocessor):
         weights: str = "",
         windows: int = 1,
     ):
-        if not isinstance(maxlen, int) or isinstance(maxlen, bool) or maxlen < 2:
+        if not is_int(maxlen) or maxlen < 2:
             raise invalid("maxlen", "an integer >= 2 ([CLS] and [SEP] take two tokens)", maxlen)
-        if not isinstance(windows, int) or isinstance(windows, bool) or windows < 1:
+        if not is_int(windows) or windows < 1:
             raise invalid("windows", "a positive integer", windows)
         if windows > 1 and maxlen < 3:
             raise invalid(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from textclass.checks import is_int
 from textclass.errors import ArtifactError, ConfigError
 
 DEFAULT = "all-minilm-l6-v2"
@@ -56,7 +57,7 @@ class EncoderWeights:
             value = json.loads(path.read_text(encoding="utf-8")).get("max_seq_length")
         except (OSError, ValueError, AttributeError):
             return None
-        if not isinstance(value, int) or isinstance(value, bool) or value < 2:
+        if not is_int(value) or value < 2:
             return None
         return min(value, int(self.config.get("max_position_embeddings", value)))
 
