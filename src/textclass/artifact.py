@@ -78,36 +78,72 @@ def save_parts(parts: SavedParts, path, *, extra: dict | None = None) -> RunDire
     return run
 
 
-def load_parts(path) -> SavedParts:
-    from textclass.models.registry import resolve
+@dataclass
+class SavedRun:
+    """What every reader of a run needs, read once: by :func:`load_parts` (the whole
+    classifier) and by ``inference.Predictor`` (prediction only, no family imported for
+    a generic runtime)."""
+
+    run: RunDirectory
+    config: dict
+    preprocessor: object  # the fitted Preprocessor
+    runtime_cls: type  # the Runtime class that saved the model
+    classes: np.ndarray  # as saved (label sets: the labels)
+    decision: dict  # how probabilities become labels; {} before thresholds and label sets
+    classes_: np.ndarray  # the classifier's ``classes_`` (what ``predict`` answers in)
+
+    @property
+    def migrated(self) -> bool:
+        """Written by textclass 0.1 (format 1) and read as format 2."""
+        return self.config.get("migrated_from") == 1
+
+
+def read_run(path) -> SavedRun:
+    """A run directory's config, preprocessor, labels and runtime class; ArtifactError
+    naming the run when a part is missing or does not fit this textclass."""
+    from textclass.decisions import decide
     from textclass.preprocessing import from_v1
 
-    run = RunDirectory(path)
+    run = path if isinstance(path, RunDirectory) else RunDirectory(path)
     run.check_exists()
     config = run.read_config()
     try:
-        family = resolve(config["model"]["name"], config["model"]["params"])
         if config.get("migrated_from") == 1:
             preprocessor = from_v1.read_preprocessor(run, config)
         else:
             preprocessor = read_preprocessor(run)
         labels = run.read_labels()
         classes = np.asarray(labels["classes"])
-        decision = labels.get("decision") or {}  # none before multi-label and thresholds
+        decision = labels.get("decision") or {}
         runtime_cls = runtime_class(config["runtime"]["name"])
+        classes_ = decide.encoder_for(decision, classes).classes_
+    except (KeyError, TypeError, ValueError) as exc:
+        raise incompatible(run, exc) from None
+    return SavedRun(run, config, preprocessor, runtime_cls, classes, decision, classes_)
+
+
+def load_parts(path) -> SavedParts:
+    """Every part of a saved classifier, its model loaded (:func:`read_run` + the family)."""
+    from textclass.models.registry import resolve
+
+    run = RunDirectory(path)
+    run.check_exists()
+    config = run.read_config()
+    try:
+        family = resolve(config["model"]["name"], config["model"]["params"])
         params = dict(config["estimator"])
     except (KeyError, TypeError, ValueError) as exc:
         raise incompatible(run, exc) from None
-    runtime = runtime_cls.load(run.path, family)
+    saved = read_run(run)
     return SavedParts(
         estimator_params=params,
         family=family,
-        preprocessor=preprocessor,
-        runtime=runtime,
-        classes=classes,
+        preprocessor=saved.preprocessor,
+        runtime=saved.runtime_cls.load(run.path, family),
+        classes=saved.classes,
         history=run.read_history(),
         notes=config.get("notes") or {},
-        decision=decision,
+        decision=saved.decision,
     )
 
 

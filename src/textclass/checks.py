@@ -17,3 +17,9 @@ def python_ints(value):
     if isinstance(value, (list, tuple)):
         return type(value)(python_ints(v) for v in value)
     return int(value) if is_int(value) and not isinstance(value, int) else value
+
+
+def is_blank(text) -> bool:
+    """What every reader and predictor treats as no text: missing (None), empty or only
+    whitespace. A model has nothing to go on, and any label it gave would look confident."""
+    return text is None or not text.strip()

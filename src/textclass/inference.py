@@ -39,31 +39,18 @@ class Predictor:
 
     @classmethod
     def load(cls, path) -> Predictor:
-        from textclass.artifact import incompatible, read_preprocessor, runtime_class
-        from textclass.decisions import decide
-        from textclass.persistence import RunDirectory
+        from textclass.artifact import read_run
 
-        run = RunDirectory(path)
-        run.check_exists()
-        config = run.read_config()
+        saved = read_run(path)
         scorer = None
-        if config.get("migrated_from") != 1:
-            try:
-                runtime_cls = runtime_class(config["runtime"]["name"])
-                preprocessor = read_preprocessor(run)
-                labels = run.read_labels()
-                decision = labels.get("decision") or {}
-                classes = decide.encoder_for(decision, labels["classes"]).classes_
-            except (KeyError, TypeError, ValueError) as exc:
-                raise incompatible(run, exc) from None
-            if runtime_cls.has_scorer:
-                scorer = runtime_cls.load_scorer(run.path)
+        if not saved.migrated and saved.runtime_cls.has_scorer:
+            scorer = saved.runtime_cls.load_scorer(saved.run.path)
         if scorer is None:
             from textclass.estimator import TextClassifier
 
             clf = TextClassifier.load(path)
-            return cls(clf.classes_, None, clf, run.path, clf.decision_)
-        return cls(classes, preprocessor, scorer, run.path, decision)
+            return cls(clf.classes_, None, clf, saved.run.path, clf.decision_)
+        return cls(saved.classes_, saved.preprocessor, scorer, saved.run.path, saved.decision)
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, one column per entry of ``classes_``; rows sum to 1."""

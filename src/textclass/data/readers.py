@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from textclass.checks import is_blank
 from textclass.data import multilabel
 from textclass.data.columns import INTEGER, choose_columns, text_only_column
 from textclass.data.dataset import Dataset
@@ -128,49 +129,14 @@ def frame_to_dataset(
     )
     text_col, label_col, group_col = columns.text, columns.label, columns.group
     texts = frame[text_col].to_numpy(dtype=object, na_value=None)
-    labels = frame[label_col].to_numpy(dtype=object, na_value=None)
     notes: list[str] = [columns.note] if columns.note else []
-    sets = None
-    if label_cols:
-        sets = labels.tolist()
-    elif label_sep is not None:
-        sets = multilabel.split_cells(labels.tolist(), label_sep, path, label_col)
-    elif any(isinstance(v, (list, tuple)) for v in labels.tolist()):
-        sets = multilabel.list_cells(labels.tolist(), path, label_col)
-    if sets is not None:
-        labels = multilabel.normalize_sets(sets)
-        unlabeled = sum(1 for s in sets if not s)
-        if unlabeled:
-            notes.append(f"{unlabeled} row(s) carry no label (an empty label set)")
-    missing_label = [
-        i for i, v in enumerate(labels.tolist()) if sets is None and (v is None or v == "")
-    ]
-    if missing_label:
-        raise DataError(
-            f"{path}: column {label_col!r} is empty in {len(missing_label)} row(s) "
-            f"(first at data row {missing_label[0] + 1})"
-        )
-    not_text = [i for i, t in enumerate(texts.tolist()) if t is not None and not isinstance(t, str)]
-    if not_text:
-        texts = np.array(
-            [t if t is None or isinstance(t, str) else str(t) for t in texts.tolist()], dtype=object
-        )
-    empty = np.array([t is None or not t.strip() for t in texts.tolist()], dtype=bool)
-    if empty.any():
-        rows = np.flatnonzero(empty)[:5] + 1
-        message = (
-            f"{path}: {int(empty.sum())} row(s) with empty or missing text in column "
-            f"{text_col!r} (data rows {', '.join(map(str, rows.tolist()))}"
-            f"{', ...' if empty.sum() > 5 else ''})"
-        )
-        if on_empty == "error":
-            raise DataError(message + "; pass on_empty='drop' (CLI: --on-empty drop) to drop them")
-        notes.append(f"dropped {int(empty.sum())} row(s) with empty or missing text")
-        keep = ~empty
-        texts, labels = texts[keep], labels[keep]
-        frame = frame.loc[keep]
-        if len(texts) == 0:
-            raise DataError(f"{path}: every row has empty text; nothing left to use")
+    labels, sets = _labels(frame, path, label_col, label_sep, label_cols, notes)
+    texts = np.array(
+        [t if t is None or isinstance(t, str) else str(t) for t in texts.tolist()], dtype=object
+    )
+    keep = _rows_with_text(texts, path, text_col, on_empty, notes)
+    if keep is not None:
+        texts, labels, frame = texts[keep], labels[keep], frame.loc[keep]
     groups = None
     if group_col is not None:
         groups = frame[group_col].to_numpy(dtype=object, na_value=None).astype(str)
@@ -182,6 +148,51 @@ def frame_to_dataset(
         name=name or path,
         notes=notes,
     )
+
+
+def _labels(frame, path, label_col, label_sep, label_cols, notes: list[str]):
+    """``(labels, label sets or None)``: single labels, every row labeled; or label sets
+    (separated in a cell, lists, or 0/1 columns), rows without a label counted."""
+    labels = frame[label_col].to_numpy(dtype=object, na_value=None)
+    sets = None
+    if label_cols:
+        sets = labels.tolist()
+    elif label_sep is not None:
+        sets = multilabel.split_cells(labels.tolist(), label_sep, path, label_col)
+    elif any(isinstance(v, (list, tuple)) for v in labels.tolist()):
+        sets = multilabel.list_cells(labels.tolist(), path, label_col)
+    if sets is not None:
+        unlabeled = sum(1 for s in sets if not s)
+        if unlabeled:
+            notes.append(f"{unlabeled} row(s) carry no label (an empty label set)")
+        return multilabel.normalize_sets(sets), sets
+    missing = [i for i, v in enumerate(labels.tolist()) if v is None or v == ""]
+    if missing:
+        raise DataError(
+            f"{path}: column {label_col!r} is empty in {len(missing)} row(s) "
+            f"(first at data row {missing[0] + 1})"
+        )
+    return labels, None
+
+
+def _rows_with_text(texts: np.ndarray, path, text_col, on_empty: str, notes: list[str]):
+    """None when every row has text (:func:`textclass.checks.is_blank`); else, with
+    ``on_empty="drop"``, the rows to keep (the drop counted in ``notes``), or DataError."""
+    empty = np.array([is_blank(t) for t in texts.tolist()], dtype=bool)
+    if not empty.any():
+        return None
+    rows = np.flatnonzero(empty)[:5] + 1
+    message = (
+        f"{path}: {int(empty.sum())} row(s) with empty or missing text in column "
+        f"{text_col!r} (data rows {', '.join(map(str, rows.tolist()))}"
+        f"{', ...' if empty.sum() > 5 else ''})"
+    )
+    if on_empty == "error":
+        raise DataError(message + "; pass on_empty='drop' (CLI: --on-empty drop) to drop them")
+    notes.append(f"dropped {int(empty.sum())} row(s) with empty or missing text")
+    if empty.all():
+        raise DataError(f"{path}: every row has empty text; nothing left to use")
+    return ~empty
 
 
 def _normalize_labels(labels: np.ndarray) -> np.ndarray:

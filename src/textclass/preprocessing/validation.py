@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from textclass.checks import is_blank
 from textclass.errors import DataError
 
 
@@ -62,8 +63,8 @@ def _rows(rows: list[int], most: int = 5) -> str:
 
 
 def empty_rows(texts: list[str]) -> list[int]:
-    """Rows (from 0) whose text is empty or only whitespace."""
-    return [i for i, text in enumerate(texts) if not text.strip()]
+    """Rows (from 0) whose text is empty or only whitespace (:func:`textclass.checks.is_blank`)."""
+    return [i for i, text in enumerate(texts) if is_blank(text)]
 
 
 def check_not_empty(texts: list[str], *, name: str = "X") -> None:

@@ -12,25 +12,21 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from textclass.checks import is_int, python_ints
 from textclass.decisions import Decision, decide
 from textclass.decisions import thresholds as th
 from textclass.decisions import weights as cw
-from textclass.errors import DataError, invalid
-from textclass.models.base import ModelFamily
-from textclass.models.registry import resolve
+from textclass.errors import DataError
+from textclass.estimator.params import FamilyParams
+from textclass.estimator.settings import check_settings, with_python_ints
 from textclass.preprocessing import check_texts
-from textclass.preprocessing.preprocessors import ANALYZERS as WORD_ANALYZERS
 from textclass.preprocessing.validation import texts_to_predict
 from textclass.runtimes.base import TrainingSettings
 
-ANALYZERS = ("auto", *WORD_ANALYZERS)  # "auto": the family's own
 
-
-class TextClassifier(ClassifierMixin, BaseEstimator):
+class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
     """A text classifier over any registered model family.
 
     Parameters
@@ -143,25 +139,6 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
 
     # ------------------------------------------------------------ parameters
-    def get_params(self, deep=True):
-        params = super().get_params(deep=False)
-        if deep:
-            family = resolve(self.model)
-            params.update({f"model__{k}": v for k, v in family.get_params().items()})
-        return params
-
-    def set_params(self, **params):
-        routed = {
-            k[len("model__") :]: params.pop(k) for k in list(params) if k.startswith("model__")
-        }
-        if "model" in params:
-            self.model = params.pop("model")
-        if routed:
-            family = resolve(self.model)
-            family = clone(family) if family is self.model else family
-            self.model = resolve(family, routed)
-        return super().set_params(**params) if params else self
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False
@@ -169,48 +146,13 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     def _validate_params(self) -> None:
-        if self.analyzer not in ANALYZERS:
-            raise invalid("analyzer", " or ".join(ANALYZERS), self.analyzer)
-        if self.maxlen not in (None, "auto") and (not is_int(self.maxlen) or self.maxlen < 1):
-            raise invalid("maxlen", "a positive integer, None or 'auto'", self.maxlen)
-        for name in ("epochs", "batch_size"):
-            value = getattr(self, name)
-            if value is not None and (not is_int(value) or value < 1):
-                raise invalid(name, "a positive integer or None (the family's default)", value)
-        if self.num_words is not None and (not is_int(self.num_words) or self.num_words < 2):
-            raise invalid(
-                "num_words",
-                "an integer >= 2 (it keeps num_words - 1 words) or None",
-                self.num_words,
-            )
-        if self.learning_rate is not None and not (
-            isinstance(self.learning_rate, (int, float))
-            and not isinstance(self.learning_rate, bool)
-            and self.learning_rate > 0
-        ):
-            raise invalid("learning_rate", "a positive number or None", self.learning_rate)
-        th.parse(self.threshold)
-        cw.check(self.class_weight)
-        _check_optimizer(self.optimizer)
-        _check_loss(self.loss)
-        if not (isinstance(self.validation_split, (int, float)) and 0 <= self.validation_split < 1):
-            raise invalid("validation_split", "a fraction in [0, 1)", self.validation_split)
-        if self.early_stopping is not None and (
-            not is_int(self.early_stopping) or self.early_stopping < 1
-        ):
-            raise invalid(
-                "early_stopping", "a positive integer (patience) or None", self.early_stopping
-            )
+        check_settings(self)
 
     def check_params(self) -> TextClassifier:
         """Raise ConfigError for an impossible setting or hyperparameter, before any fitting."""
         self._validate_params()
         self._family().validate()
         return self
-
-    def _family(self) -> ModelFamily:
-        family = resolve(self.model)
-        return clone(family) if isinstance(self.model, ModelFamily) else family
 
     # ------------------------------------------------------------------ fit
     def fit(self, X, y, *, validation_data=None, callbacks=None):
@@ -231,7 +173,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         multilabel = targets.ndim == 2
         rule = th.parse(self.threshold)
         th.check_task(rule, len(encoder.classes_), multilabel)
-        family = _with_python_ints(self._family())
+        family = with_python_ints(self._family())
         self.family_ = family
         self.classes_ = encoder.classes_
         texts, targets, validation, tuning_source = decide.validation_split(
@@ -385,70 +327,14 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     # ---------------------------------------------------------- persistence
     def save(self, path, *, metrics: dict | None = None, extra: dict | None = None) -> None:
         """Write one run directory (no pickle); see :mod:`textclass.persistence`."""
-        from textclass.artifact import SavedParts, save_parts
+        from textclass.estimator.runs import save_classifier
 
         check_is_fitted(self, "runtime_")
-        parts = SavedParts(
-            estimator_params=self.get_params(deep=False),
-            family=self.family_,
-            preprocessor=self.preprocessor_,
-            runtime=self.runtime_,
-            classes=self.classes_,
-            history=self.history_,
-            notes=self.notes_,
-            decision=self.decision_,
-        )
-        run = save_parts(parts, path, extra=extra)
-        if metrics is not None:
-            run.write_metrics(metrics)
+        save_classifier(self, path, metrics=metrics, extra=extra)
 
     @classmethod
     def load(cls, path) -> TextClassifier:
         """A fitted classifier from a run directory written by ``save`` (any format version)."""
-        from textclass.artifact import load_parts
+        from textclass.estimator.runs import load_classifier
 
-        parts = load_parts(path)
-        clf = cls(**{**parts.estimator_params, "model": parts.family})
-        clf.family_ = parts.family
-        clf.decision_ = parts.decision
-        clf.multilabel_ = bool(parts.decision.get("multilabel"))
-        clf.classes_ = decide.encoder_for(parts.decision, parts.classes).classes_
-        clf.preprocessor_ = parts.preprocessor
-        clf.runtime_ = parts.runtime
-        clf.history_ = parts.history
-        clf.notes_ = parts.notes
-        return clf
-
-
-def _with_python_ints(family: ModelFamily) -> ModelFamily:
-    """``family`` (a copy) with numpy integers, which a search over ``np.arange`` gives, as
-    the Python ints Keras layers take."""
-    params = family.get_params(deep=False)
-    return family.set_params(**{k: python_ints(v) for k, v in params.items()})
-
-
-def _check_optimizer(name) -> None:
-    from textclass.runtimes.keras_runtime import OPTIMIZERS
-
-    if name is not None and name not in OPTIMIZERS:
-        raise invalid("optimizer", f"one of {', '.join(OPTIMIZERS)}", name, OPTIMIZERS)
-
-
-def _check_loss(loss) -> None:
-    """A loss name must be one Keras knows (a Keras loss object is taken as given)."""
-    if loss is None or not isinstance(loss, str):
-        return
-    import keras
-
-    try:
-        keras.losses.get(loss)
-        return
-    except ValueError:
-        pass
-    names = sorted(
-        n
-        for n in dir(keras.losses)
-        if n[0].islower() and n not in ("get", "serialize", "deserialize")
-    )
-    names = [*names, "mse", "mae", "mape", "msle"]
-    raise invalid("loss", "a Keras loss name: " + ", ".join(names), loss, names)
+        return load_classifier(cls, path)
