@@ -90,9 +90,6 @@ class Predictions:
     multilabel: bool = False
     explanations: list | None = None  # with ``explain``: clf.explain's dict per text
 
-    def __iter__(self):  # (labels, confidence, classes), as before
-        return iter((np.asarray(self.labels), self.confidence, self.classes))
-
 
 def predict_texts(
     run_dir: str | Path, texts: list[str], *, source: str | None = None, explain: int = 0

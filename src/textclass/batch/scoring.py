@@ -218,11 +218,11 @@ def _score(predictor, texts: list[str], source: str, first_row: int):
     from textclass.preprocessing.validation import check_predictable
 
     check_predictable(texts, source=source, first_row=first_row)
-    from textclass.decisions import decided
+    from textclass.decisions import Decision
 
-    labels, confidence = decided(
-        predictor.predict_proba(texts), predictor.classes_, predictor.decision_
-    )
+    decision = Decision.from_dict(predictor.decision_, predictor.classes_)
+    proba = predictor.predict_proba(texts)
+    labels, confidence = decision.labels(proba), decision.confidence(proba)
     if predictor.multilabel_:  # one cell per text: the label set joined by ","
         labels = np.asarray([",".join(map(str, chosen)) for chosen in labels], dtype=object)
     return labels, confidence

@@ -11,6 +11,6 @@
   a runtime applies.
 """
 
-from textclass.decisions.decision import Decision, decided
+from textclass.decisions.decision import Decision
 
-__all__ = ["Decision", "decided"]
+__all__ = ["Decision"]

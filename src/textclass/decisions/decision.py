@@ -86,10 +86,3 @@ class Decision:
         if self.multilabel:
             return np.where(chosen, proba, 0.0).max(axis=1)
         return proba[np.arange(len(chosen)), chosen]
-
-
-def decided(proba: np.ndarray, classes, decision: dict | None):
-    """(labels, confidence) of a run's saved ``decision``: per text its label (a list of
-    labels for multi-label) and that label's probability (:class:`Decision`)."""
-    rule = Decision.from_dict(decision, classes)
-    return rule.labels(proba), rule.confidence(proba)
