@@ -2,12 +2,16 @@
 
 import numpy as np
 import pytest
+from sklearn.metrics import get_scorer_names
 
-from textclass import metric_catalogue
-from textclass.evaluation import classification_metrics
+from textclass import TextClassifier, metric_catalogue
+from textclass.evaluation import classification_metrics, evaluate
+from textclass.evaluation.crossval import summarize
 from textclass.evaluation.multilabel import multilabel_metrics
-from textclass.evaluation.scoring import scorer_names
-from textclass.metric_catalogue import BINARY, METRICS, MULTICLASS, MULTILABEL
+from textclass.evaluation.scoring import multilabel_scorers, scorer_names
+from textclass.metric_catalogue import BINARY, METRICS, MULTICLASS, MULTILABEL, Metric
+from textclass.rendering.html import metrics_html
+from textclass.rendering.terminal import format_summary, metrics_table
 
 RNG = np.random.default_rng(0)
 
@@ -55,3 +59,47 @@ def test_tasks_say_which_metrics_dicts_have_a_metric(task, metrics):
     declared = {m.name for m in METRICS if task in m.tasks} - {"threshold"}
     assert declared <= keys  # every metric of the task is computed
     assert keys & {m.name for m in METRICS} <= declared  # and none of another task
+
+
+def test_a_binary_threshold_is_shown_as_the_catalogue_says():
+    texts = ["great food", "awful food", "lovely staff", "rude staff"] * 3
+    labels = ["pos", "neg", "pos", "neg"] * 3
+    clf = TextClassifier(model="logreg", threshold=0.6, random_state=0).fit(texts, labels)
+    metrics = evaluate(clf, texts, labels)
+    assert metrics["threshold"] == 0.6
+    assert "  threshold         0.6000" in metrics_table(metrics, "test").splitlines()
+
+
+def test_multilabel_scorers_are_the_catalogues():
+    assert list(multilabel_scorers()) == [
+        m.scorer for m in METRICS if m.scorer and MULTILABEL in m.tasks
+    ]
+    assert multilabel_scorers()["neg_hamming_loss"].name == "hamming_loss"
+    assert "neg_hamming_loss" not in get_scorer_names()  # textclass' own: label sets only
+
+
+def test_a_new_metric_is_one_entry(monkeypatch):
+    """Terminal, report, CV summary, card and scorers all pick up one new catalogue entry."""
+    new = Metric(
+        "brier",
+        metric_catalogue.ALL,
+        higher_is_better=False,
+        label="Brier score",
+        fmt=".2f",
+        headline=True,
+        summary=True,
+        card=True,
+        scorer="neg_brier",
+    )
+    monkeypatch.setattr(metric_catalogue, "METRICS", (*METRICS, new))
+    metrics = {"labels": ["neg", "pos"], "accuracy": 0.75, "brier": 0.125}
+    assert metrics_table(metrics, "test").splitlines()[1:] == [
+        "  accuracy          0.7500",
+        "  Brier score       0.12",
+    ]
+    assert "<td class='text'>Brier score</td><td>0.12</td>" in metrics_html(metrics)[0]
+    summary = summarize([{"brier": 0.1}, {"brier": 0.2}])
+    assert summary["brier"]["mean"] == pytest.approx(0.15)
+    assert "  Brier score    0.15 ± 0.05" in format_summary(summary, "cv")
+    assert multilabel_scorers()["neg_brier"] is new
+    assert [m.name for m in metric_catalogue.on_card()][-1] == "brier"

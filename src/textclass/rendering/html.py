@@ -11,6 +11,8 @@ import html
 import json
 from pathlib import Path
 
+from textclass.metric_catalogue import in_report
+
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:72rem;
 color:#1d2433;padding:0 1rem}
@@ -52,10 +54,8 @@ def _table(header: list[str], rows: list[list], text_columns: tuple[int, ...] = 
 
 
 def metrics_html(metrics: dict) -> list[str]:
-    keys = ["accuracy", "balanced_accuracy", "precision", "recall", "f1", "threshold"]
-    keys += ["f1_micro", "f1_macro", "f1_samples", "f1_weighted", "hamming_loss"]
-    keys += ["subset_accuracy", "pr_auc_macro", "roc_auc", "log_loss", "mcc"]
-    out = [_table(["metric", "value"], [[k, metrics[k]] for k in keys if k in metrics], (0,))]
+    shown = [[m.shown_as, m.show(metrics[m.name])] for m in in_report() if m.name in metrics]
+    out = [_table(["metric", "value"], shown, (0,))]
     per_class = metrics.get("per_class", {})
     if per_class:
         what = "label" if metrics.get("task") == "multilabel" else "class"
