@@ -14,25 +14,9 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
+from textclass import metric_catalogue
 from textclass.checks import is_int
 from textclass.errors import DataError
-
-# metrics summarized as mean ± std over folds
-SUMMARY_KEYS = (
-    "accuracy",
-    "precision",
-    "recall",
-    "f1",
-    "f1_macro",
-    "f1_weighted",
-    "roc_auc",
-    "mcc",
-    "balanced_accuracy",
-    # label sets (multi-label runs)
-    "f1_micro",
-    "f1_samples",
-    "hamming_loss",
-)
 
 
 def fold_indices(labels, k: int, seed: int | None) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -121,7 +105,8 @@ def _indexable(labels):
 def summarize(folds: list[dict]) -> dict:
     """``{metric: {"mean", "std"}}`` over folds, also per group when folds have groups."""
     out = {}
-    for key in (*SUMMARY_KEYS, "score", "train_seconds"):
+    summarized = [m.name for m in metric_catalogue.summarized()]
+    for key in (*summarized, "score", "train_seconds"):
         values = [f[key] for f in folds if key in f]
         if len(values) == len(folds):
             out[key] = {"mean": float(np.mean(values)), "std": float(np.std(values))}

@@ -11,6 +11,8 @@ import html
 import json
 from pathlib import Path
 
+from textclass.metric_catalogue import in_report
+
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:72rem;
 color:#1d2433;padding:0 1rem}
@@ -52,10 +54,8 @@ def _table(header: list[str], rows: list[list], text_columns: tuple[int, ...] = 
 
 
 def metrics_html(metrics: dict) -> list[str]:
-    keys = ["accuracy", "balanced_accuracy", "precision", "recall", "f1", "threshold"]
-    keys += ["f1_micro", "f1_macro", "f1_samples", "f1_weighted", "hamming_loss"]
-    keys += ["subset_accuracy", "pr_auc_macro", "roc_auc", "log_loss", "mcc"]
-    out = [_table(["metric", "value"], [[k, metrics[k]] for k in keys if k in metrics], (0,))]
+    shown = [[m.shown_as, m.show(metrics[m.name])] for m in in_report() if m.name in metrics]
+    out = [_table(["metric", "value"], shown, (0,))]
     per_class = metrics.get("per_class", {})
     if per_class:
         what = "label" if metrics.get("task") == "multilabel" else "class"
@@ -103,16 +103,30 @@ def write_run_report(
     config = run.read_config()
     metrics = run.read_metrics()
     history = run.read_history()
-    mistakes = run.read_mistakes()
     skipped = draw_run_figures(run, history, metrics, redraw=redraw)
 
     model = config.get("model", {})
     title = (
         f"textclass run: {model.get('name', '?')} on {config.get('data', {}).get('source', '?')}"
     )
-    body = [f"<h1>{html.escape(title)}</h1>"]
+    body = [f"<h1>{html.escape(title)}</h1>", _summary_html(config)]
+    body += _data_html(metrics or {})
+    body += _configuration_html(config)
+    body += decision_html(run.read_labels().get("decision") or {}, config)
+    if metrics:
+        body.append(f"<h2>Test metrics ({metrics.get('n', '?')} texts)</h2>")
+        body += metrics_html(metrics)
+    body += _plots_html(run, history, skipped)
+    body += _mistakes_html(run.read_mistakes())
+    path = Path(out) if out else run.report_html
+    path.write_text(_page(title, body), encoding="utf-8")
+    return path
+
+
+def _summary_html(config: dict) -> str:
+    """Parameters, input sizes and the Keras that trained it, in one muted line."""
     versions = config.get("versions", {})
-    body.append(
+    return (
         "<p class='muted'>"
         + html.escape(
             f"{config.get('parameters', 0):,} parameters "
@@ -122,7 +136,12 @@ def write_run_report(
         )
         + "</p>"
     )
-    if metrics and "data" in metrics:
+
+
+def _data_html(metrics: dict) -> list[str]:
+    """The data parts (rows, labels), training time, and what train said on the terminal."""
+    body = []
+    if "data" in metrics:
         body.append("<h2>Data</h2>")
         rows = []
         for part, summary in metrics["data"].items():
@@ -131,28 +150,33 @@ def write_run_report(
         body.append(_table(["part", "dataset", "rows", "labels"], rows, (0, 1, 3)))
         if metrics.get("train_seconds") is not None:
             body.append(f"<p>Training took {metrics['train_seconds']:.1f} s.</p>")
-    if metrics and metrics.get("notes"):  # what train said on the terminal
+    if metrics.get("notes"):
         body.append("<h2>Warnings and notes</h2><ul>")
         body += [f"<li>{html.escape(line)}</li>" for line in metrics["notes"]]
         body.append("</ul>")
-    body.append("<h2>Configuration</h2>")
+    return body
+
+
+def _configuration_html(config: dict) -> list[str]:
+    """The estimator's settings and the family's hyperparameters; pretrained coverage."""
     params = {
         **config.get("estimator", {}),
-        **{f"model__{k}": v for k, v in model.get("params", {}).items()},
+        **{f"model__{k}": v for k, v in config.get("model", {}).get("params", {}).items()},
     }
-    body.append(
-        _table(["setting", "value"], [[k, json.dumps(v)] for k, v in params.items()], (0, 1))
-    )
+    body = [
+        "<h2>Configuration</h2>",
+        _table(["setting", "value"], [[k, json.dumps(v)] for k, v in params.items()], (0, 1)),
+    ]
     pretrained = (config.get("notes") or {}).get("pretrained")
     if pretrained:
         from textclass.pretrained import describe_coverage
 
         body.append(f"<p>{html.escape(describe_coverage(pretrained))}</p>")
-    body += decision_html(run.read_labels().get("decision") or {}, config)
-    if metrics:
-        body.append(f"<h2>Test metrics ({metrics.get('n', '?')} texts)</h2>")
-        body += metrics_html(metrics)
-    body.append("<h2>Plots</h2>")
+    return body
+
+
+def _plots_html(run, history: dict, skipped: str | None) -> list[str]:
+    body = ["<h2>Plots</h2>"]
     if skipped:
         body.append(f"<p class='muted'>{html.escape(skipped)}</p>")
     for path, alt in (
@@ -166,31 +190,33 @@ def write_run_report(
         body.append(
             "<p class='muted'>No per-epoch history: this model is not trained in epochs.</p>"
         )
-    body.append("<h2>Most confident mistakes</h2>")
-    if mistakes:
-        rows = [
-            [
-                m["text"],
-                _shown(m["true"]),
-                _shown(m["predicted"]),
-                m["probability"],
-                explanation_text(m.get("explanation")),
-            ]
-            for m in mistakes
-        ]
-        header = ["text", "true label", "predicted", "probability", "why (weights)"]
-        body.append(_table(header, rows, (0, 1, 2, 4)))
-        method = next((m["explanation"]["method"] for m in mistakes if m.get("explanation")), None)
-        if method:
-            body.append(
-                f"<p class='muted'>Why: the words or n-grams that pushed each prediction most "
-                f"towards its label ({html.escape(method)}).</p>"
-            )
-    else:
+    return body
+
+
+def _mistakes_html(mistakes: list[dict]) -> list[str]:
+    body = ["<h2>Most confident mistakes</h2>"]
+    if not mistakes:
         body.append("<p class='muted'>None recorded (no test set, or no mistakes).</p>")
-    path = Path(out) if out else run.report_html
-    path.write_text(_page(title, body), encoding="utf-8")
-    return path
+        return body
+    rows = [
+        [
+            m["text"],
+            _shown(m["true"]),
+            _shown(m["predicted"]),
+            m["probability"],
+            explanation_text(m.get("explanation")),
+        ]
+        for m in mistakes
+    ]
+    header = ["text", "true label", "predicted", "probability", "why (weights)"]
+    body.append(_table(header, rows, (0, 1, 2, 4)))
+    method = next((m["explanation"]["method"] for m in mistakes if m.get("explanation")), None)
+    if method:
+        body.append(
+            f"<p class='muted'>Why: the words or n-grams that pushed each prediction most "
+            f"towards its label ({html.escape(method)}).</p>"
+        )
+    return body
 
 
 def decision_html(decision: dict, config: dict) -> list[str]:

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-# headline metrics, in this order, where a result has them
-HEADLINE = (
-    "accuracy",
-    "balanced_accuracy",
-    "precision",
-    "recall",
-    "f1",
-    "threshold",
-    "f1_micro",
-    "f1_macro",
-    "f1_samples",
-    "hamming_loss",
-    "subset_accuracy",
-    "pr_auc_macro",
-    "roc_auc",
-    "log_loss",
-)
+from textclass import metric_catalogue
 
 
 def metrics_table(metrics: dict, title: str) -> str:
     """Headline metrics, the confusion matrix, and one line per group if any."""
     lines = [title]
-    for key in HEADLINE:
-        if key in metrics:
-            lines.append(f"  {key:<17} {metrics[key]:.4f}")
+    for m in metric_catalogue.headline():
+        if m.name in metrics:
+            lines.append(f"  {m.shown_as:<17} {m.show(metrics[m.name])}")
     labels = [str(v) for v in metrics["labels"]]
     width = max(8, *(len(v) for v in labels)) + 1
     per_class = metrics.get("per_class", {})
@@ -63,7 +47,8 @@ def format_summary(summary: dict, title: str) -> str:
     for key, stats in summary.items():
         if key == "per_group":
             continue
-        lines.append(f"  {key:<14} {stats['mean']:.4f} ± {stats['std']:.4f}")
+        m = metric_catalogue.display(key)
+        lines.append(f"  {m.shown_as:<14} {m.show(stats['mean'])} ± {m.show(stats['std'])}")
     for group, stats in summary.get("per_group", {}).items():
         acc = stats["accuracy"]
         lines.append(f"  group {group:<12} accuracy {acc['mean']:.4f} ± {acc['std']:.4f}")

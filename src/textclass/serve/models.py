@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from textclass import metric_catalogue
 from textclass.errors import ConfigError
 
 # texts of growing length: warm-up compiles what real requests will hit
@@ -123,22 +124,8 @@ def model_card(name: str, path: Path, clf) -> dict:
     run = RunDirectory(path)
     config = run.read_config()
     metrics = run.read_metrics() or {}
-    headline = {
-        k: metrics[k]
-        for k in (
-            "n",
-            "accuracy",
-            "f1",
-            "f1_macro",
-            "f1_micro",
-            "f1_samples",
-            "hamming_loss",
-            "roc_auc",
-            "precision",
-            "recall",
-        )
-        if k in metrics
-    }
+    shown = ["n", *(m.name for m in metric_catalogue.on_card())]  # n: how many test texts
+    headline = {k: metrics[k] for k in shown if k in metrics}
     return {
         "name": name,
         "family": config["model"]["name"],
