@@ -54,20 +54,22 @@ def classification_metrics(y_true, y_pred, proba=None, classes=None) -> dict:
         for i, c in enumerate(labels)
     }
     if proba is not None and len(np.unique(y_true)) == len(labels):
-        proba = np.asarray(proba)
-        for i, c in enumerate(labels):  # precision-recall AUC of each class against the rest
-            positive = y_true == c
-            if 0 < positive.sum() < len(y_true):
-                out["per_class"][str(c)]["pr_auc"] = float(
-                    skm.average_precision_score(positive, proba[:, i])
-                )
-        out["log_loss"] = float(skm.log_loss(y_true, proba, labels=labels))
-        if len(labels) == 2:
-            out["roc_auc"] = float(skm.roc_auc_score(y_true == labels[1], proba[:, 1]))
-        else:
-            out["roc_auc"] = float(
-                skm.roc_auc_score(y_true, proba, labels=labels, multi_class="ovr")
-            )
+        out.update(_probability_metrics(y_true, np.asarray(proba), labels, out["per_class"]))
+    return out
+
+
+def _probability_metrics(y_true, proba, labels: list, per_class: dict) -> dict:
+    """Log loss and ROC-AUC from probabilities (columns in ``labels`` order); each class's
+    precision-recall AUC against the rest goes into ``per_class``."""
+    for i, c in enumerate(labels):
+        positive = y_true == c
+        if 0 < positive.sum() < len(y_true):
+            per_class[str(c)]["pr_auc"] = float(skm.average_precision_score(positive, proba[:, i]))
+    out = {"log_loss": float(skm.log_loss(y_true, proba, labels=labels))}
+    if len(labels) == 2:
+        out["roc_auc"] = float(skm.roc_auc_score(y_true == labels[1], proba[:, 1]))
+    else:
+        out["roc_auc"] = float(skm.roc_auc_score(y_true, proba, labels=labels, multi_class="ovr"))
     return out
 
 
