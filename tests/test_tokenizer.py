@@ -7,8 +7,7 @@ import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
 from textclass import DataError, Tokenizer, load_dataset, split_dataset
-from textclass.preprocessing import KERAS_FILTERS, SKLEARN_TOKEN_PATTERN
-from textclass.preprocessing import tokenizer as tokenizer_module
+from textclass.preprocessing import KERAS_FILTERS, SKLEARN_TOKEN_PATTERN, ragged
 
 CORPUS = [
     "The food was GREAT!! great, great...",
@@ -134,8 +133,9 @@ def test_chunked_threads_give_the_same_result(monkeypatch, oov_token):
     texts = CORPUS * 3 + ["late newcomer words", "antidisestablishmentarianism newcomer"]
     index, seqs = keras2_word_index(texts, 9, oov_token)
     whole = Tokenizer(num_words=9, oov_token=oov_token).fit(texts)  # one chunk
-    monkeypatch.setattr(tokenizer_module.os, "cpu_count", lambda: 4)
-    monkeypatch.setattr(tokenizer_module, "_CHUNK_TEXTS", 3)
+    monkeypatch.setattr(ragged.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(ragged, "CHUNK_TEXTS", 3)
+    assert len(ragged.map_chunks(len, texts)) == 4  # the fit below really runs in chunks
     tok = Tokenizer(num_words=9, oov_token=oov_token).fit(texts)
     assert tok.word_index == index
     assert tok.word_counts_ == whole.word_counts_

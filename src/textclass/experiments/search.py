@@ -160,6 +160,14 @@ def run_search(
                 len(results), total, 0.0, None, _best(results.values(), todo_params), None, group
             )
         )
+    _run_pending(settings, pending, texts, labels, record, jobs=jobs, cluster=cluster)
+    ordered = [results[trial_key(p)] for p in todo_params]
+    return {"trials": ordered, "best": _best(ordered, todo_params), "total": total}
+
+
+def _run_pending(settings, pending, texts, labels, record, *, jobs: int, cluster) -> None:
+    """Every pending trial, ``record``-ed as it finishes: on the cluster, in ``jobs``
+    processes, or one after the other here."""
     if cluster is not None and pending:
         from textclass.experiments.on_cluster import run_trials
 
@@ -169,8 +177,6 @@ def run_search(
     else:
         for params in pending:
             record(run_trial(settings, params, texts, labels))
-    ordered = [results[trial_key(p)] for p in todo_params]
-    return {"trials": ordered, "best": _best(ordered, todo_params), "total": total}
 
 
 def _best(trials, order: list[dict]) -> dict | None:

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 from textclass.errors import invalid
 from textclass.preprocessing import _spans
 from textclass.preprocessing.base import Preprocessor
-from textclass.preprocessing.tokenizer import KERAS_FILTERS, _map_chunks
+from textclass.preprocessing.ragged import map_chunks
+from textclass.preprocessing.tokenizer import KERAS_FILTERS
 
 VALUES = ("binary", "count", "tfidf")
 _SMALL = 20_000  # n-grams up to which a matrix is assembled without scipy's COO path
@@ -58,7 +59,7 @@ def normalize(text: str, lower: bool = True) -> str:
 
 def ngram_keys(texts: list[str], word_range, char_range, lower: bool):
     """(document of each n-gram, 64-bit key of each n-gram) for ``texts``, on all cores."""
-    parts = _map_chunks(lambda chunk: _chunk_keys(chunk, word_range, char_range, lower), texts)
+    parts = map_chunks(lambda chunk: _chunk_keys(chunk, word_range, char_range, lower), texts)
     starts = np.cumsum([0] + [n for _, _, n in parts])[:-1]
     docs = np.concatenate([d + s for (d, _, _), s in zip(parts, starts)])
     keys = np.concatenate([k for _, k, _ in parts])
@@ -192,7 +193,7 @@ class NgramVectors(Preprocessor):
             kept = found >= 0
             return _matrix(n, docs[kept], found[kept], self.keys_.size)
 
-        parts = _map_chunks(chunk_matrix, texts)
+        parts = map_chunks(chunk_matrix, texts)
         if len(parts) == 1:
             matrix = parts[0]
         else:

@@ -12,88 +12,25 @@ Keras 2 implementation (see ``benchmarks/bench_tokenizer.py``).
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 
 from textclass.checks import is_int
 from textclass.errors import ConfigError, invalid
 from textclass.preprocessing import _spans
+from textclass.preprocessing.ragged import (
+    FEW_TEXTS,
+    Sequences,
+    concat_ragged,
+    map_chunks,
+    merge_counts,
+)
 from textclass.preprocessing.validation import check_texts
 
 KERAS_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 SKLEARN_TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-
-
-@dataclass(frozen=True)
-class Sequences:
-    """Ragged word-index sequences: document ``i`` is ``ids[offsets[i]:offsets[i+1]]``."""
-
-    ids: np.ndarray  # int32
-    offsets: np.ndarray  # int64, n_docs + 1
-
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
-
-    @property
-    def lengths(self) -> np.ndarray:
-        return np.diff(self.offsets)
-
-    def to_list(self) -> list[list[int]]:
-        ids = self.ids.tolist()
-        bounds = self.offsets.tolist()
-        return [ids[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-
-
-# Texts are split into contiguous chunks tokenized in threads: the numpy work
-# releases the GIL, so on a 2-core machine a large corpus takes ~0.6 of the time.
-_CHUNK_TEXTS = 8192
-_FEW_TEXTS = 32  # up to this many texts, transform looks words up in a dict
-
-
-def _map_chunks(fn, texts: list[str]) -> list:
-    """``fn`` over contiguous chunks of ``texts`` (one per core, for large inputs)."""
-    workers = min(os.cpu_count() or 1, 8, max(1, len(texts) // _CHUNK_TEXTS))
-    if workers == 1:
-        return [fn(texts)]
-    bounds = np.linspace(0, len(texts), workers + 1).astype(int).tolist()
-    chunks = [texts[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-    with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(fn, chunks))
-
-
-def _concat_ragged(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """Join per-chunk (values, offsets) into one ragged array."""
-    if len(parts) == 1:
-        return parts[0]
-    values = np.concatenate([v for v, _ in parts])
-    starts = np.cumsum([0] + [o[-1] for _, o in parts[:-1]])
-    offsets = np.concatenate([parts[0][1][:1]] + [o[1:] + s for (_, o), s in zip(parts, starts)])
-    return values, offsets
-
-
-def _merge_counts(counted: list) -> tuple[list[str], list[int], tuple[np.ndarray, np.ndarray]]:
-    """Merge per-chunk vocabularies, keeping the order of first appearance overall."""
-    words, counts, codes, offsets = counted[0]
-    if len(counted) == 1:
-        return words, counts.tolist(), (codes, offsets)
-    position = dict(zip(words, range(len(words))))
-    all_codes = [codes]
-    for chunk_words, _, chunk_codes, _ in counted[1:]:
-        remap = np.fromiter(
-            (position.setdefault(w, len(position)) for w in chunk_words),
-            dtype=np.int64,
-            count=len(chunk_words),
-        )
-        all_codes.append(remap[chunk_codes])
-    codes = np.concatenate(all_codes)
-    total = np.bincount(codes, minlength=len(position))
-    _, offsets = _concat_ragged([(c, part[3]) for c, part in zip(all_codes, counted)])
-    return list(position), total.tolist(), (codes, offsets)
 
 
 # On ASCII text, scikit-learn's ``\b\w\w+\b`` is "runs of [A-Za-z0-9_] of 2 or more":
@@ -194,14 +131,14 @@ class Tokenizer:
 
     def _fit(self, texts: list[str]):
         """Learn the vocabulary; return (codes, offsets, order) when the fast path ran."""
-        counted = _map_chunks(self._count_chunk, texts)
+        counted = map_chunks(self._count_chunk, texts)
         if any(c is None for c in counted):
             counter: Counter[str] = Counter()
             for text in texts:
                 counter.update(self._words(text))
             words, counts, learned = list(counter), list(counter.values()), None
         else:
-            words, counts, learned = _merge_counts(counted)
+            words, counts, learned = merge_counts(counted)
         # ties keep their order of first appearance, as in Keras
         order = np.argsort(-np.asarray(counts, dtype=np.int64), kind="stable")
         if self.oov_token is not None and self.oov_token in words:
@@ -251,10 +188,10 @@ class Tokenizer:
         texts = check_texts(texts)
         # a few texts (a request, a CLI prediction) take the exact per-word path: the
         # vectorized one first hashes the whole vocabulary into a pandas index
-        lookup = self._word_lookup() if len(texts) > _FEW_TEXTS else None
-        parts = _map_chunks(lambda chunk: self._positions(lookup, chunk), texts)
+        lookup = self._word_lookup() if len(texts) > FEW_TEXTS else None
+        parts = map_chunks(lambda chunk: self._positions(lookup, chunk), texts)
         if lookup is not None and all(p is not None for p in parts):
-            ids, offsets = _concat_ragged(parts)
+            ids, offsets = concat_ragged(parts)
             shift = 2 if self.oov_token is not None else 1
             ids += shift
             ids[ids < shift] = 0

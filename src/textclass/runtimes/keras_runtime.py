@@ -77,17 +77,7 @@ class KerasRuntime(Runtime):
                     restore_best_weights=True,
                 )
             )
-        if validation is not None:
-            vx, vy = validation
-            validation = (_inputs(vx, settings.batch_size, None), _targets(vy, n_classes, loss))
-        elif settings.validation_split > 0:
-            # Keras' validation_split takes the last rows; shuffle first, with the seed
-            rng = np.random.default_rng(settings.random_state)
-            order = rng.permutation(len(y))
-            cut = len(y) - int(math.floor(len(y) * settings.validation_split))
-            train, held = order[:cut], order[cut:]
-            validation = (_inputs(x[held], settings.batch_size, None), y[held])
-            x, y = x[train], y[train]
+        x, y, validation = _with_validation(x, y, validation, settings, n_classes, loss)
         model.compile(
             optimizer=self.training_optimizer(settings, n_rows=len(y)),
             loss=loss,
@@ -323,3 +313,19 @@ def _sparse_batches_class():
                 self.rng.shuffle(self.order)
 
     return SparseBatches
+
+
+def _with_validation(x, y, validation, settings: TrainingSettings, n_classes: int, loss):
+    """``(x, y, validation data)``: the given validation texts' inputs and targets, or
+    ``validation_split`` of the training rows held out (shuffled with the seed first:
+    Keras' own split takes the last rows), or no validation data."""
+    if validation is not None:
+        vx, vy = validation
+        return x, y, (_inputs(vx, settings.batch_size, None), _targets(vy, n_classes, loss))
+    if settings.validation_split > 0:
+        rng = np.random.default_rng(settings.random_state)
+        order = rng.permutation(len(y))
+        cut = len(y) - int(math.floor(len(y) * settings.validation_split))
+        train, held = order[:cut], order[cut:]
+        return x[train], y[train], (_inputs(x[held], settings.batch_size, None), y[held])
+    return x, y, None
