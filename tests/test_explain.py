@@ -75,3 +75,96 @@ def test_predict_explain_on_the_command_line_and_in_the_report(tmp_path, capsys)
     assert mistakes[0]["explanation"]["features"][0][0] in ("awful", "great")
     report = (run / "report.html").read_text()
     assert "why (weights)" in report and "coefficient x value" in report
+
+
+# ------------------------------------------- occlusion bounded whatever the text's length
+WORDS = "great food lovely staff awful value rude really bad good and".split()
+
+
+def _long_text(n_words: int, seed: int = 0) -> str:
+    rng = np.random.default_rng(seed)
+    return " ".join(rng.choice(WORDS + ["!", "--"], size=n_words).tolist())
+
+
+def _by_brute_force(clf, text: str) -> dict[int, float]:
+    """Every word's weight from the whole text without it (the unbounded definition)."""
+    words = text.split()
+    proba = clf.predict_proba([text])
+    target = int(np.argmax(proba[0])) if len(clf.classes_) > 2 else int(proba[0, 1] >= 0.5)
+    variants = [" ".join(words[:j] + words[j + 1 :]) for j in range(len(words))]
+    rows = clf.predict_proba(variants)
+    return {j: float(proba[0, target] - rows[j, target]) for j in range(len(words))}
+
+
+@pytest.mark.parametrize("truncating", ["post", "pre"])
+def test_a_long_text_is_explained_on_the_words_the_model_reads_exactly(truncating):
+    clf = TextClassifier(
+        model="embedding", maxlen=8, truncating=truncating, epochs=3, batch_size=4, random_state=0
+    ).fit(TEXTS, LABELS)
+    text = _long_text(60)
+    (found,) = clf.explain([text], top=1000)
+    words = text.split()
+    assert "of 60 occluded: the model reads 8 tokens" in found["note"]
+    first, stop = (int(v) for v in found["note"].split()[1].split("-"))
+    occluded = range(first - 1, stop)
+    assert len(found["features"]) == len(occluded) < 60
+    assert (occluded[-1] == 59) if truncating == "pre" else (occluded[0] == 0)
+    # each weight is what removing that word from the whole text does
+    expected = _by_brute_force(clf, text)
+    got = sorted(w for _, w in found["features"])
+    assert got == pytest.approx(sorted(expected[j] for j in occluded), abs=1e-6)
+    # and the words left out change nothing the model reads
+    assert all(abs(expected[j]) < 1e-6 for j in range(60) if j not in occluded)
+    assert {n for n, _ in found["features"]} <= set(words)
+
+
+def test_occlusion_scores_bounded_chunks_of_short_variants(monkeypatch):
+    from textclass import explain as explain_module
+
+    clf = TextClassifier(model="embedding", maxlen=10, epochs=2, batch_size=4, random_state=0)
+    clf.fit(TEXTS, LABELS)
+    monkeypatch.setattr(explain_module, "CHUNK_VARIANTS", 4)
+    calls = []
+    original = clf.predict_proba
+
+    def spy(texts):
+        calls.append((len(texts), max(len(t.split()) for t in texts)))
+        return original(texts)
+
+    monkeypatch.setattr(clf, "predict_proba", spy)
+    clf.explain([_long_text(20_000)], top=3)
+    variant_calls = calls[1:]  # the first scores the text itself
+    assert variant_calls and all(n <= 4 for n, _ in variant_calls)
+    # 20,000 words in, but each variant holds the words read (10 or 20) and a margin of 10
+    assert max(words for _, words in variant_calls) <= 2 * 10 + 10
+    assert sum(n for n, _ in variant_calls) <= 2 * 10
+
+
+def test_a_bag_of_words_network_occludes_its_first_words_and_says_so(monkeypatch):
+    from textclass import explain as explain_module
+
+    monkeypatch.setattr(explain_module, "MAX_OCCLUDED", 5)
+    clf = TextClassifier(model="dense", epochs=2, batch_size=4, random_state=0).fit(TEXTS, LABELS)
+    (found,) = clf.explain(["great food and lovely staff but rude and awful"], top=100)
+    assert len(found["features"]) == 5
+    assert found["note"] == "words 1-5 of 9 occluded: at most 5"
+    (short,) = clf.explain(["great food"], top=100)
+    assert "note" not in short and len(short["features"]) == 2
+
+
+def test_an_explanation_past_its_deadline_stops(monkeypatch):
+    import time
+
+    from textclass.errors import TimeLimitError
+
+    clf = TextClassifier(model="dense", epochs=2, batch_size=4, random_state=0).fit(TEXTS, LABELS)
+    with pytest.raises(TimeLimitError, match="time limit"):
+        clf.explain(["great food and lovely staff"], deadline=time.monotonic() - 1)
+    assert clf.explain(["great food"], deadline=time.monotonic() + 60)[0]["features"]
+
+
+def test_a_lone_surrogate_in_a_text_gives_an_explanation_json_can_carry():
+    clf = TextClassifier(model="dense", epochs=2, batch_size=4, random_state=0).fit(TEXTS, LABELS)
+    (found,) = clf.explain(["great \ud800 food"], top=5)
+    assert "\ufffd" in {name for name, _ in found["features"]}
+    json.dumps(found, ensure_ascii=False).encode("utf-8")  # what the service sends

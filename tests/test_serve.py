@@ -379,3 +379,26 @@ def test_predictions_can_come_with_explanations(client):
     for bad in (0, 51):
         response = client.post("/v1/predict", json={"texts": ["great"], "explain": bad})
         assert response.status_code == 422 and "explain must be" in response.json()["error"]
+
+
+def test_a_network_explains_long_and_odd_texts_within_its_answer(client, runs):
+    """An explanation's work is bounded (what the model reads: maxlen 6 here), says which
+    words it occluded, carries a lone surrogate as U+FFFD, and stops at its deadline."""
+
+    def post(texts):  # a JSON "\\ud800" escape, as a client would send it
+        body = json.dumps({"texts": texts, "explain": 3})
+        headers = {"content-type": "application/json"}
+        return client.post("/v1/models/topics/predict", content=body, headers=headers)
+
+    got = post([" ".join(["goal match team vote party"] * 2000) + " \ud800"])
+    assert got.status_code == 200, got.text
+    reason = got.json()["predictions"][0]["explanation"]
+    assert reason["note"].startswith("words 1-") and "of 10001 occluded" in reason["note"]
+    odd = post(["goal \ud800"])
+    assert odd.status_code == 200, odd.text
+    assert "\ufffd" in [name for name, _ in odd.json()["predictions"][0]["explanation"]["features"]]
+    from textclass.errors import TimeLimitError
+
+    served = ModelStore.load([runs / "topics"]).models["topics"]
+    with pytest.raises(TimeLimitError):
+        served.predict_explained(["goal match team"], None, 2, deadline=time.monotonic() - 1)

@@ -26,6 +26,10 @@ class ArtifactError(TextclassError):
     """A saved model directory is missing, corrupt, truncated, or incompatible."""
 
 
+class TimeLimitError(TextclassError):
+    """Work given a deadline (an explanation for a served request) ran out of time."""
+
+
 class DownloadError(TextclassError):
     """A dataset could not be obtained or failed its checksum."""
 

@@ -268,7 +268,7 @@ class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
     def _encoder(self):
         return decide.encoder_for(self.decision_, self.classes_)
 
-    def explain(self, X, *, top: int = 10, label=None) -> list[dict]:
+    def explain(self, X, *, top: int = 10, label=None, deadline=None) -> list[dict]:
         """For each text, the ``top`` words or n-grams that pushed its prediction most.
 
         Returns one dict per text: ``label`` (the predicted class, or for multi-label
@@ -276,12 +276,14 @@ class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
         ``method`` and ``features``, ``[[name, weight], ...]`` largest first, signed
         (positive: towards the label). Linear families are exact (coefficient x
         feature value); networks use batched leave-one-word-out occlusion (a word's
-        weight: how much the label's probability drops without it).
+        weight: how much the label's probability drops without it), bounded whatever the
+        text's length (:mod:`textclass.explain`); ``deadline`` (``time.monotonic()``)
+        stops that work with TimeLimitError.
         """
         from textclass.explain import explain
 
         check_is_fitted(self, "runtime_")
-        return explain(self, X, top=top, label=label)
+        return explain(self, X, top=top, label=label, deadline=deadline)
 
     # ------------------------------------------------------------ inspecting
     @property

@@ -240,7 +240,8 @@ def explanation_text(explanation: dict | None) -> str:
     """``great +1.60, food +0.07``: an explanation's features with signed weights."""
     if not explanation:
         return ""
-    return ", ".join(f"{name} {weight:+.3f}" for name, weight in explanation["features"])
+    text = ", ".join(f"{name} {weight:+.3f}" for name, weight in explanation["features"])
+    return f"{text} ({explanation['note']})" if explanation.get("note") else text
 
 
 def _shown(label) -> str:

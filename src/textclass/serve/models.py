@@ -31,16 +31,21 @@ class ServedModel:
         """Per text: the label and each label's probability (most probable first)."""
         return self._described(self.classifier.predict_proba(texts), top_k)
 
-    def predict_explained(self, texts: list[str], top_k: int | None, explain: int) -> list[dict]:
+    def predict_explained(
+        self, texts: list[str], top_k: int | None, explain: int, deadline: float | None = None
+    ) -> list[dict]:
         """``predict`` plus, per text, the ``explain`` words or n-grams that pushed its
         prediction most (``TextClassifier.explain``; the whole classifier loads on the
-        first such request)."""
+        first such request); ``deadline`` (``time.monotonic()``) stops the explanation's
+        work once the request's time limit is past."""
         if self._explainer is None:
             from textclass.estimator import TextClassifier
 
             self._explainer = TextClassifier.load(self.path)
         out = self.predict(texts, top_k)
-        for item, reason in zip(out, self._explainer.explain(texts, top=explain)):
+        for item, reason in zip(
+            out, self._explainer.explain(texts, top=explain, deadline=deadline)
+        ):
             item["explanation"] = reason
         return out
 

@@ -50,6 +50,9 @@ class Explanation(BaseModel):
     probability: float
     method: Literal["coefficient x value", "leave-one-word-out"]
     features: list[tuple[str, float]] = Field(description="[word or n-gram, signed weight]")
+    note: str | None = Field(
+        None, description="Which words were occluded, when not all (a long text)"
+    )
 
 
 class _Scored(BaseModel):

@@ -9,6 +9,7 @@ the service through :mod:`.routes.dependencies`.
 from __future__ import annotations
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -89,8 +90,9 @@ class Service:
         texts = check_texts_for_service(texts, settings.max_texts, settings.max_chars)
         if explain:  # needs the whole classifier; not batched with plain requests
             loop = asyncio.get_running_loop()
+            deadline = time.monotonic() + settings.timeout_s  # stops the work, not only the wait
             job = loop.run_in_executor(
-                self.executor, model.predict_explained, texts, top_k, explain
+                self.executor, model.predict_explained, texts, top_k, explain, deadline
             )
         else:
             job = self.batchers[model.name].predict(texts, top_k)
