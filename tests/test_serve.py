@@ -322,7 +322,9 @@ def test_page_in_a_real_browser(runs, tmp_path):
         with sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
-            page.goto(f"http://127.0.0.1:{port}/")
+            answer = page.goto(f"http://127.0.0.1:{port}/")
+            # the page works under its own Content-Security-Policy (no eval, no framing)
+            assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
             page.wait_for_selector("#card table")
             assert "logreg" in page.inner_text("#card")
             page.fill("#text", "great food")
@@ -335,7 +337,7 @@ def test_page_in_a_real_browser(runs, tmp_path):
             page.focus("#text")
             page.fill("#text", "vote party")
             page.keyboard.press("Control+Enter")
-            page.wait_for_function("document.querySelectorAll('.bar').length === 3")
+            page.locator(".bar").nth(2).wait_for()  # a locator: the CSP allows no eval
             page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
             browser.close()
         assert (tmp_path / "page.png").stat().st_size > 1000
@@ -402,3 +404,55 @@ def test_a_network_explains_long_and_odd_texts_within_its_answer(client, runs):
     served = ModelStore.load([runs / "topics"]).models["topics"]
     with pytest.raises(TimeLimitError):
         served.predict_explained(["goal match team"], None, 2, deadline=time.monotonic() - 1)
+
+
+def test_access_rules_apply_before_the_body_is_read(runs):
+    """A key with non-ASCII characters works; a client without the key gets 401 even for
+    bad JSON; the key never shows in a repr; a Host outside the allowed ones gets 400."""
+    key = "s3crét-ключ"
+    settings = ServeSettings(api_key=key, allowed_hosts=("127.0.0.1", "localhost"))
+    assert key not in repr(settings)
+    app = create_app([runs / "reviews"], settings=settings)
+    good = {"Authorization": b"Bearer " + key.encode("utf-8"), "Host": "localhost:8000"}
+    with TestClient(app, base_url="http://localhost:8000") as client:
+        wait_ready(client)
+        ok = client.post("/v1/predict", json={"texts": ["great"]}, headers=good)
+        assert ok.status_code == 200, ok.text
+        bad_json = {"content-type": "application/json"}
+        refused = client.post("/v1/predict", content=b"{not json", headers=bad_json)
+        assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
+        assert (
+            client.post("/v1/predict", content=b"{not json", headers=good | bad_json).status_code
+            == 400
+        )
+        rebound = client.get("/healthz", headers={"Host": "attacker.example:8000"})
+        assert rebound.status_code == 400 and "attacker.example" in rebound.json()["error"]
+        assert client.get("/healthz", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+
+
+def test_probes_answer_head_405_says_allow_and_the_page_sets_its_policy(client):
+    assert client.head("/healthz").status_code == 200
+    assert client.head("/readyz").status_code == 200
+    wrong = client.delete("/healthz")
+    assert wrong.status_code == 405 and "GET" in wrong.headers["allow"]
+    page = client.get("/")
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+
+
+def test_model_cards_name_files_not_folders(tmp_path):
+    data = tmp_path / "private" / "customer_reviews.csv"
+    data.parent.mkdir()
+    data.write_text("text,label\n" + "".join(f"{t},{y}\n" for t, y in zip(TEXTS, LABELS)))
+    from textclass.jobs import ClassifierSettings, TrainRequest
+    from textclass.jobs.train import train
+
+    request = TrainRequest(
+        str(data), classifier=ClassifierSettings(model="logreg"), out=tmp_path / "run"
+    )
+    train(request)
+    with TestClient(create_app([tmp_path / "run"])) as client:
+        wait_ready(client)
+        card = client.get("/v1/models/run").json()
+    shown = json.dumps(card["training_data"])
+    assert "customer_reviews.csv" in shown and str(tmp_path) not in shown

@@ -11,56 +11,61 @@ import typer
 
 from textclass.cli.common import _echo_err, app
 
+Runs = Annotated[list[Path], typer.Argument(help="Run directories written by `train --out`")]
+Host = Annotated[str, typer.Option(help="Address to bind (not loopback: needs an API key)")]
+Port = Annotated[int, typer.Option(help="Port to listen on")]
+Names = Annotated[
+    list[str], typer.Option("--name", help="Model names, one per run (default: folder names)")
+]
+Default = Annotated[
+    str | None, typer.Option(help="Model answering POST /v1/predict (one model: that one)")
+]
+KeyEnv = Annotated[
+    str | None,
+    typer.Option(help="Environment variable holding the API key (Authorization: Bearer)"),
+]
+CorsOrigins = Annotated[
+    list[str], typer.Option("--cors-origin", help="Allow browser calls from this origin")
+]
+MaxTexts = Annotated[int, typer.Option(help="Texts per request")]
+MaxChars = Annotated[int, typer.Option(help="Characters per text")]
+MaxBody = Annotated[int, typer.Option(help="Request body size")]
+Timeout = Annotated[float, typer.Option(help="Seconds per request before 504")]
+AllowedHosts = Annotated[
+    list[str],
+    typer.Option(
+        "--allowed-host",
+        help="Host header to answer (repeatable; default for a loopback bind: 127.0.0.1, "
+        "localhost, ::1; otherwise any)",
+    ),
+]
+# a loopback server answers only its own names: a page elsewhere that points its name at
+# 127.0.0.1 (DNS rebinding) gets 400 (serve/access.py)
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
 
 @app.command()
 def serve(
-    runs: Annotated[list[Path], typer.Argument(help="Run directories written by `train --out`")],
-    host: Annotated[str, typer.Option(help="Address to bind (not loopback: needs an API key)")] = (
-        "127.0.0.1"
-    ),
-    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
-    name: Annotated[
-        list[str], typer.Option("--name", help="Model names, one per run (default: folder names)")
-    ] = [],  # noqa: B006
-    default: Annotated[
-        str | None, typer.Option(help="Model answering POST /v1/predict (one model: that one)")
-    ] = None,
-    api_key_env: Annotated[
-        str | None,
-        typer.Option(help="Environment variable holding the API key (Authorization: Bearer)"),
-    ] = None,
-    cors_origin: Annotated[
-        list[str], typer.Option("--cors-origin", help="Allow browser calls from this origin")
-    ] = [],  # noqa: B006
-    max_texts: Annotated[int, typer.Option(help="Texts per request")] = 256,
-    max_chars: Annotated[int, typer.Option(help="Characters per text")] = 100_000,
-    max_body_bytes: Annotated[int, typer.Option(help="Request body size")] = 1 << 20,
-    timeout: Annotated[float, typer.Option(help="Seconds per request before 504")] = 10.0,
+    runs: Runs,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    name: Names = [],  # noqa: B006
+    default: Default = None,
+    api_key_env: KeyEnv = None,
+    cors_origin: CorsOrigins = [],  # noqa: B006
+    max_texts: MaxTexts = 256,
+    max_chars: MaxChars = 100_000,
+    max_body_bytes: MaxBody = 1 << 20,
+    timeout: Timeout = 10.0,
+    allowed_host: AllowedHosts = [],  # noqa: B006
 ) -> None:
     """Serve models over HTTP: /v1/models, /v1/models/NAME/predict, a page at /, /docs."""
     from textclass.errors import ConfigError
-    from textclass.serve import ServeSettings, create_app
+    from textclass.serve import create_app
 
-    api_key = None
-    if api_key_env:
-        api_key = os.environ.get(api_key_env)
-        if not api_key:
-            raise ConfigError(f"--api-key-env {api_key_env}: that variable is not set or empty")
-    if not _is_loopback(host) and api_key is None:
-        raise ConfigError(
-            f"binding to {host} exposes the models beyond this machine: give an API key "
-            "with --api-key-env VAR (or bind to 127.0.0.1)"
-        )
     if name and len(name) != len(runs):
         raise ConfigError(f"{len(name)} --name for {len(runs)} run directories")
-    settings = ServeSettings(
-        max_body_bytes=max_body_bytes,
-        max_texts=max_texts,
-        max_chars=max_chars,
-        timeout_s=timeout,
-        api_key=api_key,
-        cors_origins=tuple(cors_origin),
-    )
+    settings = _settings(dict(locals()))
     application = create_app(runs, names=name or None, default=default, settings=settings)
     import sys
 
@@ -73,6 +78,35 @@ def serve(
 
     _echo_err(f"serving {', '.join(application.state.store.models)} on http://{host}:{port}")
     uvicorn.run(application, host=host, port=port, workers=1, log_level="warning")
+
+
+def _settings(given: dict):
+    """The server's settings from its options; a public bind without a key is refused."""
+    from textclass.errors import ConfigError
+    from textclass.serve import ServeSettings
+
+    api_key, host = None, given["host"]
+    if given["api_key_env"]:
+        api_key = os.environ.get(given["api_key_env"])
+        if not api_key:
+            raise ConfigError(
+                f"--api-key-env {given['api_key_env']}: that variable is not set or empty"
+            )
+    if not _is_loopback(host) and api_key is None:
+        raise ConfigError(
+            f"binding to {host} exposes the models beyond this machine: give an API key "
+            "with --api-key-env VAR (or bind to 127.0.0.1)"
+        )
+    hosts = tuple(given["allowed_host"]) or (LOOPBACK_HOSTS if _is_loopback(host) else ())
+    return ServeSettings(
+        max_body_bytes=given["max_body_bytes"],
+        max_texts=given["max_texts"],
+        max_chars=given["max_chars"],
+        timeout_s=given["timeout"],
+        api_key=api_key,
+        cors_origins=tuple(given["cors_origin"]),
+        allowed_hosts=hosts,
+    )
 
 
 def _is_loopback(host: str) -> bool:

@@ -34,6 +34,7 @@ def create_app(
         from textclass.errors import ConfigError
 
         raise ConfigError("serving needs FastAPI: pip install 'textclass[serve]'") from None
+    from textclass.serve.access import AccessRules
     from textclass.serve.errors import BodyLimit, install_error_handlers
     from textclass.serve.routes import ROUTERS
 
@@ -53,6 +54,8 @@ def create_app(
     app.state.service = service  # what the routes reach (routes/dependencies.py)
     app.state.store = service.store  # the served models, for the caller (the CLI names them)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # added last, so it runs first: Host and key refused before the body is read
+    app.add_middleware(AccessRules, api_key=settings.api_key, allowed_hosts=settings.allowed_hosts)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

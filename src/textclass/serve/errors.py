@@ -39,7 +39,7 @@ async def _invalid_request(request: Request, exc: RequestValidationError) -> JSO
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    return error_response(exc.status_code, str(exc.detail))
+    return error_response(exc.status_code, str(exc.detail), exc.headers)  # 405: Allow
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

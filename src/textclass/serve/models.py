@@ -139,7 +139,7 @@ def model_card(name: str, path: Path, clf) -> dict:
         "settings": config.get("estimator", {}),
         "inputs": (config.get("preprocessor") or {}).get("inputs", {}),
         "parameters": config.get("parameters"),
-        "training_data": {**config.get("data", {}), **metrics.get("data", {})},
+        "training_data": file_names({**config.get("data", {}), **metrics.get("data", {})}),
         "metrics": headline,
         "decision": {
             "multilabel": bool(clf.decision_.get("multilabel")),
@@ -147,3 +147,15 @@ def model_card(name: str, path: Path, clf) -> dict:
         },
         "versions": config.get("versions", {}),
     }
+
+
+def file_names(value):
+    """``value`` with every file path shown as its file name (``/home/me/data/x.csv`` ->
+    ``x.csv``): a model card says which data, not where a colleague's disk keeps it."""
+    if isinstance(value, dict):
+        return {k: file_names(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [file_names(v) for v in value]
+    if isinstance(value, str) and ("/" in value or "\\" in value):
+        return value.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return value

@@ -26,8 +26,12 @@ class ServeSettings:
     max_texts: int = 256  # per request -> 422
     max_chars: int = 100_000  # per text -> 422
     timeout_s: float = 10.0  # per request -> 504
-    api_key: str | None = None  # when set, /v1 needs "Authorization: Bearer <key>"
+    # when set, /v1 needs "Authorization: Bearer <key>"; never shown in a repr or a log
+    api_key: str | None = field(default=None, repr=False)
     cors_origins: tuple[str, ...] = field(default_factory=tuple)  # CORS off when empty
+    # Host headers answered (any port); empty: any (`textclass serve` sets loopback names
+    # for a loopback bind: see serve/access.py)
+    allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
 
 
 class ServeError(Exception):

@@ -1,4 +1,5 @@
-"""The probes: ``/healthz`` (the process is alive) and ``/readyz`` (models warmed up)."""
+"""The probes: ``/healthz`` (the process is alive) and ``/readyz`` (models warmed up),
+both answering HEAD too (load balancers probe with it)."""
 
 from fastapi import APIRouter
 
@@ -9,11 +10,13 @@ from textclass.serve.service import ServeError
 router = APIRouter(tags=["probes"], responses=error_responses("default"))
 
 
+@router.head("/healthz", include_in_schema=False)
 @router.get("/healthz", summary="The process is alive", response_model=Health)
 async def healthz() -> dict:
     return {"status": "ok"}
 
 
+@router.head("/readyz", include_in_schema=False)
 @router.get(
     "/readyz",
     summary="Every model is loaded and warmed up",
