@@ -456,3 +456,39 @@ def test_model_cards_name_files_not_folders(tmp_path):
         card = client.get("/v1/models/run").json()
     shown = json.dumps(card["training_data"])
     assert "customer_reviews.csv" in shown and str(tmp_path) not in shown
+
+
+def test_a_chunked_body_over_the_limit_gets_413_from_a_real_server(runs):
+    """Without Content-Length the body is counted as it streams: the client reads a 413
+    (not FastAPI's 400 'error parsing the body') and the connection closes."""
+    import uvicorn
+
+    app = create_app([runs / "reviews"], settings=ServeSettings(max_body_bytes=10_000))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        chunk = b'{"texts": ["' + b"x" * 4000
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            conn.sendall(
+                b"POST /v1/predict HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            )
+            for _ in range(4):  # 16,000 bytes, over the 10,000 allowed
+                conn.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+            answer = b""
+            while b"\r\n\r\n" not in answer or b"}" not in answer:
+                part = conn.recv(65536)
+                if not part:
+                    break
+                answer += part
+        status, _, rest = answer.partition(b"\r\n")
+        assert status.startswith(b"HTTP/1.1 413"), answer[:300]
+        assert b"over the limit of 10,000 bytes" in rest
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -59,21 +59,33 @@ class BodyLimit:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             return await self._too_large(send)
-        seen = 0
+        seen, answered = 0, False
 
         async def counting_receive():
-            nonlocal seen
+            # a body streamed without Content-Length (chunked) is counted as it comes; over
+            # the limit the client gets the 413 at once and the app a disconnect, whose own
+            # answer (FastAPI's 400 "error parsing the body") is dropped
+            nonlocal seen, answered
+            if answered:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLarge
+                    answered = True
+                    await self._too_large(send)
+                    return {"type": "http.disconnect"}
             return message
 
+        async def guarded_send(message):
+            if not answered:
+                await send(message)
+
         try:
-            await self.app(scope, counting_receive, send)
-        except _TooLarge:
-            await self._too_large(send)
+            await self.app(scope, counting_receive, guarded_send)
+        except Exception:
+            if not answered:
+                raise
 
     async def _too_large(self, send) -> None:
         body = json.dumps(
@@ -87,7 +99,3 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
-
-
-class _TooLarge(Exception):
-    pass
