@@ -343,7 +343,6 @@ def test_page_in_a_real_browser(runs, tmp_path):
         assert (tmp_path / "page.png").stat().st_size > 1000
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
 
 
 def test_served_labels_follow_the_runs_decision(tmp_path):
@@ -458,20 +457,68 @@ def test_model_cards_name_files_not_folders(tmp_path):
     assert "customer_reviews.csv" in shown and str(tmp_path) not in shown
 
 
+def _serving(app, **config):
+    """A real uvicorn server in a thread: ``(server, port)``, started."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", **config)
+    )
+    threading.Thread(target=server.run, daemon=True).start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return server, port
+
+
+def _read_all(conn) -> bytes:
+    answer = b""
+    while part := conn.recv(65536):
+        answer += part
+    return answer
+
+
+def test_stalled_requests_are_answered_and_closed(runs):
+    """Half a request line or half a body is not held open: 408 and closed, or closed,
+    once the read timeout passes (0.5 s here), while a whole request still gets 200."""
+    from textclass.serve.transport import guarded_protocol
+
+    app = create_app([runs / "reviews"])
+    server, port = _serving(app, http=guarded_protocol(0.5))
+    try:
+        half_headers = b"POST /v1/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty"
+        half_body = (
+            b"POST /v1/predict HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 1048576\r\n\r\n0123456789"
+        )
+        for sent, expected in ((b"", b"408"), (half_headers, b"408"), (half_body, b"")):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+                started = time.monotonic()
+                conn.sendall(sent)
+                answer = _read_all(conn)  # returns once the server closes the connection
+                assert time.monotonic() - started < 5, sent
+            assert answer.split(b" ")[1:2] == ([expected] if expected else []), answer[:200]
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            body = b'{"texts": ["great"]}'
+            conn.sendall(
+                b"POST /v1/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                b"Content-Type: application/json\r\nContent-Length: "
+                + str(len(body)).encode()
+                + b"\r\n\r\n"
+                + body
+            )
+            assert _read_all(conn).startswith(b"HTTP/1.1 200")
+    finally:
+        server.should_exit = True
+
+
 def test_a_chunked_body_over_the_limit_gets_413_from_a_real_server(runs):
     """Without Content-Length the body is counted as it streams: the client reads a 413
     (not FastAPI's 400 'error parsing the body') and the connection closes."""
-    import uvicorn
-
     app = create_app([runs / "reviews"], settings=ServeSettings(max_body_bytes=10_000))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    server, port = _serving(app)
     try:
-        deadline = time.monotonic() + 30
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
         chunk = b'{"texts": ["' + b"x" * 4000
         with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
             conn.sendall(
@@ -491,4 +538,3 @@ def test_a_chunked_body_over_the_limit_gets_413_from_a_real_server(runs):
         assert b"over the limit of 10,000 bytes" in rest
     finally:
         server.should_exit = True
-        thread.join(timeout=10)

@@ -39,6 +39,12 @@ AllowedHosts = Annotated[
         "localhost, ::1; otherwise any)",
     ),
 ]
+ReadTimeout = Annotated[
+    float, typer.Option(help="Seconds a client has to send each request (else 408 / closed)")
+]
+MaxConnections = Annotated[
+    int, typer.Option(help="Connections and requests at once (more get 503)")
+]
 # a loopback server answers only its own names: a page elsewhere that points its name at
 # 127.0.0.1 (DNS rebinding) gets 400 (serve/access.py)
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -58,6 +64,8 @@ def serve(
     max_body_bytes: MaxBody = 1 << 20,
     timeout: Timeout = 10.0,
     allowed_host: AllowedHosts = [],  # noqa: B006
+    read_timeout: ReadTimeout = 10.0,
+    max_connections: MaxConnections = 512,
 ) -> None:
     """Serve models over HTTP: /v1/models, /v1/models/NAME/predict, a page at /, /docs."""
     from textclass.errors import ConfigError
@@ -71,13 +79,18 @@ def serve(
 
     import uvicorn
 
+    from textclass.serve.transport import guarded_protocol
+
     # Predictions run on a worker thread; with CPython's default 5 ms GIL switch
     # interval each hand-over between it and the event loop can wait that long
     # (measured: one client's p99 22 ms -> 7 ms at 0.5 ms). This process is ours.
     sys.setswitchinterval(0.0005)
 
     _echo_err(f"serving {', '.join(application.state.store.models)} on http://{host}:{port}")
-    uvicorn.run(application, host=host, port=port, workers=1, log_level="warning")
+    uvicorn.run(
+        application, host=host, port=port, workers=1, log_level="warning",
+        http=guarded_protocol(read_timeout), limit_concurrency=max_connections,
+    )  # fmt: skip
 
 
 def _settings(given: dict):
