@@ -538,3 +538,38 @@ def test_a_chunked_body_over_the_limit_gets_413_from_a_real_server(runs):
         assert b"over the limit of 10,000 bytes" in rest
     finally:
         server.should_exit = True
+
+
+def test_metrics_request_ids_and_the_access_log(runs, capsys):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    settings = ServeSettings(access_log=True)
+    with TestClient(create_app([runs / "reviews"], settings=settings)) as client:
+        wait_ready(client)
+        mine = client.post(
+            "/v1/predict", json={"texts": ["great", "awful"]}, headers={"X-Request-ID": "abc-1"}
+        )
+        assert mine.status_code == 200 and mine.headers["x-request-id"] == "abc-1"
+        refused = client.post("/v1/models/nope/predict", json={"texts": ["x"]})
+        generated = refused.headers["x-request-id"]
+        assert refused.status_code == 404 and len(generated) == 32  # made up: a uuid4
+        scraped = client.get("/metrics")
+    assert scraped.headers["content-type"].startswith("text/plain")
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(scraped.text)
+        for s in family.samples
+    }
+    ok = ("model", "-"), ("route", "/v1/predict"), ("status", "200")
+    assert samples[("textclass_requests_total", ok)] == 1
+    missing = ("model", "nope"), ("route", "/v1/models/{name}/predict"), ("status", "404")
+    assert samples[("textclass_requests_total", missing)] == 1
+    predicted = sum(v for (n, labels), v in samples.items() if n == "textclass_predictions_total")
+    assert predicted == 2
+    assert samples[("textclass_batch_texts_count", (("model", "reviews"),))] >= 1
+    lines = [
+        json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")
+    ]
+    logged = {line["request_id"]: line for line in lines}
+    assert logged["abc-1"]["status"] == 200 and logged["abc-1"]["path"] == "/v1/predict"
+    assert logged[generated]["status"] == 404 and logged[generated]["model"] == "nope"

@@ -45,6 +45,7 @@ ReadTimeout = Annotated[
 MaxConnections = Annotated[
     int, typer.Option(help="Connections and requests at once (more get 503)")
 ]
+AccessLog = Annotated[bool, typer.Option(help="A JSON line per request on stderr")]
 # a loopback server answers only its own names: a page elsewhere that points its name at
 # 127.0.0.1 (DNS rebinding) gets 400 (serve/access.py)
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -66,6 +67,7 @@ def serve(
     allowed_host: AllowedHosts = [],  # noqa: B006
     read_timeout: ReadTimeout = 10.0,
     max_connections: MaxConnections = 512,
+    access_log: AccessLog = False,
 ) -> None:
     """Serve models over HTTP: /v1/models, /v1/models/NAME/predict, a page at /, /docs."""
     from textclass.errors import ConfigError
@@ -119,6 +121,7 @@ def _settings(given: dict):
         api_key=api_key,
         cors_origins=tuple(given["cors_origin"]),
         allowed_hosts=hosts,
+        access_log=given["access_log"],
     )
 
 

@@ -36,6 +36,7 @@ def create_app(
         raise ConfigError("serving needs FastAPI: pip install 'textclass[serve]'") from None
     from textclass.serve.access import AccessRules
     from textclass.serve.errors import BodyLimit, install_error_handlers
+    from textclass.serve.observability import Observed
     from textclass.serve.routes import ROUTERS
 
     service = Service.create(store or ModelStore.load(run_dirs, names, default), settings)
@@ -65,6 +66,8 @@ def create_app(
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    # outermost: every answer (the middlewares' 400, 401, 413 too) counted, logged, with an id
+    app.add_middleware(Observed, observer=service.observer, access_log=settings.access_log)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -21,13 +21,14 @@ from concurrent.futures import Executor
 class Batcher:
     """Groups the concurrent requests of one served model into model calls."""
 
-    def __init__(self, model, executor: Executor, *, max_texts: int = 256) -> None:
+    def __init__(self, model, executor: Executor, *, max_texts: int = 256, on_call=None) -> None:
         self.model = model
         self.executor = executor
         self.max_texts = max_texts
         self.waiting: deque = deque()  # (texts, top_k, future)
         self.busy = False
         self.calls = 0  # model calls made (for tests and benchmarks)
+        self.on_call = on_call  # on_call(texts in one model call), on the worker thread
 
     async def predict(self, texts: list[str], top_k: int | None) -> list[dict]:
         """This request's predictions, computed alone or with the requests queued with it."""
@@ -75,6 +76,8 @@ class Batcher:
 
     def _run(self, batch: list[tuple]) -> list:
         """Per request, its predictions or the exception it raised (on the worker thread)."""
+        if self.on_call is not None:
+            self.on_call(sum(len(texts) for texts, _, _ in batch))
         if len(batch) > 1:
             try:
                 return self.model.predict_batch([(texts, top_k) for texts, top_k, _ in batch])

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from textclass.preprocessing.validation import empty_rows
 from textclass.serve.batching import Batcher
 from textclass.serve.models import ModelStore, ServedModel
+from textclass.serve.observability import Observer
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class ServeSettings:
     # Host headers answered (any port); empty: any (`textclass serve` sets loopback names
     # for a loopback bind: see serve/access.py)
     allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
+    access_log: bool = False  # a JSON line per request on stderr (serve/observability.py)
 
 
 class ServeError(Exception):
@@ -50,15 +52,22 @@ class Service:
     settings: ServeSettings
     executor: ThreadPoolExecutor
     batchers: dict[str, Batcher]
+    observer: Observer
 
     @classmethod
     def create(cls, store: ModelStore, settings: ServeSettings) -> Service:
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textclass-predict")
+        observer = Observer()
         batchers = {
-            name: Batcher(model, executor, max_texts=settings.max_texts)
+            name: Batcher(
+                model,
+                executor,
+                max_texts=settings.max_texts,
+                on_call=observer.batch_texts.labels(name).observe,
+            )  # fmt: skip
             for name, model in store.models.items()
         }
-        return cls(store, settings, executor, batchers)
+        return cls(store, settings, executor, batchers, observer)
 
     def start(self, *, warm_up: bool) -> None:
         """At app start-up: warm the models up on the prediction thread (or call them ready)."""
@@ -101,9 +110,11 @@ class Service:
         else:
             job = self.batchers[model.name].predict(texts, top_k)
         try:
-            return await asyncio.wait_for(job, settings.timeout_s)
+            predictions = await asyncio.wait_for(job, settings.timeout_s)
         except asyncio.TimeoutError:
             raise ServeError(504, f"prediction took longer than {settings.timeout_s:g} s") from None
+        self.observer.predicted(model.name, predictions)
+        return predictions
 
 
 def check_texts_for_service(texts: list[str], max_texts: int, max_chars: int) -> list[str]:

@@ -4,6 +4,6 @@ An endpoint is a function in one of these modules, its bodies in :mod:`..schema`
 new concern is a new module whose router joins ``ROUTERS``.
 """
 
-from textclass.serve.routes import cards, page, predictions, probes
+from textclass.serve.routes import cards, metrics, page, predictions, probes
 
-ROUTERS = (probes.router, cards.router, predictions.router, page.router)
+ROUTERS = (probes.router, cards.router, predictions.router, page.router, metrics.router)
