@@ -573,3 +573,26 @@ def test_metrics_request_ids_and_the_access_log(runs, capsys):
     logged = {line["request_id"]: line for line in lines}
     assert logged["abc-1"]["status"] == 200 and logged["abc-1"]["path"] == "/v1/predict"
     assert logged[generated]["status"] == 404 and logged[generated]["model"] == "nope"
+
+
+def test_a_client_that_sends_its_whole_body_first_reads_the_413(runs):
+    """urllib writes the whole body before reading: over the limit (here 4 MiB at 1 MiB),
+    the server reads and drops it, so the client gets the 413, not a reset connection."""
+    import urllib.error
+    import urllib.request
+
+    server, port = _serving(create_app([runs / "reviews"]))
+    try:
+        body = json.dumps({"texts": ["x" * 1000] * 4200}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/v1/predict",
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        for _ in range(5):
+            with pytest.raises(urllib.error.HTTPError) as caught:
+                urllib.request.urlopen(request, timeout=30)
+            assert caught.value.code == 413
+            assert "over the limit" in json.loads(caught.value.read())["error"]
+    finally:
+        server.should_exit = True

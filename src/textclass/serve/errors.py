@@ -46,6 +46,12 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return error_response(500, f"internal error ({type(exc).__name__})")
 
 
+# a body declared over the limit is read and thrown away up to this many bytes before the
+# 413, so a client that sends its whole body before reading (urllib, most scripts) reads the
+# answer instead of a reset connection (nginx's "lingering close"); past it, closed anyway
+DISCARD_BYTES = 16 << 20
+
+
 class BodyLimit:
     """ASGI middleware: a request body over ``max_bytes`` gets 413 before it is parsed."""
 
@@ -58,6 +64,8 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            if int(declared) <= DISCARD_BYTES:
+                await _discard(receive)
             return await self._too_large(send)
         seen, answered = 0, False
 
@@ -99,3 +107,11 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+async def _discard(receive) -> None:
+    """Read the request body to its end (or the client's disconnect), keeping none of it."""
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body"):
+            return
