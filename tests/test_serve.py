@@ -567,6 +567,9 @@ def test_metrics_request_ids_and_the_access_log(runs, capsys):
     predicted = sum(v for (n, labels), v in samples.items() if n == "textclass_predictions_total")
     assert predicted == 2
     assert samples[("textclass_batch_texts_count", (("model", "reviews"),))] >= 1
+    for stage in ("load", "warm_up"):
+        key = ("textclass_model_seconds", (("model", "reviews"), ("stage", stage)))
+        assert samples[key] > 0
     lines = [
         json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,6 +96,8 @@ class ModelStore:
         self.default = default or (models[0].name if len(models) == 1 else None)
         self.ready = threading.Event()
         self.warm_error: str | None = None
+        # seconds per model and stage ("load", "warm_up"), for /metrics
+        self.seconds: dict[tuple[str, str], float] = {}
 
     @classmethod
     def load(cls, run_dirs, names=None, default=None) -> ModelStore:
@@ -106,16 +109,22 @@ class ModelStore:
         names = list(names) if names else [p.resolve().name for p in run_dirs]
         if len(set(names)) != len(names):
             raise ConfigError(f"two served models share a name: {', '.join(names)} (use --name)")
-        models = []
+        models, seconds = [], {}
         for name, path in zip(names, run_dirs):
+            started = time.perf_counter()
             clf = Predictor.load(path)
+            seconds[name, "load"] = time.perf_counter() - started
             models.append(ServedModel(name, path, clf, model_card(name, path, clf)))
-        return cls(models, default)
+        store = cls(models, default)
+        store.seconds.update(seconds)
+        return store
 
     def warm_up(self) -> None:
         try:
             for model in self.models.values():
+                started = time.perf_counter()
                 model.warm_up()
+                self.seconds[model.name, "warm_up"] = time.perf_counter() - started
         except Exception as exc:  # a model that cannot predict must not report ready
             self.warm_error = f"{type(exc).__name__}: {exc}"
             return

@@ -2,7 +2,8 @@
 
 - ``GET /metrics`` (Prometheus text format, ``prometheus-client``): requests by route,
   model and status; latency by route; requests in flight; texts per model call (how much
-  batching groups); predicted labels per model (a drift signal).
+  batching groups); predicted labels per model (a drift signal); each model's load and
+  warm-up seconds.
 - ``X-Request-ID``: taken from the request when it is a sane token (up to 128 visible
   ASCII characters), else generated; echoed on every answer, errors included.
 - The access log (``textclass serve --access-log``): one JSON line per request on stderr:
@@ -49,6 +50,10 @@ class Observer:
         self.labels = Counter(
             "textclass_predictions", "Predicted labels by model", ["model", "label"], **reg
         )
+        self.model_seconds = Gauge(
+            "textclass_model_seconds", "Seconds to load and to warm up each model",
+            ["model", "stage"], **reg,
+        )  # fmt: skip
 
     def predicted(self, model: str, predictions: list[dict]) -> None:
         for item in predictions:  # a label, or a multi-label run's label set
@@ -56,9 +61,13 @@ class Observer:
             for one in chosen:
                 self.labels.labels(model, str(one)).inc()
 
-    def exposition(self) -> tuple[bytes, str]:
+    def exposition(self, model_seconds: dict | None = None) -> tuple[bytes, str]:
+        """The metrics in Prometheus' text format; ``model_seconds``: ``{(model, stage):
+        seconds}`` (the store's load and warm-up times, as far as they are known)."""
         from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+        for (model, stage), seconds in (model_seconds or {}).items():
+            self.model_seconds.labels(model, stage).set(seconds)
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
 
 

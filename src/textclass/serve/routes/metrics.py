@@ -8,5 +8,6 @@ router = APIRouter(include_in_schema=False)  # for scrapers, not clients
 
 @router.get("/metrics")
 async def metrics(request: Request) -> Response:
-    body, content_type = request.app.state.service.observer.exposition()
+    service = request.app.state.service
+    body, content_type = service.observer.exposition(dict(service.store.seconds))
     return Response(body, media_type=content_type)
