@@ -14,7 +14,7 @@ import argparse
 import time
 
 from textclass import Tokenizer, load_dataset
-from textclass.preprocessing import tokenizer as tokenizer_module
+from textclass.preprocessing import ragged
 
 COLD = {}  # step -> seconds of its first (cold) run, before caches and allocators warm up
 
@@ -44,7 +44,7 @@ def main() -> None:
         return tok
 
     # ours first, in a fresh process, so its first runs are really cold
-    chunk = tokenizer_module._CHUNK_TEXTS
+    chunk = ragged.CHUNK_TEXTS
     ours_fit_s, ours = best_of(args.repeat, lambda: Tokenizer().fit(texts), "ours fit")
     ours_tr_s, ours_seqs = best_of(args.repeat, lambda: ours.transform(texts), "ours transform")
     ours_ft_s, ours_ft = best_of(
@@ -57,10 +57,10 @@ def main() -> None:
     )
 
     # the same two calls on one thread (no chunking), to show what threads add
-    tokenizer_module._CHUNK_TEXTS = len(texts) + 1
+    ragged.CHUNK_TEXTS = len(texts) + 1
     one_fit_s, one = best_of(args.repeat, lambda: Tokenizer().fit(texts), "one fit")
     one_tr_s, _ = best_of(args.repeat, lambda: one.transform(texts), "one transform")
-    tokenizer_module._CHUNK_TEXTS = chunk
+    ragged.CHUNK_TEXTS = chunk
 
     same_index = ours.word_index == keras_tok.word_index
     same_seqs = ours_seqs.to_list() == keras_seqs and ours_ft.to_list() == keras_seqs
