@@ -126,15 +126,13 @@ def load_parts(path) -> SavedParts:
     """Every part of a saved classifier, its model loaded (:func:`read_run` + the family)."""
     from textclass.models.registry import resolve
 
-    run = RunDirectory(path)
-    run.check_exists()
-    config = run.read_config()
+    saved = read_run(path)
+    run, config = saved.run, saved.config
     try:
         family = resolve(config["model"]["name"], config["model"]["params"])
         params = dict(config["estimator"])
     except (KeyError, TypeError, ValueError) as exc:
         raise incompatible(run, exc) from None
-    saved = read_run(run)
     return SavedParts(
         estimator_params=params,
         family=family,

@@ -139,3 +139,8 @@ class SearchRequest:
     resume: bool = False
     jobs: int = 1
     cluster: object = None  # a Dask address or client
+
+    @property
+    def seed_of_split(self) -> int | None:
+        """The train/test split's seed: ``split_seed``, else the search's own."""
+        return self.settings.seed if self.split_seed is None else self.split_seed

@@ -29,7 +29,7 @@ def search(
     notes = Notes(report)
     settings = request.settings.check()
     splits = _splits(request, notes)
-    seed = settings.seed if request.split_seed is None else request.split_seed
+    seed = request.seed_of_split
     out = Path(request.out)
     results = {
         "data": request.data,
@@ -57,7 +57,7 @@ def _splits(request: SearchRequest, notes: Notes) -> dict:
     test_size = check_test_size(request.test_size)
     dataset = load_noted(request.data, options, notes)
     test = None if request.test_data is None else load_noted(request.test_data, options, notes)
-    seed = request.settings.seed if request.split_seed is None else request.split_seed
+    seed = request.seed_of_split
     if request.per_group and dataset.groups is None:
         raise ConfigError(f"--per-group needs groups: {request.data} has none (give --group-col)")
     if request.per_group and test is not None and test.groups is None:
@@ -88,7 +88,7 @@ def _search_group(request, group, train_set, held, on_progress, notes: Notes) ->
     cut = cut_warning(entry["classifier"])
     if cut:
         notes.warn(f"the best candidate{f' for {group}' if group else ''}: {cut}")
-    seed = request.settings.seed if request.split_seed is None else request.split_seed
+    seed = request.seed_of_split
     best = _save_best(entry.pop("classifier"), folder / "best", train_set, held, request.data, seed)
     entry["best_run"] = str(best)
     notes.note(f"best candidate refitted on all {len(train_set)} training texts: {best}")
