@@ -74,6 +74,24 @@ class TrainRequest:
     classifier: ClassifierSettings = ClassifierSettings()
     model_params: dict = field(default_factory=dict)  # the family's hyperparameters
     out: Path | None = None  # the run directory to write
+    audit: bool = False  # run the audit's cheap checks first (duplicates, leakage, labels)
+
+
+@dataclass(frozen=True)
+class AuditRequest:
+    """``textclass audit``: the data, how to score its rows, and what to write."""
+
+    data: str  # a named dataset or a labeled file
+    data_options: DataOptions = DataOptions(on_empty="drop")  # empty texts: reported
+    test_data: str | None = None  # a separate labeled test file (leakage is into it)
+    model: str = "ngram"  # the family scoring the rows out of fold
+    model_params: dict = field(default_factory=dict)
+    folds: int = 5
+    seed: int | None = 0
+    near_threshold: float = 0.8  # Jaccard similarity of word 3-gram sets
+    labels: bool = True  # the label audit (fits k models); False: only the cheap checks
+    out: Path | None = None  # folder for audit.json and audit.html
+    write_clean: Path | None = None  # a copy of the data without the flagged rows
 
 
 @dataclass(frozen=True)

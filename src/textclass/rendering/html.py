@@ -53,6 +53,10 @@ def _table(header: list[str], rows: list[list], text_columns: tuple[int, ...] = 
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+# for the other pages in this style (the audit's)
+page, table = _page, _table
+
+
 def metrics_html(metrics: dict) -> list[str]:
     shown = [[m.shown_as, m.show(metrics[m.name])] for m in in_report() if m.name in metrics]
     out = [_table(["metric", "value"], shown, (0,))]
