@@ -61,8 +61,11 @@ def find_label_errors(
     tuples of labels. Labels on fewer than 2 rows cannot be checked and are left out."""
     from textclass.audit.extras import require
 
-    find_label_issues = require("cleanlab.filter").find_label_issues
     multilabel = len(labels) > 0 and isinstance(labels[0], tuple)
+    if multilabel:  # cleanlab's own home for multi-label (filter's multi_label=True is deprecated)
+        find_label_issues = require("cleanlab.multilabel_classification.filter").find_label_issues
+    else:
+        find_label_issues = require("cleanlab.filter").find_label_issues
     counts = Counter(label for row in labels for label in (row if multilabel else [row]))
     skipped = {} if multilabel else {k: v for k, v in counts.items() if v < 2}
     index = np.array([i for i, y in enumerate(labels) if multilabel or y not in skipped], int)
@@ -80,10 +83,7 @@ def find_label_errors(
         given = [[position[c] for c in row] for row in targets]
     else:
         given = np.array([position[c] for c in targets])
-    flagged = find_label_issues(
-        given, proba, multi_label=multilabel, return_indices_ranked_by="self_confidence",
-        n_jobs=1,
-    )  # fmt: skip
+    flagged = find_label_issues(given, proba, return_indices_ranked_by="self_confidence", n_jobs=1)
     quality = _quality(given, proba, multilabel)
     issues = [_issue(int(k), index, targets, proba, quality, classes, multilabel) for k in flagged]
     return LabelAudit(issues, classes, proba, index, skipped, folds)
