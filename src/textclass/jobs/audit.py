@@ -41,6 +41,7 @@ def run_audit(request: AuditRequest, report: Callable[[str], None] | None = None
     notes = Notes(report)
     settings = settings_of(request)
     request.data_options.check()
+    _check_clean_target(request)
     dataset = load_noted(request.data, request.data_options, notes)
     test = None
     if request.test_data is not None:
@@ -65,6 +66,16 @@ def run_audit(request: AuditRequest, report: Callable[[str], None] | None = None
             format=options.format, encoding=options.encoding,
         )  # fmt: skip
     return outcome
+
+
+def _check_clean_target(request: AuditRequest) -> None:
+    """``--write-clean`` may not name an input: the input is never modified."""
+    target = request.write_clean
+    if target is None or not Path(target).exists():
+        return
+    for ref in (request.data, request.test_data):
+        if ref is not None and Path(ref).exists() and Path(ref).resolve() == Path(target).resolve():
+            raise ConfigError(f"{target}: is an input of the audit; the input is never modified")
 
 
 def settings_of(request: AuditRequest) -> AuditSettings:
