@@ -15,6 +15,7 @@ import typer
 from textclass.cli import common
 from textclass.cli.common import _describe_seed, _echo_err, _print_metrics, app
 from textclass.cli.options import (
+    AuditFirst,
     BatchSize,
     ChunkRows,
     ClassWeight,
@@ -89,6 +90,7 @@ def train(
     class_weight: ClassWeight = None,
     threshold: Threshold = None,
     verbose: Verbose = 0,
+    audit: AuditFirst = False,
 ) -> None:
     """Train a model, report its test metrics, and save it with --out."""
     from textclass.jobs.requests import TrainRequest
@@ -99,7 +101,7 @@ def train(
     request = TrainRequest(
         data=data, data_options=data_options(given), test_data=test, test_size=test_size,
         seed=seed, stratify=stratify, classifier=classifier_settings(given),
-        model_params=parse_pairs(param), out=out,
+        model_params=parse_pairs(param), out=out, audit=audit,
     )  # fmt: skip
     _print_trained(train_job(request, report=_echo_err), seed_text)
 

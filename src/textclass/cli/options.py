@@ -127,6 +127,14 @@ TestSize = Annotated[
     ),
 ]
 Seed = Annotated[int | None, typer.Option(help="Seed for the split and the model (default 0)")]
+AuditFirst = Annotated[
+    bool,
+    typer.Option(
+        "--audit",
+        help="Before training, count duplicates, train/test leakage and label or text "
+        "problems (no model fitted; `textclass audit` lists the rows)",
+    ),
+]
 RunOut = Annotated[Path | None, typer.Option(help="Directory to save the trained model in")]
 TrialCluster = Annotated[
     str | None,

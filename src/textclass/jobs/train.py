@@ -71,6 +71,8 @@ def fit_and_score(request: TrainRequest, notes: Notes) -> TrainResult:
         data, notes, test=test, test_size=request.test_size, seed=request.seed,
         stratify=request.stratify, where=request.test_data,
     )  # fmt: skip
+    if request.audit:
+        _audit(prepared, notes)
     monitor, watched = _validation(clf, prepared, notes)
     started = time.perf_counter()
     clf.fit(prepared.train.texts, prepared.train.labels, validation_data=monitor)
@@ -125,6 +127,22 @@ def _classifier(request: TrainRequest) -> TextClassifier:
     if request.test_data is not None and request.test_size is not None:
         raise ConfigError("give either a test file (--test) or a test size (--test-size), not both")
     return clf
+
+
+def _audit(prepared, notes: Notes) -> None:
+    """``train --audit``: the audit's cheap checks (duplicates, leakage, label and text
+    health; no model) on the training and test parts, one line per finding kind found;
+    leakage from training into test is a warning."""
+    from textclass.audit import AuditSettings, audit, summary
+
+    result = audit(prepared.train, prepared.test, AuditSettings(labels=False))
+    for kind, count, line in summary(result):
+        if kind == "leakage" and count:
+            notes.warn(f"audit: {line}")
+        elif count:
+            notes.note(f"audit: {line}")
+    found = sum(count for _, count, _ in summary(result))
+    notes.note(f"audit: {'done' if found else 'nothing found'} (`textclass audit` lists the rows)")
 
 
 def _validation(clf: TextClassifier, prepared, notes: Notes):
