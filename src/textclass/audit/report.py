@@ -14,7 +14,7 @@ TEXT_KINDS = {
     "empty": "empty or missing texts (dropped on reading)",
     "short": "very short texts",
     "long": "very long texts",
-    "mojibake": "texts with mojibake or C1 control characters",
+    "mojibake": "texts with mojibake (UTF-8 or cp1252 bytes read as Latin-1: Ã©, â€™, U+0096)",
     "replacement": "texts with the replacement character U+FFFD",
     "script": "texts in another script than the dataset's",
 }
