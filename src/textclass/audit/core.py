@@ -60,6 +60,8 @@ class AuditResult:
     texts: dict[str, list[tuple[int, str]]]  # health kind -> (position, detail)
     label_notes: list[str] = field(default_factory=list)
     seconds: dict = field(default_factory=dict)
+    # cleanlab's label quality score per corpus position (low: likely wrong; NaN: not audited)
+    label_quality: np.ndarray | None = None
 
     @property
     def multilabel(self) -> bool:
@@ -127,6 +129,8 @@ def _label_audit(result: AuditResult, train: np.ndarray) -> None:
     for issue in found.issues:
         issue["index"] = int(train[issue["index"]])
     result.label_issues = found.issues
+    result.label_quality = np.full(len(corpus.texts), np.nan)
+    result.label_quality[train[found.index]] = found.quality
     result.label_notes = [
         f"label {label!r} is on {n} row(s), too few to check" for label, n in found.skipped.items()
     ]

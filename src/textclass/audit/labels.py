@@ -31,6 +31,7 @@ class LabelAudit:
     index: np.ndarray  # corpus positions of the audited rows
     skipped: dict  # labels left out of the audit (too few rows), with their row counts
     folds: int
+    quality: np.ndarray  # cleanlab's label quality score of each audited row
 
 
 def out_of_fold_proba(estimator, texts, targets, classes, *, folds: int, seed: int | None):
@@ -86,7 +87,7 @@ def find_label_errors(
     flagged = find_label_issues(given, proba, return_indices_ranked_by="self_confidence", n_jobs=1)
     quality = _quality(given, proba, multilabel)
     issues = [_issue(int(k), index, targets, proba, quality, classes, multilabel) for k in flagged]
-    return LabelAudit(issues, classes, proba, index, skipped, folds)
+    return LabelAudit(issues, classes, proba, index, skipped, folds, quality)
 
 
 def _quality(given, proba, multilabel: bool) -> np.ndarray:
