@@ -204,10 +204,15 @@ def test_shared_uci_duplicates_match_sources_md(shared_data):
     """SOURCES.md: 4, 10 and 3 duplicate sentences in yelp, amazon and imdb."""
     from textclass.data import load
 
-    found = to_json(audit(load("uci-sentiment"), settings=AuditSettings(labels=False)))
+    data = load("uci-sentiment")
+    found = to_json(audit(data, settings=AuditSettings(labels=False)))
     within = found["duplicate_counts"]["within"]
     assert [within[f"uci-sentiment[{s}]"]["exact"] for s in ("yelp", "amazon", "imdb")] == [4, 10, 3]  # fmt: skip
     assert len(found["texts"]["mojibake"]) > 0  # imdb_labelled.txt's U+0085 / U+0096
+    # a subset keeps each row's number in its own file
+    part = to_json(audit(data.subset(data.groups != "yelp"), settings=AuditSettings(labels=False)))
+    works = [g for g in part["duplicates"] if g["kind"] == "exact" and g["text"] == "Works great!."]
+    assert [(r["part"], r["row"]) for r in works[0]["rows"]] == [("uci-sentiment[amazon]", 19), ("uci-sentiment[amazon]", 525)]  # fmt: skip
 
 
 def test_train_audit_prints_a_line_per_finding_kind_and_warns_of_leakage(tmp_path, capsys):

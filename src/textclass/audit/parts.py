@@ -3,7 +3,8 @@
 A file is one part, its rows numbered as the readers number them (1-based data rows,
 counted before any empty row was dropped). A named dataset is one part per file: one per
 publisher's split (IMDB's train and test, GoEmotions' train, dev and test) or, for the UCI
-sentences, one per source file. A separate test file is a part of its own. Rows are
+sentences, one per source file; its loader numbers each row in its own file
+(``Dataset.rows``), and a subset keeps those numbers. A separate test file is a part of its own. Rows are
 findings' addresses: ``(part, row)``.
 """
 
@@ -67,7 +68,7 @@ def parts_of(dataset: Dataset, test: Dataset | None = None) -> tuple[Part, ...]:
         values = list(dict.fromkeys(column.tolist()))  # in the order they appear
         for value in values:
             index = np.flatnonzero(column == value)
-            rows = np.arange(1, len(index) + 1) if dataset.rows is None else dataset.rows[index]
+            rows = dataset.row_numbers()[index]  # the loader's: each row's number in its file
             role = "test" if value in TEST_PARTS else "train"
             name = f"{dataset.name}[{value}]" if len(values) > 1 else dataset.name
             parts.append(Part(name, role, dataset.subset(index, name), rows))
