@@ -57,7 +57,9 @@ def _parts(found: dict) -> str:
         else "label audit: not run"
     )
     note = f"near-duplicates: Jaccard of word 3-grams >= {settings['near_threshold']}; {how}"
-    return table(["part", "role", "rows"], rows, (0, 1)) + f"<p class='muted'>{note}</p>"
+    return (
+        table(["part", "role", "rows"], rows, (0, 1)) + f"<p class='muted'>{html.escape(note)}</p>"
+    )
 
 
 def _summary_rows(found: dict) -> list[list]:
@@ -106,7 +108,8 @@ def _labels(found: dict) -> list[str]:
     balance = found["labels"]["balance"]
     rows = [[label, n] for label, n in balance["counts"].items()]
     out = ["<h2>Labels</h2>", table(["label", "rows"], rows, (0,))]
-    out.append(f"<p>largest / smallest: {balance['ratio']}; minority: {', '.join(balance['minority']) or 'none'}</p>")  # fmt: skip
+    minority = html.escape(", ".join(balance["minority"]) or "none")
+    out.append(f"<p>largest / smallest: {balance['ratio']}; minority: {minority}</p>")
     similar = [[" / ".join(s["labels"]), s["why"]] for s in found["labels"]["similar"]]
     if similar:
         out.append(table(["labels", "why"], similar, (0, 1)))
