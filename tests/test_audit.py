@@ -224,3 +224,10 @@ def test_train_audit_prints_a_line_per_finding_kind_and_warns_of_leakage(tmp_pat
     err = capsys.readouterr().err
     assert "warning: audit: leakage: 5 test rows also in training (exact)" in err
     assert "note: audit: done" in err
+
+
+def test_one_label_skips_the_label_audit_and_keeps_the_rest():
+    texts = ["same text here", "same text here", "another one entirely"]
+    result = audit(Dataset(texts, np.array(["a", "a", "a"]), name="one.csv"))
+    assert result.label_issues == [] and "label audit skipped" in result.label_notes[0]
+    assert to_json(result)["summary"]["exact_duplicates"] == 1

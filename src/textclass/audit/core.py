@@ -18,6 +18,7 @@ from textclass.audit import duplicates as dup
 from textclass.audit import health
 from textclass.audit.parts import Corpus, corpus_of, parts_of
 from textclass.data.dataset import Dataset
+from textclass.errors import DataError
 
 LEVELS = ("exact", "normalised", "near")
 CHEAP = ("duplicates", "health")  # the checks that fit no model (``train --audit``)
@@ -122,10 +123,14 @@ def _label_audit(result: AuditResult, train: np.ndarray) -> None:
     from textclass.audit.labels import find_label_errors
 
     settings, corpus = result.settings, result.corpus
-    found = find_label_errors(
-        settings.estimator(), [corpus.texts[i] for i in train], [corpus.labels[i] for i in train],
-        folds=settings.folds, seed=settings.seed,
-    )  # fmt: skip
+    try:
+        found = find_label_errors(
+            settings.estimator(), [corpus.texts[i] for i in train],
+            [corpus.labels[i] for i in train], folds=settings.folds, seed=settings.seed,
+        )  # fmt: skip
+    except DataError as exc:  # one label: nothing to compare; the other checks still count
+        result.label_notes = [f"label audit skipped: {exc}"]
+        return
     for issue in found.issues:
         issue["index"] = int(train[issue["index"]])
     result.label_issues = found.issues
