@@ -231,3 +231,13 @@ def test_one_label_skips_the_label_audit_and_keeps_the_rest():
     result = audit(Dataset(texts, np.array(["a", "a", "a"]), name="one.csv"))
     assert result.label_issues == [] and "label audit skipped" in result.label_notes[0]
     assert to_json(result)["summary"]["exact_duplicates"] == 1
+
+
+def test_a_huge_lsh_bucket_is_checked_in_linear_pairs():
+    from textclass.audit.duplicates import BUCKET_PAIRS, _pairs
+
+    small = list(_pairs(list(range(4))))
+    assert len(small) == 6
+    members = list(range(BUCKET_PAIRS + 50))
+    pairs = list(_pairs(members))
+    assert len(pairs) == 2 * (len(members) - 1) - 1 and all(a < b for a, b in pairs)
