@@ -21,12 +21,18 @@ from textclass.cli.options import (
     LabelCols,
     LabelSep,
     ModelParam,
-    TestFile,
     TextCol,
     data_options,
     parse_pairs,
 )
 
+AuditTest = Annotated[
+    str | None,
+    typer.Option(
+        "--test",
+        help="Labeled test data: checked for duplicates and for leakage (its texts in DATA)",
+    ),
+]
 AuditModel = Annotated[
     str, typer.Option(help="Model family scoring each row out of fold (default ngram)")
 ]
@@ -57,7 +63,7 @@ AuditOnEmpty = Annotated[
 @app.command()
 def audit(
     data: DataArg,
-    test: TestFile = None,
+    test: AuditTest = None,
     out: AuditOut = None,
     model: AuditModel = "ngram",
     param: ModelParam = [],  # noqa: B006
