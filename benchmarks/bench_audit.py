@@ -158,7 +158,6 @@ def scale_rows() -> list[dict]:
 
 def _scale_child(n: int) -> None:
     import json
-    import resource
 
     from textclass.audit.duplicates import near_groups
 
@@ -167,18 +166,25 @@ def _scale_child(n: int) -> None:
     ids = rng.integers(0, len(vocab), size=(n, 12), dtype=np.int32)
     planted = n // 100
     ids[n - planted :, :11] = ids[:planted, :11]  # the last 1 %: near copies of the first
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = _peak_kb()
     keys = [" ".join(map(vocab.__getitem__, row.tolist())) for row in ids]
-    texts = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    texts = _peak_kb()
     started = time.perf_counter()
     groups = near_groups(keys)
     seconds = time.perf_counter() - started
-    search = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    search = _peak_kb()
     found = sum(1 for g in groups if len(g.members) == 2 and g.members[0] < planted)
     print(json.dumps({
         "n": n, "seconds": seconds, "texts_mb": (texts - before) / 1024,
         "search_mb": (search - texts) / 1024, "planted": planted, "found": found,
     }))  # fmt: skip
+
+
+def _peak_kb() -> int:
+    """This process's peak resident memory (VmHWM: ``ru_maxrss`` would start from the
+    parent's peak in a child process)."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
 
 
 def _conflicts_within(groups: list[dict], part: str) -> int:
