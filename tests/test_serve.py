@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -195,6 +196,18 @@ def test_page_and_openapi_schema(client):
     )  # no external resources
 
 
+def test_docs_pages_use_local_files_only(client):
+    """/docs and /redoc load their scripts and styles from this server (they work offline)."""
+    for path in ("/docs", "/redoc"):
+        html = client.get(path).text
+        assert "https://" not in html and "fonts.googleapis" not in html, path
+        assets = re.findall(r'(?:src|href)="(/static-offline-docs/[^"]+\.js)"', html)
+        assert assets, html
+        for asset in assets:
+            got = client.get(asset)
+            assert got.status_code == 200 and len(got.content) > 1000, asset
+
+
 def test_openapi_documents_every_route_and_answer(client):
     """/docs is complete: every route with its request body, its answer and its errors."""
     schema = client.get("/openapi.json").json()
@@ -339,6 +352,14 @@ def test_page_in_a_real_browser(runs, tmp_path):
             page.keyboard.press("Control+Enter")
             page.locator(".bar").nth(2).wait_for()  # a locator: the CSP allows no eval
             page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
+            # /docs renders Swagger UI from the package's own files: nothing asked elsewhere
+            docs = browser.new_page()
+            asked = []
+            docs.on("request", lambda request: asked.append(request.url))
+            docs.goto(f"http://127.0.0.1:{port}/docs")
+            docs.wait_for_selector(".opblock-summary-path")  # an operation, from openapi.json
+            assert "/v1/models/{name}/predict" in docs.inner_text("#swagger-ui")
+            assert asked and all(u.startswith(f"http://127.0.0.1:{port}/") for u in asked), asked
             browser.close()
         assert (tmp_path / "page.png").stat().st_size > 1000
     finally:

@@ -29,7 +29,7 @@ def create_app(
     ``/readyz`` says 503 until every model is loaded and warmed up.
     """
     try:
-        from fastapi import FastAPI
+        from fastapi_offline import FastAPIOffline
     except ImportError:
         from textclass.errors import ConfigError
 
@@ -47,7 +47,9 @@ def create_app(
         yield
         service.stop()
 
-    app = FastAPI(
+    # /docs (Swagger UI 5) and /redoc (ReDoc 2) from files installed with the package, under
+    # /static-offline-docs: they work on a machine with no internet, and send nothing out
+    app = FastAPIOffline(
         title="textclass",
         summary="Text classification models trained with textclass",
         lifespan=lifespan,
