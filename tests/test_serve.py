@@ -450,6 +450,42 @@ def test_access_rules_apply_before_the_body_is_read(runs):
         assert client.get("/healthz", headers={"Host": "127.0.0.1:8000"}).status_code == 200
 
 
+def test_wrong_keys_from_one_address_are_limited(runs):
+    """Past max_key_failures wrong keys, that address gets 429 (even with the right key)
+    until the minute is over; another address is not affected."""
+    settings = ServeSettings(api_key="right", max_key_failures=3)
+    app = create_app([runs / "reviews"], settings=settings, warm_up=False)
+    wrong, right = {"Authorization": "Bearer wrong"}, {"Authorization": "Bearer right"}
+    with TestClient(app, client=("10.0.0.1", 5000)) as guesser:
+        assert [guesser.get("/v1/models", headers=wrong).status_code for _ in range(3)] == [401] * 3
+        limited = guesser.get("/v1/models", headers=right)
+        assert limited.status_code == 429 and 0 < int(limited.headers["retry-after"]) <= 60
+        assert "10.0.0.1" in limited.json()["error"]
+        assert guesser.get("/healthz").status_code == 200  # the probes need no key
+    with TestClient(app, client=("10.0.0.2", 5000)) as other:
+        assert other.get("/v1/models", headers=right).status_code == 200
+
+
+def test_failed_keys_window_and_memory_bound():
+    from textclass.serve.access import FailedKeys
+
+    now = [0.0]
+    failures = FailedKeys(2, window_s=60, clients=3, clock=lambda: now[0])
+    failures.failed("a")
+    assert failures.retry_after("a") is None  # one failure: may try again
+    failures.failed("a")
+    assert failures.retry_after("a") == 60
+    now[0] = 59.5
+    assert failures.retry_after("a") == 0.5
+    now[0] = 60.0
+    assert failures.retry_after("a") is None  # a new window
+    failures.failed("a")
+    assert failures.retry_after("a") is None
+    for client in "bcde":  # a flood of addresses forgets the oldest, never grows past 3
+        failures.failed(client)
+    assert len(failures._windows) == 3 and "a" not in failures._windows
+
+
 def test_probes_answer_head_405_says_allow_and_the_page_sets_its_policy(client):
     assert client.head("/healthz").status_code == 200
     assert client.head("/readyz").status_code == 200

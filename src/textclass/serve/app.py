@@ -58,7 +58,12 @@ def create_app(
     app.state.store = service.store  # the served models, for the caller (the CLI names them)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # added last, so it runs first: Host and key refused before the body is read
-    app.add_middleware(AccessRules, api_key=settings.api_key, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(
+        AccessRules,
+        api_key=settings.api_key,
+        allowed_hosts=settings.allowed_hosts,
+        max_key_failures=settings.max_key_failures,
+    )
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

@@ -29,6 +29,7 @@ class ServeSettings:
     timeout_s: float = 10.0  # per request -> 504
     # when set, /v1 needs "Authorization: Bearer <key>"; never shown in a repr or a log
     api_key: str | None = field(default=None, repr=False)
+    max_key_failures: int = 10  # wrong keys per client address per minute -> 429
     cors_origins: tuple[str, ...] = field(default_factory=tuple)  # CORS off when empty
     # Host headers answered (any port); empty: any (`textclass serve` sets loopback names
     # for a loopback bind: see serve/access.py)
