@@ -34,9 +34,7 @@ def create_app(
         from textclass.errors import ConfigError
 
         raise ConfigError("serving needs FastAPI: pip install 'textclass[serve]'") from None
-    from textclass.serve.access import AccessRules
-    from textclass.serve.errors import BodyLimit, install_error_handlers
-    from textclass.serve.observability import Observed
+    from textclass.serve.errors import install_error_handlers
     from textclass.serve.routes import ROUTERS
 
     service = Service.create(store or ModelStore.load(run_dirs, names, default), settings)
@@ -56,8 +54,22 @@ def create_app(
     )
     app.state.service = service  # what the routes reach (routes/dependencies.py)
     app.state.store = service.store  # the served models, for the caller (the CLI names them)
+    _add_middlewares(app, service)
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
+
+
+def _add_middlewares(app, service: Service) -> None:
+    """Each added one wraps the ones before: the last added sees a request first."""
+    from textclass.serve.access import AccessRules
+    from textclass.serve.errors import BodyLimit
+    from textclass.serve.observability import Observed
+
+    settings = service.settings
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    # added last, so it runs first: Host and key refused before the body is read
+    # after the body limit, so it runs first: Host and key refused before the body is read
     app.add_middleware(
         AccessRules,
         api_key=settings.api_key,
@@ -75,7 +87,3 @@ def create_app(
         )
     # outermost: every answer (the middlewares' 400, 401, 413 too) counted, logged, with an id
     app.add_middleware(Observed, observer=service.observer, access_log=settings.access_log)
-    install_error_handlers(app)
-    for router in ROUTERS:
-        app.include_router(router)
-    return app

@@ -89,10 +89,7 @@ class ModelStore:
 
     def __init__(self, models: list[ServedModel], default: str | None = None) -> None:
         self.models = {m.name: m for m in models}
-        if default is not None and default not in self.models:
-            raise ConfigError(
-                f"--default {default!r} is not a served model; serving: {', '.join(self.models)}"
-            )
+        check_default(default, list(self.models))
         self.default = default or (models[0].name if len(models) == 1 else None)
         self.ready = threading.Event()
         self.warm_error: str | None = None
@@ -104,11 +101,7 @@ class ModelStore:
         from textclass.inference import Predictor
 
         run_dirs = [Path(p) for p in run_dirs]
-        if not run_dirs:
-            raise ConfigError("serve needs at least one run directory")
-        names = list(names) if names else [p.resolve().name for p in run_dirs]
-        if len(set(names)) != len(names):
-            raise ConfigError(f"two served models share a name: {', '.join(names)} (use --name)")
+        names = served_names(run_dirs, names, default)
         models, seconds = [], {}
         for name, path in zip(names, run_dirs):
             started = time.perf_counter()
@@ -129,6 +122,27 @@ class ModelStore:
             self.warm_error = f"{type(exc).__name__}: {exc}"
             return
         self.ready.set()
+
+
+def served_names(run_dirs, names=None, default=None) -> list[str]:
+    """Each run's name (its folder's, or ``names``), checked: one per run, no two alike, and
+    ``default`` one of them."""
+    if not run_dirs:
+        raise ConfigError("serve needs at least one run directory")
+    if names and len(names) != len(run_dirs):
+        raise ConfigError(f"{len(names)} --name for {len(run_dirs)} run directories")
+    names = list(names) if names else [Path(p).resolve().name for p in run_dirs]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"two served models share a name: {', '.join(names)} (use --name)")
+    check_default(default, names)
+    return names
+
+
+def check_default(default: str | None, names: list[str]) -> None:
+    if default is not None and default not in names:
+        raise ConfigError(
+            f"--default {default!r} is not a served model; serving: {', '.join(names)}"
+        )
 
 
 def model_card(name: str, path: Path, clf) -> dict:

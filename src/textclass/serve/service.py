@@ -9,6 +9,7 @@ the service through :mod:`.routes.dependencies`.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,6 +36,9 @@ class ServeSettings:
     # for a loopback bind: see serve/access.py)
     allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
     access_log: bool = False  # a JSON line per request on stderr (serve/observability.py)
+    # on SIGTERM, seconds of /readyz 503 while still serving, before the port closes
+    # (serve/stopping.py)
+    drain_s: float = 2.0
 
 
 class ServeError(Exception):
@@ -54,6 +58,8 @@ class Service:
     executor: ThreadPoolExecutor
     batchers: dict[str, Batcher]
     observer: Observer
+    # set by SIGTERM (serve/stopping.py): /readyz says 503 while requests are still served
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     @classmethod
     def create(cls, store: ModelStore, settings: ServeSettings) -> Service:
@@ -71,7 +77,11 @@ class Service:
         return cls(store, settings, executor, batchers, observer)
 
     def start(self, *, warm_up: bool) -> None:
-        """At app start-up: warm the models up on the prediction thread (or call them ready)."""
+        """At app start-up: warm the models up on the prediction thread (or call them ready),
+        and, in a server process's main thread, take SIGTERM for a graceful stop."""
+        from textclass.serve.stopping import drain_on_sigterm
+
+        drain_on_sigterm(self.stopping, self.settings.drain_s)
         if warm_up:
             # on the prediction thread: a request that comes before /readyz waits for the
             # warm-up instead of running the same model on a second thread beside it
