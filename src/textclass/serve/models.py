@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,20 +34,31 @@ class ServedModel:
         return self._described(self.classifier.predict_proba(texts), top_k)
 
     def predict_explained(
-        self, texts: list[str], top_k: int | None, explain: int, deadline: float | None = None
+        self,
+        texts: list[str],
+        top_k: int | None,
+        explain: int,
+        deadline: float | None = None,
+        model_thread: Executor | None = None,
     ) -> list[dict]:
         """``predict`` plus, per text, the ``explain`` words or n-grams that pushed its
-        prediction most (``TextClassifier.explain``; the whole classifier loads on the
-        first such request); ``deadline`` (``time.monotonic()``) stops the explanation's
-        work once the request's time limit is past."""
+        prediction most (:func:`textclass.explain.explain`; the whole classifier loads on
+        the first such request). ``deadline`` (``time.monotonic()``) stops the work once
+        the request's time limit is past. ``model_thread``: where each model call runs (the
+        service's prediction thread, which owns every model: an encoder's backbone is one
+        object shared by every load of it), so the calls of a long explanation take turns
+        with plain requests while the rest of its work runs on the caller's thread."""
+        from textclass.explain import explain as explain_texts
+
+        calls = _ModelCalls(model_thread)
         if self._explainer is None:
             from textclass.estimator import TextClassifier
 
-            self._explainer = TextClassifier.load(self.path)
-        out = self.predict(texts, top_k)
-        for item, reason in zip(
-            out, self._explainer.explain(texts, top=explain, deadline=deadline)
-        ):
+            self._explainer = calls.run(TextClassifier.load, self.path)
+        explainer = _CallsOn(self._explainer, calls)
+        out = self._described(explainer.predict_proba(texts), top_k)
+        reasons = explain_texts(explainer, texts, top=explain, deadline=deadline)
+        for item, reason in zip(out, reasons):
             item["explanation"] = reason
         return out
 
@@ -82,6 +94,31 @@ class ServedModel:
     def warm_up(self) -> None:
         """Compile the shapes requests will use (every batch bucket of a Keras model)."""
         self.classifier.warm_up(WARM_UP_TEXTS)
+
+
+class _ModelCalls:
+    """Runs a call on ``executor`` and waits for it (here, without one)."""
+
+    def __init__(self, executor: Executor | None) -> None:
+        self.executor = executor
+
+    def run(self, call, *args):
+        if self.executor is None:
+            return call(*args)
+        return self.executor.submit(call, *args).result()
+
+
+class _CallsOn:
+    """A classifier whose ``predict_proba`` runs through ``calls``; the rest is its own."""
+
+    def __init__(self, classifier, calls: _ModelCalls) -> None:
+        self._classifier, self._calls = classifier, calls
+
+    def predict_proba(self, texts):
+        return self._calls.run(self._classifier.predict_proba, texts)
+
+    def __getattr__(self, name: str):
+        return getattr(self._classifier, name)
 
 
 class ModelStore:

@@ -2,7 +2,9 @@
 
 Predictions run on one worker thread (models are not shared between threads),
 concurrent requests grouped into one model call (:mod:`.batching`), each under a
-per-request time limit. Nothing here imports FastAPI or pydantic: the routes reach
+per-request time limit. Explanations run on a thread of their own, one at a time, their
+model calls on the prediction thread: a long one takes turns with plain requests instead
+of holding them up. Nothing here imports FastAPI or pydantic: the routes reach
 the service through :mod:`.routes.dependencies`.
 """
 
@@ -58,6 +60,9 @@ class Service:
     executor: ThreadPoolExecutor
     batchers: dict[str, Batcher]
     observer: Observer
+    explainer: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="textclass-explain")
+    )
     # set by SIGTERM (serve/stopping.py): /readyz says 503 while requests are still served
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -90,7 +95,8 @@ class Service:
             self.store.ready.set()
 
     def stop(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        for pool in (self.executor, self.explainer):
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def model(self, name: str) -> ServedModel:
         if name not in self.store.models:
@@ -112,12 +118,13 @@ class Service:
         """Per text, the label and probabilities (and explanation), within the time limit."""
         settings = self.settings
         texts = check_texts_for_service(texts, settings.max_texts, settings.max_chars)
-        if explain:  # needs the whole classifier; not batched with plain requests
+        if explain:  # the whole classifier, on the explain thread (not batched)
             loop = asyncio.get_running_loop()
             deadline = time.monotonic() + settings.timeout_s  # stops the work, not only the wait
             job = loop.run_in_executor(
-                self.executor, model.predict_explained, texts, top_k, explain, deadline
-            )
+                self.explainer, model.predict_explained, texts, top_k, explain, deadline,
+                self.executor,
+            )  # fmt: skip
         else:
             job = self.batchers[model.name].predict(texts, top_k)
         try:
