@@ -137,7 +137,7 @@ def _validation(clf: TextClassifier, prepared, notes: Notes):
     epoch for the history plot only (as the tutorials do); it never steers training.
     """
     n = len(prepared.train)
-    tuned = _tunes_threshold(clf)
+    tuned = _pin_threshold(clf, prepared)
     settings = clf.training_settings(n_samples=n, validation_data=tuned)
     monitor, watched = None, "validation split"
     if prepared.dev is not None:
@@ -157,10 +157,19 @@ def _validation(clf: TextClassifier, prepared, notes: Notes):
     return monitor, watched
 
 
-def _tunes_threshold(clf) -> bool:
-    from textclass.decisions.thresholds import parse
+def _pin_threshold(clf, prepared) -> bool:
+    """Whether the threshold is tuned; a multi-label default is pinned to what it means
+    here (tuned on the dev part or a held-out share, or 0.5), so the test set, which a
+    network may be shown for its history plot, never tunes it."""
+    from textclass.decisions.thresholds import rule_for
 
-    rule = parse(clf.threshold)
+    multilabel = prepared.train.multilabel
+    rule = rule_for(
+        clf.threshold, multilabel=multilabel, n_texts=len(prepared.train),
+        has_validation=prepared.dev is not None,
+    )  # fmt: skip
+    if clf.threshold is None and multilabel:
+        clf.set_params(threshold=rule.describe() if rule is not None else 0.5)
     return rule is not None and rule.tuned
 
 
