@@ -92,3 +92,28 @@ def test_the_rare_label_warning_is_one_short_line():
     line = rare_class_warning(dataset)
     assert line.count("\n") == 0 and len(line) < 200, line
     assert "rarest emotion00 (3 rows), emotion01 (23 rows), emotion02 (43 rows)" in line
+
+
+def test_ngram_balances_classes_by_default_for_one_label_per_text(monkeypatch):
+    """'auto': balanced for one label per text (unweighted, IMDB with 10 % positives fell to
+    minority F1 0.372), none for label sets or when the classifier weighs the rows."""
+    from textclass.models.ngram import NBLinear
+
+    used = []
+    real = NBLinear._linear_model
+    monkeypatch.setattr(
+        NBLinear, "_linear_model", lambda self, cw: used.append(cw) or real(self, cw)
+    )
+    texts = ["great food", "lovely staff", "awful food", "rude staff", "bad", "good"] * 4
+    labels = [1, 1, 0, 0, 0, 1] * 4
+    TextClassifier(model="ngram", random_state=0).fit(texts, labels)
+    assert used == ["balanced"]
+    TextClassifier(model="ngram", class_weight="balanced", random_state=0).fit(texts, labels)
+    assert used[1:] == [None]  # the classifier's sample weights, not both
+    tags = [("food",), ("staff",), ("food",), ("staff",), (), ("food", "staff")] * 4
+    TextClassifier(model="ngram", random_state=0).fit(texts, tags)
+    assert used[2:] == [None, None]  # one per label
+    TextClassifier(model="ngram", random_state=0).set_params(model__class_weight=None).fit(
+        texts, labels
+    )
+    assert used[4:] == [None]
