@@ -117,3 +117,27 @@ def test_ngram_balances_classes_by_default_for_one_label_per_text(monkeypatch):
         texts, labels
     )
     assert used[4:] == [None]
+
+
+def test_label_sets_split_and_fold_with_each_labels_share_kept():
+    """--stratify on label sets: iterative stratification, each label's share in the test
+    part and in every fold within one row of its exact share (no longer a refusal)."""
+    from textclass.data import split_dataset
+    from textclass.evaluation.crossval import fold_indices
+
+    texts, labels = label_sets(203, seed=3)
+    tuples = np.empty(len(labels), dtype=object)
+    tuples[:] = labels
+    dataset = Dataset(texts=texts, labels=tuples, name="tags")
+    names = ("food", "staff", "rare")
+    counts = {name: sum(name in y for y in labels) for name in names}
+    train, test = split_dataset(dataset, test_size=0.25, seed=0, stratify=True)
+    assert len(test) == 51 and len(train) == 152
+    for name in names:
+        assert abs(sum(name in y for y in test.labels) - counts[name] * 51 / 203) <= 1, name
+    folds = fold_indices(tuples, 4, seed=0)
+    for _, held in folds:
+        for name in names:
+            expected = counts[name] * len(held) / 203
+            assert abs(sum(name in labels[i] for i in held) - expected) <= 1, name
+    assert sorted(np.concatenate([held for _, held in folds]).tolist()) == list(range(203))
