@@ -50,11 +50,13 @@ from textclass.cli.options import (
     TextCol,
     Texts,
     Threshold,
+    TimeLimit,
     Top,
     ValidationSplit,
     Verbose,
     classifier_settings,
     data_options,
+    parse_duration,
     parse_pairs,
 )
 
@@ -89,6 +91,7 @@ def train(
     class_weight: ClassWeight = None,
     threshold: Threshold = None,
     verbose: Verbose = 0,
+    time_limit: TimeLimit = "10m",
 ) -> None:
     """Train a model, report its test metrics, and save it with --out."""
     from textclass.jobs.requests import TrainRequest
@@ -99,7 +102,7 @@ def train(
     request = TrainRequest(
         data=data, data_options=data_options(given), test_data=test, test_size=test_size,
         seed=seed, stratify=stratify, classifier=classifier_settings(given),
-        model_params=parse_pairs(param), out=out,
+        model_params=parse_pairs(param), out=out, time_limit_s=parse_duration(time_limit),
     )  # fmt: skip
     _print_trained(train_job(request, report=_echo_err), seed_text)
 

@@ -74,6 +74,7 @@ class TrainRequest:
     classifier: ClassifierSettings = ClassifierSettings()
     model_params: dict = field(default_factory=dict)  # the family's hyperparameters
     out: Path | None = None  # the run directory to write
+    time_limit_s: float = 600.0  # for model "auto": candidates and the final fit together
 
 
 @dataclass(frozen=True)
