@@ -7,7 +7,8 @@ that are the user's to fix print one line and exit with a status from
 ``common`` holds the app and exit codes, ``options`` the shared options and the one
 place that turns options into job requests; ``jobs`` the single-model commands
 (train, evaluate, report, predict), ``catalog`` the listings (datasets, models),
-``experiments`` the many-model ones (compare, search), ``serve`` the service.
+``experiments`` the many-model ones (compare, search), ``serve`` the service, ``audit``
+the data audit.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from textclass.cli import experiments  # noqa: F401
 
 # isort: split
 from textclass.cli import serve  # noqa: F401
+
+# isort: split
+from textclass.cli import audit  # noqa: F401
 
 __all__ = ["ExitCode", "app", "main"]
 

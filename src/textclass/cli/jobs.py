@@ -92,6 +92,7 @@ def train(
     threshold: Threshold = None,
     verbose: Verbose = 0,
     time_limit: TimeLimit = "10m",
+    audit: Annotated[bool, typer.Option(help="The data audit's cheap checks first")] = False,
 ) -> None:
     """Train a model, report its test metrics, and save it with --out."""
     from textclass.jobs.requests import TrainRequest
@@ -103,6 +104,7 @@ def train(
         data=data, data_options=data_options(given), test_data=test, test_size=test_size,
         seed=seed, stratify=stratify, classifier=classifier_settings(given),
         model_params=parse_pairs(param), out=out, time_limit_s=parse_duration(time_limit),
+        audit=audit,
     )  # fmt: skip
     _print_trained(train_job(request, report=_echo_err), seed_text)
 

@@ -75,6 +75,21 @@ class TrainRequest:
     model_params: dict = field(default_factory=dict)  # the family's hyperparameters
     out: Path | None = None  # the run directory to write
     time_limit_s: float = 600.0  # for model "auto": candidates and the final fit together
+    audit: bool = False  # the data audit's cheap checks before training (one line a kind)
+
+
+@dataclass(frozen=True)
+class AuditRequest:
+    data: str  # a named dataset or a file/folder
+    data_options: DataOptions = DataOptions()
+    test_data: str | None = None  # a test file to check for leakage
+    model: str = "ngram"  # the family whose out-of-fold probabilities find label errors
+    folds: int = 5
+    seed: int | None = 0
+    near_threshold: float = 0.8  # MinHash Jaccard estimate for near duplicates
+    label_errors: bool = True  # False: only the cheap checks (no model fitted)
+    out: Path | None = None  # where audit.json and audit.html go
+    write_clean: Path | None = None  # a copy of the data without the flagged rows
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,8 @@ def fit_and_score(request: TrainRequest, notes: Notes) -> TrainResult:
         data, notes, test=test, test_size=request.test_size, seed=request.seed,
         stratify=request.stratify, where=request.test_data,
     )  # fmt: skip
+    if request.audit:
+        audit_notes(prepared, notes)
     leaderboard = None
     if auto:  # chosen inside the training part only: the test part is never read
         request, leaderboard = choose_model(request, prepared.train, notes)
@@ -125,6 +127,19 @@ def write_run(result: TrainResult, request: TrainRequest, notes: Notes) -> Path:
 def checked(request: TrainRequest) -> TrainRequest:
     """``request`` with its test size as ``split_dataset`` takes it (``200.0`` -> 200 rows)."""
     return replace(request, test_size=check_test_size(request.test_size))
+
+
+def audit_notes(prepared, notes: Notes) -> None:
+    """``train --audit``: the audit's cheap checks (no model fitted), one line per kind
+    found; test rows that also appear in training are a warning."""
+    from textclass.audit import audit
+
+    report = audit(prepared.train, prepared.test, label_errors=False)
+    for kind, count in report.counts().items():
+        if count and kind == "test rows also in training":
+            notes.warn(f"audit: {count} {kind}: the test score counts them (textclass audit)")
+        elif count:
+            notes.note(f"audit: {count} {kind}")
 
 
 def choose_model(request: TrainRequest, train: Dataset, notes: Notes):

@@ -1,0 +1,138 @@
+"""``textclass audit`` (issue 34): label errors, duplicates, leakage and data health, on
+tiny corpora written here."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+pytest.importorskip("cleanlab", reason="the audit needs the audit extra")
+pytest.importorskip("datasketch", reason="the audit needs the audit extra")
+
+from textclass.audit import audit, clean_rows  # noqa: E402
+from textclass.audit.duplicates import normalized  # noqa: E402
+from textclass.audit.health import label_health, text_health  # noqa: E402
+from textclass.cli import main  # noqa: E402
+from textclass.data import Dataset  # noqa: E402
+
+GOOD = "great lovely tasty friendly delicious superb fresh perfect".split()
+BAD = "awful rude cold stale dirty terrible bland slow".split()
+FLIPPED = (6, 23, 41)  # 0-based rows whose label is planted wrong
+
+
+def reviews(n: int = 80, seed: int = 0) -> tuple[list[str], list[str]]:
+    rng = np.random.default_rng(seed)
+    texts, labels = [], []
+    for i in range(n):
+        good = i % 2 == 0
+        words = rng.choice(GOOD if good else BAD, size=4, replace=False).tolist()
+        texts.append(f"the {words[0]} food and {words[1]} {words[2]} staff, {words[3]} place {i}")
+        labels.append("pos" if good else "neg")
+    for i in (i for i in FLIPPED if i < n):  # both ways: pos -> neg and neg -> pos
+        labels[i] = "neg" if labels[i] == "pos" else "pos"
+    return texts, labels
+
+
+def dataset(texts, labels, name="reviews") -> Dataset:
+    return Dataset(texts=list(texts), labels=np.asarray(labels, dtype=object), name=name)
+
+
+def test_planted_label_errors_are_found_and_ranked_first():
+    texts, labels = reviews()
+    report = audit(dataset(texts, labels), model="logreg", folds=4)
+    found = report.findings["label_errors"]
+    assert {x["row"] for x in found[:3]} == {i + 1 for i in FLIPPED}
+    first = found[0]
+    assert first["given"] != first["suggested"] and first["given_probability"] < 0.5
+    assert first["text"] == texts[first["row"] - 1]
+
+
+def test_duplicates_within_and_across_parts_with_their_rows():
+    texts, labels = reviews(40)
+    texts[10] = texts[2]  # exact (rows 3 and 11), same label: both "pos"
+    texts[12] = "<b>" + texts[4].upper() + "</b>!!"  # normalised duplicate of row 5
+    texts[14] = texts[6].replace("place 6", "place 6 indeed")  # near duplicate of row 7
+    texts[21] = texts[1] + " "  # normalised (trailing space) of row 2, labels differ?
+    labels[21] = "pos"  # row 2 is "neg": a conflicting group
+    test_texts = [texts[30], texts[31].upper(), "nothing like the training texts at all"]
+    report = audit(dataset(texts, labels), dataset(test_texts, ["neg"] * 3), label_errors=False)
+    dup = report.findings["duplicates"]
+    assert [3, 11] in dup["exact"]
+    assert [5, 13] in dup["normalized"] and [2, 22] in dup["normalized"]
+    assert [7, 15] in dup["near"]
+    conflicts = report.findings["conflicting_labels"]
+    assert {"rows": [2, 22], "labels": ["neg", "pos"]} in conflicts
+    leaks = {(x["test_row"], x["kind"]) for x in report.findings["leakage"]}
+    assert leaks == {(1, "exact"), (2, "normalized")}
+    assert "label_errors" not in report.findings  # the cheap checks fit no model
+
+
+def test_label_and_text_health():
+    health = label_health(np.asarray(["Sports", "sports ", "politcs", "politics", "tech"]))
+    assert {"labels": ["Sports", "sports "], "why": "case or spacing"} in health["lookalikes"]
+    assert {"labels": ["politcs", "politics"], "why": "a typo?"} in health["lookalikes"]
+    texts = ["fine text here"] * 20 + ["", "ok", "cafÃ© was nice", "bad \ufffd char", "Привет мир"]
+    found = text_health(texts + ["long " * 5000])
+    assert found["empty"] == [20] and found["very_short"] == [21]
+    assert found["mojibake"] == [22] and found["replacement_characters"] == [23]
+    assert found["other_script"] == [24] and found["script"] == "LATIN"
+    assert found["very_long"] == [25]
+    assert normalized("<p>Great&nbsp;FOOD!</p>") == "great food"
+
+
+def test_cli_audit_writes_json_html_and_a_clean_copy_leaving_the_input_alone(tmp_path, capsys):
+    texts, labels = reviews()
+    texts[60] = texts[58]  # an exact duplicate (rows 59 and 61, both "pos")
+    data = tmp_path / "reviews.csv"
+    data.write_text("text,label\n" + "".join(f'"{t}",{y}\n' for t, y in zip(texts, labels)))
+    before = data.read_bytes()
+    clean = tmp_path / "clean.jsonl"
+    code = main(["audit", str(data), "--out", str(tmp_path / "audit"), "--model", "logreg",
+                 "--folds", "4", "--write-clean", str(clean)])  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "likely label errors: 3" in out and "exact duplicate groups: 1" in out
+    assert data.read_bytes() == before  # the input is never modified
+    found = json.loads((tmp_path / "audit" / "audit.json").read_text())
+    assert found["counts"]["likely label errors"] == 3
+    assert "<table>" in (tmp_path / "audit" / "audit.html").read_text()
+    kept = [json.loads(line) for line in clean.read_text().splitlines()]
+    side = (tmp_path / "clean.jsonl.removed.jsonl").read_text()
+    removed = [json.loads(line) for line in side.splitlines()]
+    assert len(kept) + len(removed) == 80
+    assert {r["row"] for r in removed} == {i + 1 for i in FLIPPED} | {61}
+    assert any("exact duplicate of row 59" in w for r in removed for w in r["why"])
+    assert main(["audit", str(data), "--write-clean", str(data)]) != 0  # never the input
+
+
+def test_label_sets_are_audited_too():
+    texts, labels = [], []
+    for i in range(60):
+        tags = tuple(t for t, on in (("food", i % 2 == 0), ("staff", i % 3 == 0)) if on)
+        words = (["tasty", "meal"] if "food" in tags else ["plain"]) + (
+            ["kind", "waiter"] if "staff" in tags else ["nobody"]
+        )
+        texts.append(" ".join(words) + f" visit {i}")
+        labels.append(tags)
+    labels[4] = ("staff",)  # row 5: its words say food, not staff
+    tuples = np.empty(len(labels), dtype=object)
+    tuples[:] = labels
+    report = audit(Dataset(texts=texts, labels=tuples, name="tags"), model="logreg", folds=3)
+    assert 5 in [x["row"] for x in report.findings["label_errors"][:3]]
+    assert report.findings["labels"]["counts"]["food"] == 29  # 30, less row 5's
+    assert clean_rows(report)  # label-set rows can be left out too
+
+
+def test_train_audit_prints_one_line_per_finding_kind(tmp_path, capsys):
+    texts, labels = reviews(40)
+    texts[39] = texts[37]
+    data = tmp_path / "r.csv"
+    data.write_text("text,label\n" + "".join(f'"{t}",{y}\n' for t, y in zip(texts, labels)))
+    test = tmp_path / "t.csv"
+    test.write_text(f'text,label\n"{texts[0]}",{labels[0]}\n"{texts[1]}",{labels[1]}\n')
+    assert main(["train", str(data), "--test", str(test), "--model", "logreg", "--audit"]) == 0
+    err = capsys.readouterr().err
+    assert "note: audit: 1 exact duplicate groups" in err
+    assert "warning: audit: 2 test rows also in training" in err
