@@ -47,8 +47,10 @@ def label_issues(texts: list[str], labels, *, model: str = "ngram", folds: int =
         from cleanlab.filter import find_label_issues
 
         given = np.asarray([classes.index(y) for y in _as_list(labels)])
+    # n_jobs=1: cleanlab would fork worker processes from a process whose JAX runs
+    # threads (Python warns that such a fork can deadlock)
     ranked = find_label_issues(
-        labels=given, pred_probs=proba, return_indices_ranked_by="self_confidence"
+        labels=given, pred_probs=proba, return_indices_ranked_by="self_confidence", n_jobs=1
     )
     return [_issue(int(i), given[i], proba[i], classes, multilabel) for i in ranked]
 
