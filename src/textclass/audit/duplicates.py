@@ -15,21 +15,20 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections import defaultdict
 
 NEAR_THRESHOLD = 0.8
 PERMUTATIONS = 128
 SHINGLE_WORDS = 3
 _TAG = re.compile(r"<[^>]{0,200}>")
+_NOT_WORD = re.compile(r"[\W_]+")  # punctuation, symbols, controls: what \w is not
 
 
 def normalized(text: str) -> str:
     """The text as duplicates are compared: HTML unescaped and its tags dropped, case folded,
     punctuation and symbols dropped, whitespace runs made one space."""
     text = _TAG.sub(" ", html.unescape(text)).casefold()
-    kept = (" " if unicodedata.category(c)[0] in "PSZC" else c for c in text)
-    return " ".join("".join(kept).split())
+    return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
 def exact_groups(texts: list[str]) -> list[list[int]]:
@@ -116,15 +115,14 @@ def _minhash(text: str):
 
 def _index(texts: list[str], threshold: float):
     """An LSH index of the texts' MinHashes (texts too short to shingle are left out)."""
-    from datasketch import MinHashLSH
+    from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
-    hashes = {}
-    for i, text in enumerate(texts):
-        signature = _minhash(text)
-        if signature is not None:
-            lsh.insert(i, signature, check_duplication=False)
-            hashes[i] = signature
+    shingles = {i: list(s) for i, s in enumerate(map(_shingles, texts)) if s}
+    signatures = MinHash.bulk(list(shingles.values()), num_perm=PERMUTATIONS, seed=1)
+    hashes = dict(zip(shingles, signatures))
+    for i, signature in hashes.items():
+        lsh.insert(i, signature, check_duplication=False)
     return lsh, hashes
 
 

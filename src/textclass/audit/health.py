@@ -69,6 +69,8 @@ def text_health(texts: list[str]) -> dict:
 
 def dominant_script(text: str) -> str | None:
     """The script most of the text's letters belong to (LATIN, CYRILLIC, CJK, ...)."""
+    if text.isascii():  # most texts: no need to name each character
+        return "LATIN" if any(c.isalpha() for c in text) else None
     counts = Counter()
     for ch in text[:2000]:
         if ch.isalpha():
