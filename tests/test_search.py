@@ -61,6 +61,8 @@ def test_sklearn_searches_fit_the_vocabulary_inside_each_fold(search_class):
 
 
 def test_our_search_never_leaks_held_out_words(tmp_path, monkeypatch):
+    """Each fold's classifier is fitted on exactly that fold's training texts, and its
+    vocabulary holds every word of those and none of the fold's held-out-only words."""
     from textclass.evaluation import crossval
 
     seen = []
@@ -76,17 +78,23 @@ def test_our_search_never_leaks_held_out_words(tmp_path, monkeypatch):
     real_fit = TextClassifier.fit
 
     def recording_fit(self, X, y, **kw):
-        fitted.append((set(X), self))
+        fitted.append((list(X), self))
         return real_fit(self, X, y, **kw)
 
     monkeypatch.setattr(TextClassifier, "fit", recording_fit)
     settings = SearchSettings(model="logreg", space={"C": [0.5, 2.0]}, cv=3, grid=True)
     run_search(settings, TEXTS, LABELS, tmp_path)
+    assert len(seen) == 2 and all(len(folds) == 3 for folds in seen)  # a 3-fold CV per trial
     assert len(fitted) == 6
-    for train_texts, model in fitted:
+    for (train_texts, model), (train, held) in zip(fitted, [f for folds in seen for f in folds]):
+        assert sorted(train_texts) == sorted(TEXTS[i] for i in train)
+        held_texts = {TEXTS[i] for i in held}
+        assert held_texts and not held_texts & set(train_texts)
         vocab = set(model.preprocessor_.tokenizer.word_index)
-        train_words = {w for t in train_texts for w in t.split()}
-        assert vocab <= train_words  # nothing from the fold's held-out texts
+        own = {w for t in train_texts for w in t.split()}
+        held_only = {w for t in held_texts for w in t.split()} - own
+        assert len(held_only) == len(held_texts)  # each held-out text's item<i>
+        assert vocab == own and not vocab & held_only
 
 
 def start_cli(*args):
