@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -133,11 +134,15 @@ def test_time_limit_gives_504(runs):
     store = ModelStore.load([runs / "reviews"])
     slow = store.models["reviews"]
     original = slow.predict
-    slow.predict = lambda texts, top_k=None: (time.sleep(0.5), original(texts, top_k))[1]
+    answered = threading.Event()  # the prediction ends only once the client has its answer
+    slow.predict = lambda texts, top_k=None: (answered.wait(30), original(texts, top_k))[1]
     app = create_app(store=store, settings=ServeSettings(timeout_s=0.1))
     with TestClient(app) as client:
         wait_ready(client)
-        response = client.post("/v1/predict", json={"texts": ["great"]})
+        try:
+            response = client.post("/v1/predict", json={"texts": ["great"]})
+        finally:
+            answered.set()
     assert response.status_code == 504 and "longer than 0.1 s" in response.json()["error"]
 
 
@@ -169,7 +174,17 @@ def test_not_ready_until_warmed_up(runs):
         original()
 
     store.warm_up = slow_warm_up
-    with TestClient(create_app(store=store)) as client:
+    app = create_app(store=store)
+    batcher = app.state.service.batchers["topics"]
+    arrived = threading.Event()
+    queue = batcher.predict
+
+    async def noting_arrival(texts, top_k):
+        arrived.set()
+        return await queue(texts, top_k)
+
+    batcher.predict = noting_arrival
+    with TestClient(app) as client:
         assert client.get("/healthz").status_code == 200
         assert client.get("/readyz").status_code == 503
         # a request before ready waits for the warm-up (same thread), never runs beside it
@@ -179,7 +194,8 @@ def test_not_ready_until_warmed_up(runs):
             )
         )
         early.start()
-        time.sleep(0.3)
+        assert arrived.wait(30), "the early request never reached the model"
+        assert client.get("/readyz").status_code == 503  # still warming up, request queued
         release.set()
         early.join(30)
         wait_ready(client)
@@ -300,10 +316,15 @@ def test_real_server_process_starts_answers_and_stops(runs, tmp_path):
         assert answer.json()["predictions"][0]["label"] == 1
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        code = proc.wait(timeout=20)
         log.close()
-    assert proc.returncode is not None
-    assert f"on http://127.0.0.1:{port}" in (tmp_path / "serve.log").read_text()
+    shown = (tmp_path / "serve.log").read_text()
+    # uvicorn shuts down on SIGTERM, then re-raises it: the process ends by our signal,
+    # not by an error of its own on the way out
+    assert code == -signal.SIGTERM and "Traceback" not in shown, shown
+    assert f"on http://127.0.0.1:{port}" in shown
+    with pytest.raises(OSError):  # and the port is free again
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
 
 
 def test_page_in_a_real_browser(runs, tmp_path):
