@@ -87,7 +87,9 @@ def test_confident_mistakes_are_wrong_and_sorted():
 # -------------------------------------------------------------------- plots
 def test_importing_textclass_does_not_import_matplotlib():
     code = "import sys, textclass, textclass.cli; print('matplotlib' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -292,7 +294,7 @@ def test_core_install_trains_without_the_optional_extras(tmp_path, shared_data):
         f"sys.exit(main(['train', 'uci-sentiment:yelp', '--model', 'logreg', '--test-size', '0.25',"
         f" '--seed', '1000', '--out', {str(out)!r}]))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "test accuracy 0.7960" in done.stdout
     skipped = [line for line in done.stderr.splitlines() if "plots skipped" in line]
