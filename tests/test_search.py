@@ -237,11 +237,16 @@ def test_cli_search_per_group_writes_results(tmp_path, shared_data):
         assert len(trials(out / group)) == 2
         assert 0.5 < report["groups"][group]["test_score"] <= 1
     assert "| yelp |" in (out / "results.md").read_text()
+
+
+def test_cli_search_refuses_bad_scoring_and_per_group_without_groups(tmp_path, capsys):
+    csv = tmp_path / "plain.csv"
+    csv.write_text("text,label\n" + "\n".join(f"{t},{y}" for t, y in zip(TEXTS, LABELS)))
     assert (
         main(
             [
                 "search",
-                "uci-sentiment",
+                str(csv),
                 "--model",
                 "logreg",
                 "--param",
@@ -254,8 +259,7 @@ def test_cli_search_per_group_writes_results(tmp_path, shared_data):
         )
         == ExitCode.USAGE
     )
-    csv = tmp_path / "plain.csv"
-    csv.write_text("text,label\n" + "\n".join(f"{t},{y}" for t, y in zip(TEXTS, LABELS)))
+    assert "Received: scoring='nope'" in capsys.readouterr().err
     assert (
         main(
             [
@@ -272,6 +276,7 @@ def test_cli_search_per_group_writes_results(tmp_path, shared_data):
         )
         == ExitCode.USAGE
     )
+    assert "--per-group needs groups" in capsys.readouterr().err
 
 
 def test_bad_ranges_are_clear_errors():
