@@ -140,7 +140,7 @@ def test_killed_search_resumes_without_losing_or_repeating_trials(tmp_path, shar
         time.sleep(0.05)
     assert proc.poll() is None, "the search ended before it could be killed"
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.wait(timeout=60)
     before = trials(killed)
     assert 2 <= len(before) < 6
 
@@ -158,6 +158,63 @@ def test_killed_search_resumes_without_losing_or_repeating_trials(tmp_path, shar
     assert run_cli(*SEARCH, "--out", whole).returncode == 0
     by_key = {t["key"]: t["fold_scores"] for t in trials(whole)}
     assert {t["key"]: t["fold_scores"] for t in after} == by_key
+    ours = json.loads((killed / "results.json").read_text())["groups"]["all"]
+    theirs = json.loads((whole / "results.json").read_text())["groups"]["all"]
+    assert ours["best_params"] == theirs["best_params"]
+    assert ours["test_score"] == theirs["test_score"]
+
+
+# a CLI search that holds its second trial until it is killed: the kill always lands
+# after one trial is logged and before the next one is
+HELD = """
+import signal, sys
+from textclass.experiments import search
+real, calls = search.run_trial, []
+
+def held(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == 2:
+        signal.pause()
+    return real(*args, **kwargs)
+
+search.run_trial = held
+from textclass.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_killed_cli_search_resumes_to_the_uninterrupted_result(tmp_path, capsys):
+    csv = tmp_path / "d.csv"
+    csv.write_text("text,label\n" + "\n".join(f"{t},{y}" for t, y in zip(TEXTS, LABELS)))
+    argv = ["search", str(csv), "--model", "logreg", "-p", "C=0.1,1,10", "--grid", "--cv", "3"]
+    argv += ["--seed", "1"]
+    killed = tmp_path / "killed"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HELD, *argv, "--out", str(killed)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not trials(killed) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None, "the search ended before it could be killed"
+        assert len(trials(killed)) == 1
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    before = trials(killed)
+    assert main([*argv, "--out", str(killed)]) == ExitCode.USAGE
+    assert "--resume" in capsys.readouterr().err
+    assert main([*argv, "--out", str(killed), "--resume"]) == ExitCode.OK
+    after = trials(killed)
+    assert after[:1] == before  # the finished trial untouched, not run again
+    assert sorted(t["key"] for t in after) == sorted({t["key"] for t in after})
+    whole = tmp_path / "whole"
+    assert main([*argv, "--out", str(whole)]) == ExitCode.OK
+    by_key = {t["key"]: t["fold_scores"] for t in trials(whole)}
+    assert len(by_key) == 3 and {t["key"]: t["fold_scores"] for t in after} == by_key
     ours = json.loads((killed / "results.json").read_text())["groups"]["all"]
     theirs = json.loads((whole / "results.json").read_text())["groups"]["all"]
     assert ours["best_params"] == theirs["best_params"]
