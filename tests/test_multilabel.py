@@ -225,3 +225,62 @@ def test_goemotions_loads_as_published(shared_data):
     assert len(counts) == 28 and counts["neutral"] == 14219 and counts["grief"] == 77
     # default quoting: a quoted text loses its wrapping quotes and doubled inner quotes
     assert 'Three words, no subtlety. "Dude. Stop. Seriously." ' in train.texts
+
+
+def test_multilabel_metrics_without_names_with_thresholds_and_lopsided_labels():
+    """What the hand-count test does not reach: default label names, per-label
+    thresholds, labels never predicted nor true, and which labels get ranking metrics."""
+    from textclass.evaluation.multilabel import multilabel_metrics
+
+    truth = np.array([[1, 0, 1, 0], [1, 0, 0, 1], [1, 0, 0, 0], [1, 0, 0, 0]])
+    predicted = np.array([[1, 0, 1, 0], [1, 0, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0]])
+    proba = np.array([[0.9, 0.1, 0.8, 0.2], [0.7, 0.2, 0.1, 0.4], [0.6, 0.1, 0.6, 0.1]])
+    proba = np.vstack([proba, [0.4, 0.3, 0.2, 0.3]])
+    got = multilabel_metrics(truth, predicted, proba, thresholds=[0.5, 0.5, 0.55, 0.45])
+    assert got["labels"] == [0, 1, 2, 3] and list(got["per_class"]) == ["0", "1", "2", "3"]
+    assert [row["threshold"] for row in got["per_class"].values()] == [0.5, 0.5, 0.55, 0.45]
+    never = got["per_class"]["1"]  # never true, never predicted: 0, not 1 (zero_division=0)
+    assert never["precision"] == never["recall"] == never["f1"] == 0.0
+    assert got["f1_macro"] == pytest.approx(np.mean([r["f1"] for r in got["per_class"].values()]))
+    # ranking metrics only where a label has positives and negatives: not label 0 (all
+    # true) nor 1 (none); label 3 (a single positive) and 2 have them
+    ranked = [name for name, row in got["per_class"].items() if "roc_auc" in row]
+    assert ranked == ["2", "3"]
+    assert got["per_class"]["3"]["roc_auc"] == pytest.approx(1.0)  # its positive ranks first
+    assert got["roc_auc"] == pytest.approx(
+        np.mean([got["per_class"][n]["roc_auc"] for n in ranked])
+    )
+    plain = multilabel_metrics(truth, predicted)  # without probabilities: no ranking at all
+    assert not any("roc_auc" in row or "threshold" in row for row in plain["per_class"].values())
+    assert "roc_auc" not in plain
+
+
+def test_multilabel_mistakes_are_wrong_sets_by_their_most_confident_wrong_label():
+    from textclass.decisions import Decision
+    from textclass.evaluation.multilabel import multilabel_mistakes
+
+    names = ["food", "neg", "pos"]
+    decision = Decision(np.array(names), multilabel=True, thresholds=(0.5, 0.5, 0.4))
+    texts = ["a", "b", "c", "d"]
+    truth = np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]])
+    proba = np.array(
+        [
+            [0.9, 0.1, 0.8],  # right: {food, pos}
+            [0.2, 0.45, 0.3],  # neg missed by 0.05
+            [0.95, 0.6, 0.05],  # right: {food, neg}
+            [0.0, 0.9, 0.1],  # neg given by 0.4, pos missed by 0.3: worst is neg
+        ]
+    )
+    found = multilabel_mistakes(texts, truth, proba, decision)
+    assert [m["text"] for m in found] == ["d", "b"]  # the most confident mistake first
+    assert found[0] == {
+        "text": "d",
+        "true": ["pos"],
+        "predicted": ["neg"],
+        "label": "neg",
+        "probability": 0.9,
+    }
+    assert (
+        found[1]["true"] == ["neg"] and found[1]["predicted"] == [] and found[1]["label"] == "neg"
+    )
+    assert multilabel_mistakes(texts, truth, proba, decision, k=1) == found[:1]
