@@ -144,6 +144,9 @@ def test_multilabel_metric_values_match_hand_counts():
         for pi, ti in zip(p, t)
     ]
     assert got["f1_samples"] == pytest.approx(np.mean(samples))
+    # evaluate passes the probabilities (ranking metrics) and the run's thresholds on
+    assert [row["threshold"] for row in got["per_class"].values()] == clf.thresholds_.tolist()
+    assert "roc_auc" in got and "pr_auc_macro" in got
 
 
 def test_indicator_matrix_in_indicator_matrix_out():
