@@ -161,3 +161,77 @@ def test_one_decision_gives_labels_indices_and_confidence_for_each_kind():
     assert label_sets.confidence(proba).tolist() == [0.7, 0.0, 0.9]  # 0 for an empty set
     matrix = Decision.from_dict({**sets, "indicator": True}, [0, 1]).predict(proba)
     assert matrix.dtype == np.uint8 and matrix.tolist() == [[1, 0], [0, 0], [0, 1]]
+
+
+def _every_cut(truth, scores):
+    """(threshold, precision, recall, f1) at each distinct score, lowest first: the
+    brute-force reference for tune."""
+    rows = []
+    for cut in np.unique(scores):
+        predicted = scores >= cut
+        tp = np.sum(predicted & truth)
+        precision, recall = tp / predicted.sum(), tp / truth.sum()
+        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+        rows.append((float(cut), precision, recall, f1))
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_tune_picks_the_cut_each_rule_asks_for(seed):
+    from textclass.decisions.thresholds import ThresholdRule, tune
+
+    rng = np.random.default_rng(seed)
+    truth = rng.random(40) < 0.4
+    scores = np.clip(truth * 0.25 + rng.random(40) * 0.75, 0, 1)  # overlapping classes
+    cuts = _every_cut(truth, scores)
+
+    def check(found, row, reached=True):
+        assert found["threshold"] == row[0] and found["reached"] is reached
+        assert (found["precision"], found["recall"], found["f1"]) == pytest.approx(row[1:])
+
+    best_f1 = max(cuts, key=lambda r: r[3])  # the first (lowest) of equal F1s
+    check(tune(truth, scores, ThresholdRule("max-f1")), best_f1)
+    for level in (0.6, 0.8, 0.95):
+        ok = [r for r in cuts if r[1] >= level]  # the lowest cut reaching it: most recall
+        if ok:
+            check(tune(truth, scores, ThresholdRule("precision", level)), ok[0])
+        else:  # out of reach: the most precise cut, reported as not reached
+            check(
+                tune(truth, scores, ThresholdRule("precision", level)),
+                max(cuts, key=lambda r: r[1]),
+                False,
+            )
+        kept = [r for r in cuts if r[2] >= level]  # the highest cut keeping the recall
+        check(tune(truth, scores, ThresholdRule("recall", level)), kept[-1])
+    # a negative scores highest: no cut is 99 % precise; the most precise (and lowest) is 0.2
+    top_wrong, top_scores = np.array([0, 1, 0, 1], bool), np.array([0.9, 0.8, 0.3, 0.2])
+    unreachable = tune(top_wrong, top_scores, ThresholdRule("precision", 0.99))
+    check(unreachable, (0.2, 0.5, 1.0, 2 / 3), reached=False)
+    check(
+        tune(truth, scores, ThresholdRule("fixed", 0.5)), (0.5, *_at_reference(truth, scores, 0.5))
+    )
+    for one_class in (np.ones(40, bool), np.zeros(40, bool)):  # nothing to tune on
+        found = tune(one_class, scores, ThresholdRule("max-f1"))
+        assert found["threshold"] == 0.5 and found["reached"] is False
+
+
+def _at_reference(truth, scores, cut):
+    predicted = scores >= cut
+    tp = np.sum(predicted & truth)
+    precision, recall = tp / max(predicted.sum(), 1), tp / max(truth.sum(), 1)
+    return (precision, recall, 2 * precision * recall / (precision + recall) if tp else 0.0)
+
+
+@pytest.mark.parametrize(
+    ("setting", "hint"),
+    [("max-f2", "(did you mean 'max-f1'?)"), ("precision=x", "(did you mean 'precision=0.99'?)")],
+)
+def test_a_mistyped_threshold_names_the_value_and_the_nearest_form(setting, hint):
+    from textclass.decisions.thresholds import EXPECTED, parse
+
+    with pytest.raises(ConfigError) as caught:
+        parse(setting)
+    assert str(caught.value) == (
+        f"Received an invalid value for `threshold`, expected {EXPECTED}. "
+        f"Received: threshold={setting!r} {hint}"
+    )
