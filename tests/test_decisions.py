@@ -235,3 +235,39 @@ def test_a_mistyped_threshold_names_the_value_and_the_nearest_form(setting, hint
         f"Received an invalid value for `threshold`, expected {EXPECTED}. "
         f"Received: threshold={setting!r} {hint}"
     )
+
+
+def test_class_weight_labels_match_as_given_or_as_their_text():
+    from textclass import DataError
+    from textclass.decisions import weights
+
+    classes = np.array([0, 1, 2])
+    codes = np.array([0, 1, 2, 2])
+    assert weights.resolve({"1": 3.0, np.int64(2): 0.5}, classes, codes) == {0: 1.0, 1: 3.0, 2: 0.5}
+    many = np.array([f"label{i:02d}" for i in range(21)])
+    with pytest.raises(DataError) as caught:
+        weights.resolve({"nope": 2.0}, many, np.arange(21))
+    listed = ", ".join(f"label{i:02d}" for i in range(20))  # the first 20, comma-separated
+    assert str(caught.value).endswith(f"training data lacks; labels: {listed}")
+    # multi-label: a label's positive texts get its weight, the others their side's weight
+    table = weights.resolve("balanced", np.array(["a", "b"]), np.array([[1, 0], [0, 0], [0, 1]]))
+    assert table.tolist() == [[0.75, 1.5], [0.75, 1.5]]  # 3 / (2 * 2) and 3 / (2 * 1)
+    per_row = weights.sample_weights(np.array([[0.5, 2.0]]), np.array([[1], [0], [1]]), column=0)
+    assert per_row.tolist() == [2.0, 0.5, 2.0]
+    assert weights.sample_weights({0: 1.0, 1: 3.0}, np.array([1, 0, 1])).tolist() == [3.0, 1.0, 3.0]
+
+
+def test_the_tuning_holdout_is_a_seeded_fifth():
+    from textclass import DataError
+    from textclass.decisions.decide import holdout
+
+    with pytest.raises(DataError, match="4 training texts are too few"):
+        holdout(4, seed=0)  # a fifth of 4 is no text
+    fit, tune_on = holdout(5, seed=0)  # the smallest that works: 4 and 1
+    assert len(fit) == 4 and len(tune_on) == 1 and sorted([*fit, *tune_on]) == list(range(5))
+    fit, tune_on = holdout(50, seed=3)
+    assert len(tune_on) == 10 and not set(fit) & set(tune_on)
+    again = holdout(50, seed=3)
+    assert fit.tolist() == again[0].tolist() and tune_on.tolist() == again[1].tolist()
+    others = {tuple(holdout(50, seed=s)[1].tolist()) for s in range(5)}
+    assert len(others) == 5  # the seed decides which texts
