@@ -271,3 +271,49 @@ def test_the_tuning_holdout_is_a_seeded_fifth():
     assert fit.tolist() == again[0].tolist() and tune_on.tolist() == again[1].tolist()
     others = {tuple(holdout(50, seed=s)[1].tolist()) for s in range(5)}
     assert len(others) == 5  # the seed decides which texts
+
+
+def test_choose_and_its_notes_for_each_kind_of_rule():
+    from textclass.decisions import Decision
+    from textclass.decisions import thresholds as th
+    from textclass.decisions.decide import choose, notes, validation_split
+
+    classes = np.array(["neg", "pos"])
+    assert choose(None, 2, multilabel=False) == {
+        "multilabel": False,
+        "threshold": None,
+        "thresholds": None,
+    }
+    assert choose(None, 3, multilabel=True)["thresholds"] == [0.5, 0.5, 0.5]
+    fixed = choose(th.parse(0.7), 2, multilabel=False)
+    assert fixed["threshold"] == "0.7" and fixed["thresholds"] == [0.7]
+    assert notes(fixed, classes) == []  # nothing was tuned
+    proba = np.array([[0.1, 0.9], [0.2, 0.8], [0.7, 0.3], [0.8, 0.2]])
+    targets = np.array([0, 1, 0, 1])  # a negative scores highest: 100 % is out of reach
+    missed = choose(
+        th.parse("precision=1"), 2, multilabel=False, targets=targets, proba=proba, source="S"
+    )
+    assert missed["thresholds"] == [0.2] and missed["tuned"]["rows"] == 4
+    assert notes(missed, classes) == [
+        "threshold precision=1 tuned on S",
+        "threshold precision=1 not reached for 'pos' on the 4 tuning texts; using 0.2",
+    ]
+    # without validation data, a fifth of the training texts tune, named so in the notes
+    texts, codes = [f"t{i}" for i in range(10)], np.array([0, 1] * 5)
+    kept, kept_codes, (held, _), source = validation_split(
+        th.parse("max-f1"), texts, codes, None, None, seed=0
+    )
+    assert len(kept) == 8 and len(held) == 2 and len(kept_codes) == 8
+    assert source == "2 training texts held out of training (20 %)"
+    assert validation_split(None, texts, codes, None, None, seed=0)[2:] == (None, "")
+    # a multi-label label is chosen at exactly its threshold
+    at_cut = Decision(np.array(["a", "b"]), multilabel=True, thresholds=(0.5, 0.25))
+    assert at_cut.indices(np.array([[0.5, 0.25]])).tolist() == [[True, True]]
+
+
+def test_bad_validation_texts_are_named_as_such():
+    from textclass import DataError
+
+    clf = TextClassifier(model="logreg", threshold="max-f1")
+    with pytest.raises(DataError, match="^`validation texts` must hold strings; row 1 is int"):
+        clf.fit(TEXTS, LABELS, validation_data=(["great", 3], ["pos", "neg"]))
