@@ -21,7 +21,7 @@ def audit(
     test: Dataset | None = None,
     *,
     model: str = "ngram",
-    folds: int = 5,
+    folds: int | None = None,
     seed: int | None = 0,
     near_threshold: float = NEAR_THRESHOLD,
     label_errors: bool = True,

@@ -25,7 +25,10 @@ AuditOut = Annotated[Path | None, typer.Option(help="Folder for audit.json and a
 AuditModel = Annotated[
     str, typer.Option(help="Family whose out-of-fold probabilities find label errors")
 ]
-Folds = Annotated[int, typer.Option(help="Folds of the out-of-fold probabilities")]
+Folds = Annotated[
+    int | None,
+    typer.Option(help="Folds of the out-of-fold probabilities (default 5; 3 above 10,000 texts)"),
+]
 NearThreshold = Annotated[
     float, typer.Option(help="Estimated Jaccard similarity of near duplicates (word 3-grams)")
 ]
@@ -44,7 +47,7 @@ def audit(
     test: TestFile = None,
     out: AuditOut = None,
     model: AuditModel = "ngram",
-    folds: Folds = 5,
+    folds: Folds = None,
     seed: Annotated[int, typer.Option(help="Seed of the folds and the model")] = 0,
     near_threshold: NearThreshold = 0.8,
     label_errors: LabelErrors = True,

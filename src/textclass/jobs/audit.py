@@ -62,7 +62,7 @@ def _check(request: AuditRequest) -> None:
     """Settings refused before any data is read."""
     if not 0 < request.near_threshold <= 1:
         raise ConfigError(f"--near-threshold must be in (0, 1], got {request.near_threshold}")
-    if request.folds < 2:
+    if request.folds is not None and request.folds < 2:
         raise ConfigError(f"--folds must be at least 2, got {request.folds}")
     clean = request.write_clean
     if clean is not None and Path(clean).suffix.lower() not in (".jsonl", ".csv"):

@@ -84,7 +84,7 @@ class AuditRequest:
     data_options: DataOptions = DataOptions()
     test_data: str | None = None  # a test file to check for leakage
     model: str = "ngram"  # the family whose out-of-fold probabilities find label errors
-    folds: int = 5
+    folds: int | None = None  # None: 5, or 3 above 10,000 texts
     seed: int | None = 0
     near_threshold: float = 0.8  # MinHash Jaccard estimate for near duplicates
     label_errors: bool = True  # False: only the cheap checks (no model fitted)
