@@ -47,6 +47,13 @@ def test_site_builds_strictly(site):
     assert (site / "guides" / "serving" / "index.html").is_file()
 
 
+def test_cli_reference_is_generated_from_the_typer_app(site):
+    page = (site / "reference" / "cli" / "index.html").read_text(encoding="utf-8")
+    for command in ("train", "evaluate", "predict", "search", "serve"):
+        assert f"textclass {command}" in page
+    assert "--drain-seconds" in page  # an option that only the code, not a page, names
+
+
 def test_site_reads_offline(site):
     remote = re.compile(r"""<(?:script|link)[^>]+(?:src|href)=["']?(?:https?:)?//""", re.I)
     offenders = {
