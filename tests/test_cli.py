@@ -195,3 +195,12 @@ def test_truncated_keras_model_names_the_file(tmp_path):
     model.write_bytes(model.read_bytes()[:200])
     with pytest.raises(ArtifactError, match=r"model\.keras: cannot load the Keras model"):
         TextClassifier.load(tmp_path / "run")
+
+
+def test_version_flag_prints_the_installed_version(capsys):
+    from importlib.metadata import version
+
+    from textclass.cli import main
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"textclass {version('textclass')}"
