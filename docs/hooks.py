@@ -2,11 +2,14 @@
 
 reference/cli.md: every `textclass` command, its arguments and options, read from the
 Typer app (the same objects `textclass COMMAND --help` prints).
+reference/http.md: every route of `textclass serve`, its request and answer bodies and every
+error status, read from the service's OpenAPI document (what `/openapi.json` serves).
 """
 
 from __future__ import annotations
 
 MARKER = "<!-- generated: textclass cli -->"
+HTTP_MARKER = "<!-- generated: textclass http -->"
 
 
 def _command_section(name, command) -> str:
@@ -39,7 +42,61 @@ def cli_reference() -> str:
     )
 
 
+def http_reference() -> str:
+    from textclass.serve import create_app
+    from textclass.serve.models import ModelStore
+
+    spec = create_app(store=ModelStore([]), warm_up=False).openapi()
+    lines = []
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            lines += [f"## `{method.upper()} {path}`", "", op.get("summary", ""), ""]
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+            if body:
+                lines += [f"Request body: `{_schema_name(body['schema'])}`.", ""]
+            lines += ["| status | meaning | body |", "| --- | --- | --- |"]
+            for status, answer in op["responses"].items():
+                content = answer.get("content", {}).get("application/json", {})
+                shown = f"`{_schema_name(content['schema'])}`" if content else ""
+                lines.append(f"| {status} | {_cell(answer.get('description', ''))} | {shown} |")
+            lines.append("")
+    lines += ["## Bodies", ""]
+    for name, schema in spec["components"]["schemas"].items():
+        lines += [f"### `{name}`", "", _cell(schema.get("description", "")), ""]
+        fields = schema.get("properties", {})
+        if fields:
+            lines += ["| field | type | description |", "| --- | --- | --- |"]
+            required = set(schema.get("required", []))
+            for field, info in fields.items():
+                mark = " (required)" if field in required else ""
+                lines.append(
+                    f"| `{field}`{mark} | {_type(info)} | {_cell(info.get('description', ''))} |"
+                )
+            lines.append("")
+    return "\n".join(lines)
+
+
+def _schema_name(schema: dict) -> str:
+    return schema.get("$ref", "").split("/")[-1] or schema.get("type", "object")
+
+
+def _type(info: dict) -> str:
+    if "$ref" in info:
+        return f"`{_schema_name(info)}`"
+    if "anyOf" in info:
+        return " or ".join(_type(x) for x in info["anyOf"])
+    if info.get("type") == "array":
+        return f"list of {_type(info.get('items', {}))}"
+    return info.get("type", "any")
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
 def on_page_markdown(markdown, page, config, files):
     if MARKER in markdown:
         return markdown.replace(MARKER, cli_reference())
+    if HTTP_MARKER in markdown:
+        return markdown.replace(HTTP_MARKER, http_reference())
     return markdown

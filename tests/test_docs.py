@@ -54,6 +54,20 @@ def test_cli_reference_is_generated_from_the_typer_app(site):
     assert "--drain-seconds" in page  # an option that only the code, not a page, names
 
 
+def test_http_reference_is_generated_from_the_openapi_document(site):
+    pytest.importorskip("fastapi", reason="the serve extra is not installed")
+    from textclass.serve.routes import ROUTERS
+
+    page = (site / "reference" / "http" / "index.html").read_text(encoding="utf-8")
+    for router in ROUTERS:
+        for route in router.routes:
+            if getattr(route, "include_in_schema", False):
+                for method in route.methods:
+                    assert f"{method} {route.path}" in page, (method, route.path)
+    assert "Too many wrong API keys" in page  # the 429 the service documents
+    assert "PredictRequest" in page and "ErrorResponse" in page
+
+
 def test_site_reads_offline(site):
     remote = re.compile(r"""<(?:script|link)[^>]+(?:src|href)=["']?(?:https?:)?//""", re.I)
     offenders = {
