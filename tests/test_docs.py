@@ -68,6 +68,14 @@ def test_http_reference_is_generated_from_the_openapi_document(site):
     assert "PredictRequest" in page and "ErrorResponse" in page
 
 
+def test_python_reference_is_generated_from_the_docstrings(site):
+    page = (site / "reference" / "python" / "index.html").read_text(encoding="utf-8")
+    for name in ("TextClassifier", "split_dataset", "Predictor", "create_app", "AuditReport"):
+        assert name in page, name
+    # a sentence that lives only in a docstring: the page was rendered from the code
+    assert "one threshold per label" in page or "thresholds tuned" in page
+
+
 def test_site_reads_offline(site):
     remote = re.compile(r"""<(?:script|link)[^>]+(?:src|href)=["']?(?:https?:)?//""", re.I)
     offenders = {

@@ -1,10 +1,9 @@
 """``TextClassifier``: raw texts in, labels out, scikit-learn compatible.
 
-It is family-agnostic: it checks inputs, encodes labels, resolves the training
-settings (the family's defaults where the user set none), seeds, and delegates.
-The family (``models/``) names its preprocessor (texts -> model inputs) and its
-runtime (build, fit, predict, save); the estimator only talks to those two
-interfaces and never asks what kind of family it holds.
+It is family-agnostic: it checks inputs, encodes labels, resolves the training settings (the
+family's defaults where the user set none), seeds, and delegates. The family (``models/``)
+names its preprocessor (texts -> model inputs) and its runtime (build, fit, predict, save);
+the estimator only talks to those two interfaces and never asks what kind of family it holds.
 """
 
 from __future__ import annotations
@@ -89,11 +88,12 @@ class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
         ``{label: weight}`` (for multi-label: the weight of a label's positive
         texts). Unnamed classes weigh 1.
 
-    Labels are single values (strings, numbers) or, for multi-label problems,
-    one list (tuple, set) of labels per text, or a ``(n, k)`` 0/1 indicator
-    matrix. ``predict`` answers in the same form: a label per text, a list of
-    labels per text (in ``classes_`` order, possibly empty), or an indicator
-    matrix; ``predict_proba`` gives one independent probability per label.
+    Notes
+    -----
+    Labels are single values (strings, numbers) or, for multi-label problems, one list (tuple,
+    set) of labels per text, or a ``(n, k)`` 0/1 indicator matrix. ``predict`` answers in the
+    same form: a label per text, a list of labels per text (in ``classes_`` order, possibly
+    empty), or an indicator matrix; ``predict_proba`` gives one independent probability per label.
     """
 
     def __init__(
