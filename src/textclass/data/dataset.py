@@ -27,6 +27,10 @@ class Dataset:
     name: str = "dataset"
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # the 1-based data row of each text in the file it was read from (None: row i + 1), and
+    # the data rows the reader dropped (empty or missing text): the audit names rows by them
+    rows: np.ndarray | None = None
+    dropped_rows: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         n = len(self.texts)
@@ -34,6 +38,7 @@ class Dataset:
             ("labels", self.labels),
             ("groups", self.groups),
             ("split", self.split),
+            ("rows", self.rows),
         ):
             if values is not None and len(values) != n:
                 raise DataError(f"{self.name}: {len(values)} {what} for {n} texts")
@@ -56,7 +61,12 @@ class Dataset:
             name=name or self.name,
             notes=list(self.notes),
             warnings=list(self.warnings),
+            rows=self.row_numbers()[index],
         )
+
+    def row_numbers(self) -> np.ndarray:
+        """The 1-based data row of each text in its file (as the readers' errors count)."""
+        return np.arange(1, len(self) + 1) if self.rows is None else self.rows
 
     @property
     def multilabel(self) -> bool:

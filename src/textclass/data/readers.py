@@ -135,8 +135,10 @@ def frame_to_dataset(
         [t if t is None or isinstance(t, str) else str(t) for t in texts.tolist()], dtype=object
     )
     keep = _rows_with_text(texts, path, text_col, on_empty, notes)
+    rows, dropped = None, ()
     if keep is not None:
         texts, labels, frame = texts[keep], labels[keep], frame.loc[keep]
+        rows, dropped = np.flatnonzero(keep) + 1, tuple((np.flatnonzero(~keep) + 1).tolist())
     groups = None
     if group_col is not None:
         groups = frame[group_col].to_numpy(dtype=object, na_value=None).astype(str)
@@ -147,6 +149,8 @@ def frame_to_dataset(
         group_name=None if group_col is None else str(group_col),
         name=name or path,
         notes=notes,
+        rows=rows,
+        dropped_rows=dropped,
     )
 
 
