@@ -136,3 +136,24 @@ def test_train_audit_prints_one_line_per_finding_kind(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "note: audit: 1 exact duplicate groups" in err
     assert "warning: audit: 2 test rows also in training" in err
+
+
+def test_rows_are_the_files_data_rows_after_dropped_empty_texts(tmp_path, capsys):
+    """With --on-empty drop, row numbers stay those of the file (as the readers' errors
+    count them), not positions among the rows kept."""
+    rows = ["good food here", "rude staff there", "", "tasty meal again", "cold soup today"]
+    rows += ["tasty meal again", "slow service always", "lovely staff here"]
+    labels = ["pos", "neg", "pos", "pos", "neg", "pos", "neg", "pos"]
+    data = tmp_path / "r.csv"
+    data.write_text("text,label\n" + "".join(f'"{t}",{y}\n' for t, y in zip(rows, labels)))
+    clean = tmp_path / "clean.jsonl"
+    args = ["audit", str(data), "--on-empty", "drop", "--no-label-errors", "--out",
+            str(tmp_path / "a"), "--write-clean", str(clean)]  # fmt: skip
+    assert main(args) == 0
+    found = json.loads((tmp_path / "a" / "audit.json").read_text())
+    assert found["duplicates"]["exact"] == [[4, 6]]  # file rows 4 and 6; row 3 was empty
+    assert found["dropped_rows"] == [3]
+    removed = [
+        json.loads(x) for x in (tmp_path / "clean.jsonl.removed.jsonl").read_text().splitlines()
+    ]
+    assert [(r["row"], r["text"]) for r in removed] == [(6, "tasty meal again")]

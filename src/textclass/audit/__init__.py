@@ -32,30 +32,31 @@ def audit(
     from textclass.audit.health import label_health, text_health
 
     texts, labels = list(train.texts), train.labels
+    at = _DataRows(train)  # positions -> data rows as in the input file
     exact, normal = dup.exact_groups(texts), dup.normalized_groups(texts)
     near = dup.near_groups(texts, near_threshold)
     findings: dict = {
         "duplicates": {
-            "exact": _rows(exact),
-            "normalized": _rows(normal),
-            "near": _rows(near),
+            "exact": at.groups(exact),
+            "normalized": at.groups(normal),
+            "near": at.groups(near),
             "near_threshold": near_threshold,
         },  # fmt: skip
         "conflicting_labels": [
-            {"rows": _rows1(g), "labels": sorted({str(labels[i]) for i in g})}
+            {"rows": at(g), "labels": sorted({str(labels[i]) for i in g})}
             for g in dup.conflicting(exact + normal + near, labels)
         ],
         "labels": label_health(labels),
-        "texts": {
-            k: (_rows1(v) if isinstance(v, list) else v) for k, v in text_health(texts).items()
-        },  # fmt: skip
+        "texts": {k: (at(v) if isinstance(v, list) else v) for k, v in text_health(texts).items()},
+        "dropped_rows": list(train.dropped_rows),  # empty texts the reader dropped (--on-empty)
         "leakage": None,
     }
     if test is not None:
+        test_at = _DataRows(test)
         findings["leakage"] = [
             {
-                "test_row": x["test"] + 1,
-                "train_rows": _rows1(x["train"]),
+                "test_row": test_at([x["test"]])[0],
+                "train_rows": at(x["train"]),
                 "kind": x["kind"],
                 "text": test.texts[x["test"]],
             }  # fmt: skip
@@ -67,7 +68,7 @@ def audit(
         found = label_issues(texts, labels, model=model, folds=folds, seed=seed)
         findings["label_errors"] = [
             {
-                "row": x["index"] + 1,
+                "row": at([x["index"]])[0],
                 **{k: v for k, v in x.items() if k != "index"},
                 "text": texts[x["index"]],
             }  # fmt: skip
@@ -100,9 +101,15 @@ def clean_rows(report: AuditReport) -> dict[int, list[str]]:
     return dict(sorted(out.items()))
 
 
-def _rows(groups: list[list[int]]) -> list[list[int]]:
-    return [_rows1(g) for g in groups]
+class _DataRows:
+    """Positions in a dataset -> its texts' 1-based data rows in their file (the readers'
+    numbering, which skips nothing: rows dropped for empty text keep their numbers)."""
 
+    def __init__(self, dataset: Dataset) -> None:
+        self.rows = dataset.row_numbers()
 
-def _rows1(positions: list[int]) -> list[int]:
-    return [int(i) + 1 for i in positions]
+    def __call__(self, positions) -> list[int]:
+        return [int(self.rows[i]) for i in positions]
+
+    def groups(self, groups: list[list[int]]) -> list[list[int]]:
+        return [self(g) for g in groups]

@@ -38,7 +38,8 @@ def run_audit(request: AuditRequest, notes: Notes | None = None) -> AuditReport:
 def write_clean(train: Dataset, report: AuditReport, path: Path) -> tuple[Path, Path]:
     """The audited rows without the flagged ones, and a side file of what was removed."""
     removed = clean_rows(report)
-    kept = [i for i in range(len(train)) if i + 1 not in removed]
+    position = {int(row): i for i, row in enumerate(train.row_numbers())}
+    kept = [i for i in range(len(train)) if int(train.row_numbers()[i]) not in removed]
     rows = [(train.texts[i], _plain(train.labels[i])) for i in kept]
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":
@@ -52,8 +53,9 @@ def write_clean(train: Dataset, report: AuditReport, path: Path) -> tuple[Path, 
     side = path.with_name(path.name + ".removed.jsonl")
     with side.open("w", encoding="utf-8") as fh:
         for row, why in removed.items():
-            item = {"row": row, "why": why, "text": train.texts[row - 1],
-                    "label": _plain(train.labels[row - 1])}  # fmt: skip
+            i = position[row]
+            item = {"row": row, "why": why, "text": train.texts[i],
+                    "label": _plain(train.labels[i])}  # fmt: skip
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
     return path, side
 
