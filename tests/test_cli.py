@@ -1,4 +1,5 @@
-"""End to end: the installed console script, in fresh processes, on shared/data."""
+"""End to end: the installed console script, in fresh processes, on shared/data and on
+tiny files (the data-free tests run wherever ../shared/data is absent)."""
 
 import json
 import os
@@ -72,9 +73,12 @@ def test_evaluate_on_another_source(yelp_run):
     assert "accuracy" in proc.stdout and "group amazon" in proc.stdout
 
 
-def test_datasets_and_models_commands(shared_data):
+def test_datasets_command(shared_data):
     listed = run("datasets").stdout
     assert "uci-sentiment" in listed and "verified" in listed
+
+
+def test_models_command():  # data-free: runs wherever ../shared/data is absent
     out = run("models").stdout
     assert "logreg" in out and "embedding" in out and "pooling = 'max'" in out
     # a family whose modes train differently lists each mode's defaults
@@ -147,16 +151,28 @@ def test_bad_input_gets_one_line_and_an_exit_status(tmp_path, capsys, args, mess
     assert err.startswith("error:") and "Traceback" not in err
 
 
-def test_unseen_labels_at_evaluate(yelp_run, tmp_path, capsys):
-    out, _ = yelp_run
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """A logreg run on a 20-row CSV: for the tests that need a run, not the real data."""
+    folder = tmp_path_factory.mktemp("tiny")
+    path = folder / "d.csv"
+    rows = [f"great thing {i},1" for i in range(10)] + [f"awful thing {i},0" for i in range(10)]
+    path.write_text("text,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    argv = ["train", str(path), "--model", "logreg", "--seed", "0", "--out", str(folder / "run")]
+    assert main(argv) == ExitCode.OK
+    return folder / "run"
+
+
+def test_unseen_labels_at_evaluate(tiny_run, tmp_path, capsys):
+    out = tiny_run
     path = tmp_path / "t.csv"
     path.write_text("text,label\ngood,1\nbad,2\n", encoding="utf-8")
     assert main(["evaluate", str(out), str(path)]) == ExitCode.DATA
     assert "never saw in training: 2" in capsys.readouterr().err
 
 
-def test_corrupt_artifacts_name_the_file(yelp_run, tmp_path):
-    out, _ = yelp_run
+def test_corrupt_artifacts_name_the_file(tiny_run, tmp_path):
+    out = tiny_run
     broken = tmp_path / "broken"
     shutil.copytree(out, broken)
     (broken / "preprocessor.json").write_text('{"config": {', encoding="utf-8")
@@ -179,3 +195,12 @@ def test_truncated_keras_model_names_the_file(tmp_path):
     model.write_bytes(model.read_bytes()[:200])
     with pytest.raises(ArtifactError, match=r"model\.keras: cannot load the Keras model"):
         TextClassifier.load(tmp_path / "run")
+
+
+def test_version_flag_prints_the_installed_version(capsys):
+    from importlib.metadata import version
+
+    from textclass.cli import main
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"textclass {version('textclass')}"

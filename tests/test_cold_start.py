@@ -48,6 +48,7 @@ def test_a_second_cold_predict_compiles_nothing(tmp_path):
             capture_output=True,
             text=True,
             env=env,
+            timeout=300,
         )
         assert done.returncode == 0, done.stderr[-2000:]
         outputs.append(done.stdout)
@@ -75,6 +76,6 @@ print(left, extras, hasattr(splash_attention_kernel, "make_splash_mha"))
 
 
 def test_the_lean_keras_import_leaves_nothing_behind():
-    done = subprocess.run([sys.executable, "-c", LEAN], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", LEAN], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["[]", "[]", "True"]

@@ -216,3 +216,28 @@ def test_imdb_conversion_matches_canonical_layout(tmp_path):
     ]
     assert lines[0] == '{"id": "train/neg/2_1.txt", "text": "Bad", "label": 0, "rating": 1}'
     assert np.array_equal(read_dataset(tmp_path / "test.jsonl").labels, [0])
+
+
+def test_a_publishers_split_is_kept_and_its_dev_rows_go_to_neither_part():
+    from textclass.data import Dataset
+    from textclass.data.preparation import prepare
+    from textclass.data.splits import dev_part, has_publisher_split
+
+    parts = ["train", "test", "dev", "train", "validation", "train", "test", "train"]
+    texts = [f"text {i} ({part})" for i, part in enumerate(parts)]
+    ds = Dataset(texts, np.array([i % 2 for i in range(8)]), split=np.array(parts), name="pub")
+    assert has_publisher_split(ds)
+    assert not has_publisher_split(ds.subset(np.array(parts) != "test"))  # no test part left
+    assert not has_publisher_split(Dataset(texts, ds.labels, name="plain"))
+    train, test = split_dataset(ds)  # no test_size: the publisher's parts
+    assert train.texts == [t for t in texts if "(train)" in t] and train.name == "pub[train]"
+    assert test.texts == [t for t in texts if "(test)" in t] and test.name == "pub[test]"
+    dev = dev_part(ds)
+    assert dev.texts == [texts[2], texts[4]] and dev.name == "pub[dev]"  # dev and validation
+    assert dev_part(ds.subset(np.isin(parts, ["train", "test"]))) is None
+    assert dev_part(Dataset(texts, ds.labels)) is None
+    prepared = prepare(ds)
+    assert prepared.dev.texts == dev.texts and prepared.test.texts == test.texts
+    # a test size splits all the rows as scikit-learn does, and no dev part is kept apart
+    resplit = prepare(ds, test_size=2, seed=0)
+    assert len(resplit.train) == 6 and len(resplit.test) == 2 and resplit.dev is None

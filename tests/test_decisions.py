@@ -65,8 +65,12 @@ def test_tuned_threshold_without_validation_data_holds_out_training_texts():
     ],
 )
 def test_balanced_class_weight_changes_the_decision(model, settings):
-    """Linear families get sample weights, Keras ones class_weight: both flip "okay food"."""
-    plain = TextClassifier(model=model, random_state=0, **settings).fit(TEXTS3, LABELS3)
+    """Linear families get sample weights, Keras ones class_weight: both flip "okay food".
+    (``ngram`` balances its classes itself by default: unweighted here to compare.)"""
+    plain = TextClassifier(model=model, random_state=0, **settings)
+    if model == "ngram":
+        plain.set_params(model__class_weight=None)
+    plain.fit(TEXTS3, LABELS3)
     weighted = TextClassifier(model=model, random_state=0, class_weight="balanced", **settings)
     weighted.fit(TEXTS3, LABELS3)
     p_plain = plain.predict_proba(["okay food"])[0, 1]
@@ -161,3 +165,159 @@ def test_one_decision_gives_labels_indices_and_confidence_for_each_kind():
     assert label_sets.confidence(proba).tolist() == [0.7, 0.0, 0.9]  # 0 for an empty set
     matrix = Decision.from_dict({**sets, "indicator": True}, [0, 1]).predict(proba)
     assert matrix.dtype == np.uint8 and matrix.tolist() == [[1, 0], [0, 0], [0, 1]]
+
+
+def _every_cut(truth, scores):
+    """(threshold, precision, recall, f1) at each distinct score, lowest first: the
+    brute-force reference for tune."""
+    rows = []
+    for cut in np.unique(scores):
+        predicted = scores >= cut
+        tp = np.sum(predicted & truth)
+        precision, recall = tp / predicted.sum(), tp / truth.sum()
+        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+        rows.append((float(cut), precision, recall, f1))
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_tune_picks_the_cut_each_rule_asks_for(seed):
+    from textclass.decisions.thresholds import ThresholdRule, tune
+
+    rng = np.random.default_rng(seed)
+    truth = rng.random(40) < 0.4
+    scores = np.clip(truth * 0.25 + rng.random(40) * 0.75, 0, 1)  # overlapping classes
+    cuts = _every_cut(truth, scores)
+
+    def check(found, row, reached=True):
+        assert found["threshold"] == row[0] and found["reached"] is reached
+        assert (found["precision"], found["recall"], found["f1"]) == pytest.approx(row[1:])
+
+    best_f1 = max(cuts, key=lambda r: r[3])  # the first (lowest) of equal F1s
+    check(tune(truth, scores, ThresholdRule("max-f1")), best_f1)
+    for level in (0.6, 0.8, 0.95):
+        ok = [r for r in cuts if r[1] >= level]  # the lowest cut reaching it: most recall
+        if ok:
+            check(tune(truth, scores, ThresholdRule("precision", level)), ok[0])
+        else:  # out of reach: the most precise cut, reported as not reached
+            check(
+                tune(truth, scores, ThresholdRule("precision", level)),
+                max(cuts, key=lambda r: r[1]),
+                False,
+            )
+        kept = [r for r in cuts if r[2] >= level]  # the highest cut keeping the recall
+        check(tune(truth, scores, ThresholdRule("recall", level)), kept[-1])
+    # a negative scores highest: no cut is 99 % precise; the most precise (and lowest) is 0.2
+    top_wrong, top_scores = np.array([0, 1, 0, 1], bool), np.array([0.9, 0.8, 0.3, 0.2])
+    unreachable = tune(top_wrong, top_scores, ThresholdRule("precision", 0.99))
+    check(unreachable, (0.2, 0.5, 1.0, 2 / 3), reached=False)
+    check(
+        tune(truth, scores, ThresholdRule("fixed", 0.5)), (0.5, *_at_reference(truth, scores, 0.5))
+    )
+    for one_class in (np.ones(40, bool), np.zeros(40, bool)):  # nothing to tune on
+        found = tune(one_class, scores, ThresholdRule("max-f1"))
+        assert found["threshold"] == 0.5 and found["reached"] is False
+
+
+def _at_reference(truth, scores, cut):
+    predicted = scores >= cut
+    tp = np.sum(predicted & truth)
+    precision, recall = tp / max(predicted.sum(), 1), tp / max(truth.sum(), 1)
+    return (precision, recall, 2 * precision * recall / (precision + recall) if tp else 0.0)
+
+
+@pytest.mark.parametrize(
+    ("setting", "hint"),
+    [("max-f2", "(did you mean 'max-f1'?)"), ("precision=x", "(did you mean 'precision=0.99'?)")],
+)
+def test_a_mistyped_threshold_names_the_value_and_the_nearest_form(setting, hint):
+    from textclass.decisions.thresholds import EXPECTED, parse
+
+    with pytest.raises(ConfigError) as caught:
+        parse(setting)
+    assert str(caught.value) == (
+        f"Received an invalid value for `threshold`, expected {EXPECTED}. "
+        f"Received: threshold={setting!r} {hint}"
+    )
+
+
+def test_class_weight_labels_match_as_given_or_as_their_text():
+    from textclass import DataError
+    from textclass.decisions import weights
+
+    classes = np.array([0, 1, 2])
+    codes = np.array([0, 1, 2, 2])
+    assert weights.resolve({"1": 3.0, np.int64(2): 0.5}, classes, codes) == {0: 1.0, 1: 3.0, 2: 0.5}
+    many = np.array([f"label{i:02d}" for i in range(21)])
+    with pytest.raises(DataError) as caught:
+        weights.resolve({"nope": 2.0}, many, np.arange(21))
+    listed = ", ".join(f"label{i:02d}" for i in range(20))  # the first 20, comma-separated
+    assert str(caught.value).endswith(f"training data lacks; labels: {listed}")
+    # multi-label: a label's positive texts get its weight, the others their side's weight
+    table = weights.resolve("balanced", np.array(["a", "b"]), np.array([[1, 0], [0, 0], [0, 1]]))
+    assert table.tolist() == [[0.75, 1.5], [0.75, 1.5]]  # 3 / (2 * 2) and 3 / (2 * 1)
+    per_row = weights.sample_weights(np.array([[0.5, 2.0]]), np.array([[1], [0], [1]]), column=0)
+    assert per_row.tolist() == [2.0, 0.5, 2.0]
+    assert weights.sample_weights({0: 1.0, 1: 3.0}, np.array([1, 0, 1])).tolist() == [3.0, 1.0, 3.0]
+
+
+def test_the_tuning_holdout_is_a_seeded_fifth():
+    from textclass import DataError
+    from textclass.decisions.decide import holdout
+
+    with pytest.raises(DataError, match="4 training texts are too few"):
+        holdout(4, seed=0)  # a fifth of 4 is no text
+    fit, tune_on = holdout(5, seed=0)  # the smallest that works: 4 and 1
+    assert len(fit) == 4 and len(tune_on) == 1 and sorted([*fit, *tune_on]) == list(range(5))
+    fit, tune_on = holdout(50, seed=3)
+    assert len(tune_on) == 10 and not set(fit) & set(tune_on)
+    again = holdout(50, seed=3)
+    assert fit.tolist() == again[0].tolist() and tune_on.tolist() == again[1].tolist()
+    others = {tuple(holdout(50, seed=s)[1].tolist()) for s in range(5)}
+    assert len(others) == 5  # the seed decides which texts
+
+
+def test_choose_and_its_notes_for_each_kind_of_rule():
+    from textclass.decisions import Decision
+    from textclass.decisions import thresholds as th
+    from textclass.decisions.decide import choose, notes, validation_split
+
+    classes = np.array(["neg", "pos"])
+    assert choose(None, 2, multilabel=False) == {
+        "multilabel": False,
+        "threshold": None,
+        "thresholds": None,
+    }
+    assert choose(None, 3, multilabel=True)["thresholds"] == [0.5, 0.5, 0.5]
+    fixed = choose(th.parse(0.7), 2, multilabel=False)
+    assert fixed["threshold"] == "0.7" and fixed["thresholds"] == [0.7]
+    assert notes(fixed, classes) == []  # nothing was tuned
+    proba = np.array([[0.1, 0.9], [0.2, 0.8], [0.7, 0.3], [0.8, 0.2]])
+    targets = np.array([0, 1, 0, 1])  # a negative scores highest: 100 % is out of reach
+    missed = choose(
+        th.parse("precision=1"), 2, multilabel=False, targets=targets, proba=proba, source="S"
+    )
+    assert missed["thresholds"] == [0.2] and missed["tuned"]["rows"] == 4
+    assert notes(missed, classes) == [
+        "threshold precision=1 tuned on S",
+        "threshold precision=1 not reached for 'pos' on the 4 tuning texts; using 0.2",
+    ]
+    # without validation data, a fifth of the training texts tune, named so in the notes
+    texts, codes = [f"t{i}" for i in range(10)], np.array([0, 1] * 5)
+    kept, kept_codes, (held, _), source = validation_split(
+        th.parse("max-f1"), texts, codes, None, None, seed=0
+    )
+    assert len(kept) == 8 and len(held) == 2 and len(kept_codes) == 8
+    assert source == "2 training texts held out of training (20 %)"
+    assert validation_split(None, texts, codes, None, None, seed=0)[2:] == (None, "")
+    # a multi-label label is chosen at exactly its threshold
+    at_cut = Decision(np.array(["a", "b"]), multilabel=True, thresholds=(0.5, 0.25))
+    assert at_cut.indices(np.array([[0.5, 0.25]])).tolist() == [[True, True]]
+
+
+def test_bad_validation_texts_are_named_as_such():
+    from textclass import DataError
+
+    clf = TextClassifier(model="logreg", threshold="max-f1")
+    with pytest.raises(DataError, match="^`validation texts` must hold strings; row 1 is int"):
+        clf.fit(TEXTS, LABELS, validation_data=(["great", 3], ["pos", "neg"]))

@@ -68,6 +68,23 @@ def test_a_few_texts_are_predicted_without_reading_the_disk_cache(tiny_weights, 
     assert len(frozen._MEMORY[str(folder)]) == 24
 
 
+def test_a_finetune_epoch_trains_the_encoder_and_reloads(tiny_weights, tmp_path):
+    """The default suite's fine-tune: one epoch in two batches, frozen embeddings and
+    first layer, saved with the encoder's weights (the slow test below adds a second
+    epoch and a fresh process)."""
+    clf = TextClassifier(model="encoder", epochs=1, batch_size=8, random_state=0).set_params(
+        model__weights=tiny_weights, model__mode="finetune", model__freeze_layers=1
+    )
+    clf.fit(TEXTS, LABELS)
+    assert clf.training_settings()["optimizer"] == "adamw" and len(clf.history_["loss"]) == 1
+    assert 0 < clf.count_params(trainable_only=True) < clf.count_params()
+    probe = TEXTS + ["the food was good " * 20]  # one long text: 82 tokens
+    proba = clf.predict_proba(probe)
+    clf.save(tmp_path / "run")
+    assert (tmp_path / "run" / "model.keras").stat().st_size > 10_000  # the encoder's weights too
+    assert np.array_equal(TextClassifier.load(tmp_path / "run").predict_proba(probe), proba)
+
+
 @pytest.mark.slow  # ~15 s of CPU: compiling a BERT training step (the contract test runs frozen)
 def test_finetune_trains_end_to_end_and_reloads(tiny_weights, tmp_path):
     clf = TextClassifier(model="encoder", epochs=2, batch_size=4, random_state=0).set_params(

@@ -76,6 +76,25 @@ def test_in_batch_pair_loss_is_the_squared_gap_to_the_label_similarity_of_every_
     assert np.allclose(loss, 0, atol=1e-6)  # vectors exactly as alike as their labels
 
 
+def test_a_contrastive_step_then_the_head_and_reloads(tiny_weights, tmp_path):
+    """The default suite's contrastive run: one epoch of random pairs, one of the head
+    (the slow tests below run more epochs, in-batch pairs and label sets)."""
+    clf = TextClassifier(model="encoder", epochs=1, random_state=0).set_params(
+        model__weights=tiny_weights,
+        model__mode="contrastive",
+        model__pair_sampling="random",
+        model__pairs=2,
+    )
+    clf.fit(TEXTS, LABELS)
+    assert len(clf.history_["pair_loss"]) == 1 and len(clf.history_["loss"]) == 1
+    assert np.isfinite(clf.history_["pair_loss"]).all()
+    assert clf.count_params(trainable_only=True) == clf.count_params()  # the encoder trained
+    proba = clf.predict_proba(TEXTS)
+    assert proba.shape == (16, 2) and np.allclose(proba.sum(axis=1), 1)
+    clf.save(tmp_path / "run")
+    assert np.allclose(TextClassifier.load(tmp_path / "run").predict_proba(TEXTS), proba, atol=1e-6)
+
+
 @pytest.mark.slow  # ~20 s of CPU each: compiling BERT pair training steps
 @pytest.mark.parametrize(("sampling", "pair_epochs"), [("batch", 4), ("random", 1)])
 def test_contrastive_tunes_the_encoder_then_the_head_and_reloads(

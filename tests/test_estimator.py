@@ -191,3 +191,33 @@ def test_contract_multilabel(model):
     assert isinstance(predicted, list) and len(predicted) == 16
     assert all(set(p) <= {"food", "neg", "pos"} for p in predicted)
     assert predicted == [clf.classes_[row >= 0.5].tolist() for row in proba]
+
+
+@pytest.mark.parametrize(("cell", "bidirectional"), [("simple", False), ("gru", True)])
+def test_rnn_cells_and_directions_on_three_classes(cell, bidirectional, tmp_path):
+    """The cells the default contract test never builds (it uses LSTM), read one way or
+    both, stacked, on 3 classes: the layers asked for, and a save/load round trip."""
+    import keras
+
+    clf = tiny("rnn", epochs=25).set_params(
+        model__cell=cell, model__bidirectional=bidirectional, model__units=[4, 3]
+    )
+    clf.fit(TOPICS, TOPIC_CODES)
+    kind = {"simple": keras.layers.SimpleRNN, "gru": keras.layers.GRU}[cell]
+    wrapped = [
+        layer for layer in clf.model_.layers if isinstance(layer, keras.layers.Bidirectional)
+    ]
+    cells = [layer.forward_layer for layer in wrapped] if bidirectional else clf.model_.layers
+    cells = [layer for layer in cells if isinstance(layer, keras.layers.RNN)]
+    assert [type(layer) for layer in cells] == [kind, kind]  # stacked: units [4, 3]
+    assert [layer.units for layer in cells] == [4, 3]
+    assert len(wrapped) == (2 if bidirectional else 0)
+    assert clf.classes_.tolist() == [3, 5, 7]
+    assert (clf.predict(TOPICS) == np.array(TOPIC_CODES)).mean() > 1 / 3  # better than chance
+    clf.save(tmp_path / "run")
+    loaded = TextClassifier.load(tmp_path / "run")
+    assert np.array_equal(loaded.predict_proba(TOPICS), clf.predict_proba(TOPICS))
+    from textclass.inference import Predictor  # the light loader of predict and serve
+
+    light = Predictor.load(tmp_path / "run")
+    assert np.allclose(light.predict_proba(TOPICS), clf.predict_proba(TOPICS), atol=1e-6)

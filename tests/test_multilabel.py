@@ -93,11 +93,60 @@ def test_label_sets_round_trip_through_save_and_load(tmp_path, model):
     predicted = clf.predict(["great food here", "rude staff"])
     assert predicted[0] == ["food", "pos"]
     assert clf.thresholds_.tolist() == [0.5] * 5
-    assert clf.score(TEXTS, SETS) == 1.0 or model != "logreg"  # subset accuracy
+    # score is subset accuracy: the share of texts whose whole predicted set is right
+    predicted_sets = clf.predict(TEXTS)
+    exact = np.mean([set(p) == set(t) for p, t in zip(predicted_sets, SETS)])
+    assert clf.score(TEXTS, SETS) == pytest.approx(exact) and exact > 0
+    if model == "logreg":  # 8 distinct texts, each seen 3 times: a linear model fits them all
+        assert exact == 1.0
     clf.save(tmp_path / "run")
     loaded = TextClassifier.load(tmp_path / "run")
     assert loaded.predict(TEXTS) == clf.predict(TEXTS)
     assert np.array_equal(loaded.predict_proba(TEXTS), proba)
+
+
+def test_multilabel_metric_values_match_hand_counts():
+    """Every headline value of a label-set evaluation, counted by hand from the decisions."""
+    from textclass.evaluation import evaluate
+
+    clf = TextClassifier(random_state=0, threshold=0.7).fit(TEXTS, SETS)
+    texts = [*TEXTS[:8], "great rude food", "lovely awful staff", "value"]
+    truth = [*SETS[:8], ["pos", "food"], ["neg", "staff"], ["neg"]]
+    got = evaluate(clf, texts, truth)
+    picked = clf.predict(texts)
+    t = np.array([[n in s for n in NAMES] for s in truth])
+    p = np.array([[n in s for n in NAMES] for s in picked])
+    assert 0 < (p != t).sum() < t.size  # some decisions wrong, some right: values mean something
+    tp, fp, fn = (p & t).sum(), (p & ~t).sum(), (~p & t).sum()
+    assert got["n"] == len(texts)
+    assert got["subset_accuracy"] == got["accuracy"] == pytest.approx((p == t).all(axis=1).mean())
+    assert got["hamming_loss"] == pytest.approx((p != t).mean())
+    assert got["precision_micro"] == pytest.approx(tp / (tp + fp))
+    assert got["recall_micro"] == pytest.approx(tp / (tp + fn))
+    assert got["f1_micro"] == pytest.approx(2 * tp / (2 * tp + fp + fn))
+    assert got["labels_per_text"] == pytest.approx(t.sum(axis=1).mean())
+    assert got["predicted_labels_per_text"] == pytest.approx(p.sum(axis=1).mean())
+    per_label_f1 = []
+    for j, name in enumerate(NAMES):
+        row = got["per_class"][name]
+        tp_j, fp_j, fn_j = (
+            (p[:, j] & t[:, j]).sum(),
+            (p[:, j] & ~t[:, j]).sum(),
+            (~p[:, j] & t[:, j]).sum(),
+        )
+        f1 = 2 * tp_j / (2 * tp_j + fp_j + fn_j) if tp_j + fp_j + fn_j else 0.0
+        per_label_f1.append(f1)
+        assert row["f1"] == pytest.approx(f1), name
+        assert row["support"] == t[:, j].sum() and row["predicted"] == p[:, j].sum(), name
+    assert got["f1_macro"] == pytest.approx(np.mean(per_label_f1))
+    samples = [
+        2 * (pi & ti).sum() / (pi.sum() + ti.sum()) if pi.sum() + ti.sum() else 0.0
+        for pi, ti in zip(p, t)
+    ]
+    assert got["f1_samples"] == pytest.approx(np.mean(samples))
+    # evaluate passes the probabilities (ranking metrics) and the run's thresholds on
+    assert [row["threshold"] for row in got["per_class"].values()] == clf.thresholds_.tolist()
+    assert "roc_auc" in got and "pr_auc_macro" in got
 
 
 def test_indicator_matrix_in_indicator_matrix_out():
@@ -131,6 +180,13 @@ def test_cli_trains_and_predicts_label_sets(tmp_path, capsys):
     assert "f1_micro" in out and "hamming_loss" in out and "subset_accuracy" in out
     metrics = json.loads((run / "metrics.json").read_text())
     assert metrics["task"] == "multilabel" and set(metrics["per_class"]) == set(NAMES)
+    # the pooled values agree with the per-label counts they come from
+    rows = metrics["per_class"].values()
+    tp = sum(round(r["recall"] * r["support"]) for r in rows)
+    fp = sum(r["predicted"] for r in rows) - tp
+    fn = sum(r["support"] for r in rows) - tp
+    assert metrics["f1_micro"] == pytest.approx(2 * tp / (2 * tp + fp + fn))
+    assert metrics["hamming_loss"] == pytest.approx((fp + fn) / (metrics["n"] * len(NAMES)))
     assert "Per label" in (run / "report.html").read_text()
     assert main(["predict", str(run), "great food here"]) == ExitCode.OK
     first = capsys.readouterr().out.splitlines()[0].split("\t")
@@ -172,3 +228,62 @@ def test_goemotions_loads_as_published(shared_data):
     assert len(counts) == 28 and counts["neutral"] == 14219 and counts["grief"] == 77
     # default quoting: a quoted text loses its wrapping quotes and doubled inner quotes
     assert 'Three words, no subtlety. "Dude. Stop. Seriously." ' in train.texts
+
+
+def test_multilabel_metrics_without_names_with_thresholds_and_lopsided_labels():
+    """What the hand-count test does not reach: default label names, per-label
+    thresholds, labels never predicted nor true, and which labels get ranking metrics."""
+    from textclass.evaluation.multilabel import multilabel_metrics
+
+    truth = np.array([[1, 0, 1, 0], [1, 0, 0, 1], [1, 0, 0, 0], [1, 0, 0, 0]])
+    predicted = np.array([[1, 0, 1, 0], [1, 0, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0]])
+    proba = np.array([[0.9, 0.1, 0.8, 0.2], [0.7, 0.2, 0.1, 0.4], [0.6, 0.1, 0.6, 0.1]])
+    proba = np.vstack([proba, [0.4, 0.3, 0.2, 0.3]])
+    got = multilabel_metrics(truth, predicted, proba, thresholds=[0.5, 0.5, 0.55, 0.45])
+    assert got["labels"] == [0, 1, 2, 3] and list(got["per_class"]) == ["0", "1", "2", "3"]
+    assert [row["threshold"] for row in got["per_class"].values()] == [0.5, 0.5, 0.55, 0.45]
+    never = got["per_class"]["1"]  # never true, never predicted: 0, not 1 (zero_division=0)
+    assert never["precision"] == never["recall"] == never["f1"] == 0.0
+    assert got["f1_macro"] == pytest.approx(np.mean([r["f1"] for r in got["per_class"].values()]))
+    # ranking metrics only where a label has positives and negatives: not label 0 (all
+    # true) nor 1 (none); label 3 (a single positive) and 2 have them
+    ranked = [name for name, row in got["per_class"].items() if "roc_auc" in row]
+    assert ranked == ["2", "3"]
+    assert got["per_class"]["3"]["roc_auc"] == pytest.approx(1.0)  # its positive ranks first
+    assert got["roc_auc"] == pytest.approx(
+        np.mean([got["per_class"][n]["roc_auc"] for n in ranked])
+    )
+    plain = multilabel_metrics(truth, predicted)  # without probabilities: no ranking at all
+    assert not any("roc_auc" in row or "threshold" in row for row in plain["per_class"].values())
+    assert "roc_auc" not in plain
+
+
+def test_multilabel_mistakes_are_wrong_sets_by_their_most_confident_wrong_label():
+    from textclass.decisions import Decision
+    from textclass.evaluation.multilabel import multilabel_mistakes
+
+    names = ["food", "neg", "pos"]
+    decision = Decision(np.array(names), multilabel=True, thresholds=(0.5, 0.5, 0.4))
+    texts = ["a", "b", "c", "d"]
+    truth = np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0], [0, 0, 1]])
+    proba = np.array(
+        [
+            [0.9, 0.1, 0.8],  # right: {food, pos}
+            [0.2, 0.45, 0.3],  # neg missed by 0.05
+            [0.95, 0.6, 0.05],  # right: {food, neg}
+            [0.0, 0.9, 0.1],  # neg given by 0.4, pos missed by 0.3: worst is neg
+        ]
+    )
+    found = multilabel_mistakes(texts, truth, proba, decision)
+    assert [m["text"] for m in found] == ["d", "b"]  # the most confident mistake first
+    assert found[0] == {
+        "text": "d",
+        "true": ["pos"],
+        "predicted": ["neg"],
+        "label": "neg",
+        "probability": 0.9,
+    }
+    assert (
+        found[1]["true"] == ["neg"] and found[1]["predicted"] == [] and found[1]["label"] == "neg"
+    )
+    assert multilabel_mistakes(texts, truth, proba, decision, k=1) == found[:1]

@@ -84,10 +84,28 @@ def test_confident_mistakes_are_wrong_and_sorted():
     assert out[0] == {"text": "d", "true": "neg", "predicted": "pos", "probability": 0.95}
 
 
+def test_confident_mistakes_follow_the_runs_choice_in_plain_python_types():
+    """A binary run with a threshold passes its own choices (not the most probable
+    class); labels come back as Python values (mistakes.json is JSON), probabilities
+    rounded to 6 places."""
+    proba = np.array([[0.6543219, 0.3456781], [0.2, 0.8], [0.9, 0.1]])
+    classes = np.array([0, 1])
+    chosen = (proba[:, 1] >= 0.3).astype(int)  # threshold 0.3 on P(1): rows 0 and 1 say 1
+    out = confident_mistakes(["a", "b", "c"], [0, 1, 1], proba, classes, chosen=chosen)
+    assert out == [
+        {"text": "c", "true": 1, "predicted": 0, "probability": 0.9},
+        {"text": "a", "true": 0, "predicted": 1, "probability": 0.345678},
+    ]
+    assert all(type(m["true"]) is int and type(m["predicted"]) is int for m in out)
+    json.dumps(out)  # numpy integers would not serialize
+
+
 # -------------------------------------------------------------------- plots
 def test_importing_textclass_does_not_import_matplotlib():
     code = "import sys, textclass, textclass.cli; print('matplotlib' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -292,7 +310,7 @@ def test_core_install_trains_without_the_optional_extras(tmp_path, shared_data):
         f"sys.exit(main(['train', 'uci-sentiment:yelp', '--model', 'logreg', '--test-size', '0.25',"
         f" '--seed', '1000', '--out', {str(out)!r}]))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "test accuracy 0.7960" in done.stdout
     skipped = [line for line in done.stderr.splitlines() if "plots skipped" in line]

@@ -61,6 +61,8 @@ def test_sklearn_searches_fit_the_vocabulary_inside_each_fold(search_class):
 
 
 def test_our_search_never_leaks_held_out_words(tmp_path, monkeypatch):
+    """Each fold's classifier is fitted on exactly that fold's training texts, and its
+    vocabulary holds every word of those and none of the fold's held-out-only words."""
     from textclass.evaluation import crossval
 
     seen = []
@@ -76,17 +78,23 @@ def test_our_search_never_leaks_held_out_words(tmp_path, monkeypatch):
     real_fit = TextClassifier.fit
 
     def recording_fit(self, X, y, **kw):
-        fitted.append((set(X), self))
+        fitted.append((list(X), self))
         return real_fit(self, X, y, **kw)
 
     monkeypatch.setattr(TextClassifier, "fit", recording_fit)
     settings = SearchSettings(model="logreg", space={"C": [0.5, 2.0]}, cv=3, grid=True)
     run_search(settings, TEXTS, LABELS, tmp_path)
+    assert len(seen) == 2 and all(len(folds) == 3 for folds in seen)  # a 3-fold CV per trial
     assert len(fitted) == 6
-    for train_texts, model in fitted:
+    for (train_texts, model), (train, held) in zip(fitted, [f for folds in seen for f in folds]):
+        assert sorted(train_texts) == sorted(TEXTS[i] for i in train)
+        held_texts = {TEXTS[i] for i in held}
+        assert held_texts and not held_texts & set(train_texts)
         vocab = set(model.preprocessor_.tokenizer.word_index)
-        train_words = {w for t in train_texts for w in t.split()}
-        assert vocab <= train_words  # nothing from the fold's held-out texts
+        own = {w for t in train_texts for w in t.split()}
+        held_only = {w for t in held_texts for w in t.split()} - own
+        assert len(held_only) == len(held_texts)  # each held-out text's item<i>
+        assert vocab == own and not vocab & held_only
 
 
 def start_cli(*args):
@@ -132,7 +140,7 @@ def test_killed_search_resumes_without_losing_or_repeating_trials(tmp_path, shar
         time.sleep(0.05)
     assert proc.poll() is None, "the search ended before it could be killed"
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.wait(timeout=60)
     before = trials(killed)
     assert 2 <= len(before) < 6
 
@@ -156,6 +164,63 @@ def test_killed_search_resumes_without_losing_or_repeating_trials(tmp_path, shar
     assert ours["test_score"] == theirs["test_score"]
 
 
+# a CLI search that holds its second trial until it is killed: the kill always lands
+# after one trial is logged and before the next one is
+HELD = """
+import signal, sys
+from textclass.experiments import search
+real, calls = search.run_trial, []
+
+def held(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == 2:
+        signal.pause()
+    return real(*args, **kwargs)
+
+search.run_trial = held
+from textclass.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_killed_cli_search_resumes_to_the_uninterrupted_result(tmp_path, capsys):
+    csv = tmp_path / "d.csv"
+    csv.write_text("text,label\n" + "\n".join(f"{t},{y}" for t, y in zip(TEXTS, LABELS)))
+    argv = ["search", str(csv), "--model", "logreg", "-p", "C=0.1,1,10", "--grid", "--cv", "3"]
+    argv += ["--seed", "1"]
+    killed = tmp_path / "killed"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HELD, *argv, "--out", str(killed)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not trials(killed) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None, "the search ended before it could be killed"
+        assert len(trials(killed)) == 1
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    before = trials(killed)
+    assert main([*argv, "--out", str(killed)]) == ExitCode.USAGE
+    assert "--resume" in capsys.readouterr().err
+    assert main([*argv, "--out", str(killed), "--resume"]) == ExitCode.OK
+    after = trials(killed)
+    assert after[:1] == before  # the finished trial untouched, not run again
+    assert sorted(t["key"] for t in after) == sorted({t["key"] for t in after})
+    whole = tmp_path / "whole"
+    assert main([*argv, "--out", str(whole)]) == ExitCode.OK
+    by_key = {t["key"]: t["fold_scores"] for t in trials(whole)}
+    assert len(by_key) == 3 and {t["key"]: t["fold_scores"] for t in after} == by_key
+    ours = json.loads((killed / "results.json").read_text())["groups"]["all"]
+    theirs = json.loads((whole / "results.json").read_text())["groups"]["all"]
+    assert ours["best_params"] == theirs["best_params"]
+    assert ours["test_score"] == theirs["test_score"]
+
+
 def test_resume_refuses_changed_settings_and_skips_torn_lines(tmp_path):
     settings = SearchSettings(model="logreg", space={"C": [0.5, 1.0, 2.0]}, cv=3, grid=True)
     first = run_search(settings, TEXTS, LABELS, tmp_path)
@@ -172,19 +237,34 @@ def test_resume_refuses_changed_settings_and_skips_torn_lines(tmp_path):
         run_search(other, TEXTS, LABELS, tmp_path, resume=True)
 
 
-def test_parallel_jobs_give_the_same_trials(tmp_path):
+def test_parallel_jobs_give_the_same_trials(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from textclass.experiments import search
+
     settings = SearchSettings(model="logreg", space={"C": [0.1, 1.0, 10.0]}, cv=3, grid=True)
     serial = run_search(settings, TEXTS, LABELS, tmp_path / "one")
+    # a fake clock for the search's own reads: 7 s pass between two progress reports
+    clock = SimpleNamespace(now=100.0)
+    monkeypatch.setattr(search, "time", SimpleNamespace(perf_counter=lambda: clock.now))
     progress = []
-    parallel = run_search(
-        settings, TEXTS, LABELS, tmp_path / "two", jobs=2, on_progress=progress.append
-    )
+
+    def report(p):
+        progress.append(p)
+        clock.now += 7.0
+
+    parallel = run_search(settings, TEXTS, LABELS, tmp_path / "two", jobs=2, on_progress=report)
     assert [t["fold_scores"] for t in parallel["trials"]] == [
         t["fold_scores"] for t in serial["trials"]
     ]
-    # the time left follows the wall clock's pace, which already counts both processes
-    first = progress[1]  # after the first finished trial: 2 of 3 left
-    assert first.done == 1 and first.remaining == pytest.approx(2 * first.elapsed, rel=0.01)
+    # the time left follows the wall clock's pace (7 s a trial here, whatever the trials'
+    # own fit seconds), which already counts both processes
+    assert [(p.done, p.elapsed, p.remaining) for p in progress] == [
+        (0, 0.0, None),
+        (1, 7.0, 14.0),
+        (2, 14.0, 7.0),
+        (3, 21.0, 0.0),
+    ]
 
 
 def test_cli_search_per_group_writes_results(tmp_path, shared_data):
@@ -214,11 +294,16 @@ def test_cli_search_per_group_writes_results(tmp_path, shared_data):
         assert len(trials(out / group)) == 2
         assert 0.5 < report["groups"][group]["test_score"] <= 1
     assert "| yelp |" in (out / "results.md").read_text()
+
+
+def test_cli_search_refuses_bad_scoring_and_per_group_without_groups(tmp_path, capsys):
+    csv = tmp_path / "plain.csv"
+    csv.write_text("text,label\n" + "\n".join(f"{t},{y}" for t, y in zip(TEXTS, LABELS)))
     assert (
         main(
             [
                 "search",
-                "uci-sentiment",
+                str(csv),
                 "--model",
                 "logreg",
                 "--param",
@@ -231,8 +316,7 @@ def test_cli_search_per_group_writes_results(tmp_path, shared_data):
         )
         == ExitCode.USAGE
     )
-    csv = tmp_path / "plain.csv"
-    csv.write_text("text,label\n" + "\n".join(f"{t},{y}" for t, y in zip(TEXTS, LABELS)))
+    assert "Received: scoring='nope'" in capsys.readouterr().err
     assert (
         main(
             [
@@ -249,6 +333,7 @@ def test_cli_search_per_group_writes_results(tmp_path, shared_data):
         )
         == ExitCode.USAGE
     )
+    assert "--per-group needs groups" in capsys.readouterr().err
 
 
 def test_bad_ranges_are_clear_errors():

@@ -46,6 +46,20 @@ def test_two_trials_on_a_cluster_equal_the_local_search(client, tmp_path):
     assert len(lines) == 2  # written by the client, one line per trial
 
 
+def test_a_search_on_a_tcp_scheduler_address(tmp_path):
+    """An address, not a Client: the tcp:// address of a scheduler this test starts
+    (its worker in this process), as `--cluster tcp://host:port` gives it."""
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=":0"
+    ) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://")
+        remote = run_search(
+            SETTINGS, TEXTS, LABELS, tmp_path / "tcp", cluster=cluster.scheduler_address
+        )
+        assert "trial" in cluster.scheduler.task_prefixes
+    assert fold_scores(remote) == fold_scores(run_search(SETTINGS, TEXTS, LABELS, tmp_path / "l"))
+
+
 def test_a_killed_client_resumes_from_its_log(client, tmp_path):
     def killed(p):
         if p.last is not None:
@@ -72,6 +86,44 @@ def test_cluster_options_are_checked(tmp_path, capsys):
     assert main(["search", "x", "-p", "C=1", "--cluster", "nowhere"]) == ExitCode.USAGE
     assert "expected local, local:N or a scheduler address" in capsys.readouterr().err
     assert main(["search", "x", "-p", "C=1", "--cluster", "local:0"]) == ExitCode.USAGE
+
+
+def test_cli_search_on_one_local_worker_process_equals_the_local_search(tmp_path, monkeypatch):
+    """--cluster local:1: a real worker process (spawned, importing the toolkit itself)
+    runs the two trials; the results equal a search without a cluster."""
+    from contextlib import contextmanager
+
+    from textclass import cluster as clusters
+
+    real_connect, seen = clusters.connect, {}
+
+    @contextmanager
+    def noting(address):
+        with real_connect(address) as client:
+            yield client
+            if isinstance(address, str):  # the CLI's own cluster, before it closes
+                seen["workers"] = list(client.run(os.getpid).values())
+                seen["prefixes"] = client.run_on_scheduler(
+                    lambda dask_scheduler: sorted(dask_scheduler.task_prefixes)
+                )
+
+    monkeypatch.setattr(clusters, "connect", noting)
+    csv = tmp_path / "d.csv"
+    csv.write_text("text,label\n" + "\n".join(f"{t},{y}" for t, y in zip(TEXTS, LABELS)))
+    base = ["search", str(csv), "--model", "logreg", "-p", "C=0.1,10", "--grid", "--cv", "3"]
+    assert main([*base, "--cluster", "local:1", "--out", str(tmp_path / "dask")]) == ExitCode.OK
+    assert main([*base, "--out", str(tmp_path / "here")]) == ExitCode.OK
+    ours, theirs = (
+        json.loads((tmp_path / d / "results.json").read_text())["groups"]["all"]
+        for d in ("dask", "here")
+    )
+    assert len(ours["trials"]) == 2
+    assert ours["trials"] == [
+        {**t, "fit_seconds": o["fit_seconds"]} for t, o in zip(theirs["trials"], ours["trials"])
+    ]
+    assert ours["test_score"] == theirs["test_score"]
+    assert len(seen["workers"]) == 1 and seen["workers"][0] != os.getpid()  # another process
+    assert "trial" in seen["prefixes"]  # and the trials were its tasks
 
 
 @pytest.mark.slow  # two worker processes start and import the toolkit: ~20 s

@@ -2,6 +2,9 @@
 
 import json
 import os
+import re
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -133,11 +136,15 @@ def test_time_limit_gives_504(runs):
     store = ModelStore.load([runs / "reviews"])
     slow = store.models["reviews"]
     original = slow.predict
-    slow.predict = lambda texts, top_k=None: (time.sleep(0.5), original(texts, top_k))[1]
+    answered = threading.Event()  # the prediction ends only once the client has its answer
+    slow.predict = lambda texts, top_k=None: (answered.wait(30), original(texts, top_k))[1]
     app = create_app(store=store, settings=ServeSettings(timeout_s=0.1))
     with TestClient(app) as client:
         wait_ready(client)
-        response = client.post("/v1/predict", json={"texts": ["great"]})
+        try:
+            response = client.post("/v1/predict", json={"texts": ["great"]})
+        finally:
+            answered.set()
     assert response.status_code == 504 and "longer than 0.1 s" in response.json()["error"]
 
 
@@ -169,7 +176,17 @@ def test_not_ready_until_warmed_up(runs):
         original()
 
     store.warm_up = slow_warm_up
-    with TestClient(create_app(store=store)) as client:
+    app = create_app(store=store)
+    batcher = app.state.service.batchers["topics"]
+    arrived = threading.Event()
+    queue = batcher.predict
+
+    async def noting_arrival(texts, top_k):
+        arrived.set()
+        return await queue(texts, top_k)
+
+    batcher.predict = noting_arrival
+    with TestClient(app) as client:
         assert client.get("/healthz").status_code == 200
         assert client.get("/readyz").status_code == 503
         # a request before ready waits for the warm-up (same thread), never runs beside it
@@ -179,7 +196,8 @@ def test_not_ready_until_warmed_up(runs):
             )
         )
         early.start()
-        time.sleep(0.3)
+        assert arrived.wait(30), "the early request never reached the model"
+        assert client.get("/readyz").status_code == 503  # still warming up, request queued
         release.set()
         early.join(30)
         wait_ready(client)
@@ -193,6 +211,18 @@ def test_page_and_openapi_schema(client):
         and "<textarea" in page.text
         and "http" not in page.text.split("<body>")[1].replace("http.", "")
     )  # no external resources
+
+
+def test_docs_pages_use_local_files_only(client):
+    """/docs and /redoc load their scripts and styles from this server (they work offline)."""
+    for path in ("/docs", "/redoc"):
+        html = client.get(path).text
+        assert "https://" not in html and "fonts.googleapis" not in html, path
+        assets = re.findall(r'(?:src|href)="(/static-offline-docs/[^"]+\.js)"', html)
+        assert assets, html
+        for asset in assets:
+            got = client.get(asset)
+            assert got.status_code == 200 and len(got.content) > 1000, asset
 
 
 def test_openapi_documents_every_route_and_answer(client):
@@ -300,10 +330,15 @@ def test_real_server_process_starts_answers_and_stops(runs, tmp_path):
         assert answer.json()["predictions"][0]["label"] == 1
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        code = proc.wait(timeout=20)
         log.close()
-    assert proc.returncode is not None
-    assert f"on http://127.0.0.1:{port}" in (tmp_path / "serve.log").read_text()
+    shown = (tmp_path / "serve.log").read_text()
+    # uvicorn shuts down on SIGTERM, then re-raises it: the process ends by our signal,
+    # not by an error of its own on the way out
+    assert code == -signal.SIGTERM and "Traceback" not in shown, shown
+    assert f"on http://127.0.0.1:{port}" in shown
+    with pytest.raises(OSError):  # and the port is free again
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
 
 
 def test_page_in_a_real_browser(runs, tmp_path):
@@ -339,6 +374,14 @@ def test_page_in_a_real_browser(runs, tmp_path):
             page.keyboard.press("Control+Enter")
             page.locator(".bar").nth(2).wait_for()  # a locator: the CSP allows no eval
             page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
+            # /docs renders Swagger UI from the package's own files: nothing asked elsewhere
+            docs = browser.new_page()
+            asked = []
+            docs.on("request", lambda request: asked.append(request.url))
+            docs.goto(f"http://127.0.0.1:{port}/docs")
+            docs.wait_for_selector(".opblock-summary-path")  # an operation, from openapi.json
+            assert "/v1/models/{name}/predict" in docs.inner_text("#swagger-ui")
+            assert asked and all(u.startswith(f"http://127.0.0.1:{port}/") for u in asked), asked
             browser.close()
         assert (tmp_path / "page.png").stat().st_size > 1000
     finally:
@@ -427,6 +470,42 @@ def test_access_rules_apply_before_the_body_is_read(runs):
         rebound = client.get("/healthz", headers={"Host": "attacker.example:8000"})
         assert rebound.status_code == 400 and "attacker.example" in rebound.json()["error"]
         assert client.get("/healthz", headers={"Host": "127.0.0.1:8000"}).status_code == 200
+
+
+def test_wrong_keys_from_one_address_are_limited(runs):
+    """Past max_key_failures wrong keys, that address gets 429 (even with the right key)
+    until the minute is over; another address is not affected."""
+    settings = ServeSettings(api_key="right", max_key_failures=3)
+    app = create_app([runs / "reviews"], settings=settings, warm_up=False)
+    wrong, right = {"Authorization": "Bearer wrong"}, {"Authorization": "Bearer right"}
+    with TestClient(app, client=("10.0.0.1", 5000)) as guesser:
+        assert [guesser.get("/v1/models", headers=wrong).status_code for _ in range(3)] == [401] * 3
+        limited = guesser.get("/v1/models", headers=right)
+        assert limited.status_code == 429 and 0 < int(limited.headers["retry-after"]) <= 60
+        assert "10.0.0.1" in limited.json()["error"]
+        assert guesser.get("/healthz").status_code == 200  # the probes need no key
+    with TestClient(app, client=("10.0.0.2", 5000)) as other:
+        assert other.get("/v1/models", headers=right).status_code == 200
+
+
+def test_failed_keys_window_and_memory_bound():
+    from textclass.serve.access import FailedKeys
+
+    now = [0.0]
+    failures = FailedKeys(2, window_s=60, clients=3, clock=lambda: now[0])
+    failures.failed("a")
+    assert failures.retry_after("a") is None  # one failure: may try again
+    failures.failed("a")
+    assert failures.retry_after("a") == 60
+    now[0] = 59.5
+    assert failures.retry_after("a") == 0.5
+    now[0] = 60.0
+    assert failures.retry_after("a") is None  # a new window
+    failures.failed("a")
+    assert failures.retry_after("a") is None
+    for client in "bcde":  # a flood of addresses forgets the oldest, never grows past 3
+        failures.failed(client)
+    assert len(failures._windows) == 3 and "a" not in failures._windows
 
 
 def test_probes_answer_head_405_says_allow_and_the_page_sets_its_policy(client):
@@ -599,3 +678,111 @@ def test_a_client_that_sends_its_whole_body_first_reads_the_413(runs):
             assert "over the limit" in json.loads(caught.value.read())["error"]
     finally:
         server.should_exit = True
+
+
+def _serve_cli(monkeypatch, argv):
+    """``textclass serve ARGV`` up to uvicorn.run: ``(exit status, the app, run's options)``."""
+    import uvicorn
+
+    from textclass.cli import main
+
+    captured = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: captured.update(app=app, options=kw))
+    monkeypatch.setattr(sys, "setswitchinterval", lambda interval: None)  # the CLI's, not ours
+    return main(["serve", *map(str, argv)]), captured.get("app"), captured.get("options")
+
+
+def test_serve_options_reach_the_server(runs, monkeypatch):
+    monkeypatch.setenv("TEXTCLASS_TEST_KEY", "k3y")
+    code, app, options = _serve_cli(
+        monkeypatch,
+        [
+            runs / "reviews", runs / "topics", "--name", "rev", "--name", "top",
+            "--default", "top", "--api-key-env", "TEXTCLASS_TEST_KEY",
+            "--cors-origin", "http://elsewhere.example", "--max-texts", "2",
+            "--max-chars", "30", "--max-body-bytes", "2000", "--timeout", "0.5",
+            "--port", "8123", "--max-connections", "7",
+        ],
+    )  # fmt: skip
+    assert code == 0 and options["port"] == 8123 and options["limit_concurrency"] == 7
+    key = {"Authorization": "Bearer k3y"}
+    with TestClient(app, base_url="http://127.0.0.1") as client:  # a loopback Host
+        wait_ready(client)
+        listing = client.get("/v1/models", headers=key).json()
+        assert [m["name"] for m in listing["models"]] == ["rev", "top"]
+        assert listing["default"] == "top"
+        assert client.post("/v1/predict", json={"texts": ["goal"]}).status_code == 401
+        answer = client.post("/v1/predict", json={"texts": ["goal"]}, headers=key)
+        assert answer.status_code == 200 and answer.json()["model"] == "top"
+        too_many = client.post("/v1/predict", json={"texts": ["a", "b", "c"]}, headers=key)
+        assert too_many.status_code == 422 and "the limit is 2" in too_many.json()["error"]
+        too_long = client.post("/v1/predict", json={"texts": ["a" * 31]}, headers=key)
+        assert too_long.status_code == 422 and "the limit is 30" in too_long.json()["error"]
+        big = client.post("/v1/predict", content=b"x" * 2001, headers=key)
+        assert big.status_code == 413 and "2,000 bytes" in big.json()["error"]
+        origin = {"Origin": "http://elsewhere.example"}
+        allowed = client.get("/healthz", headers=origin).headers
+        assert allowed["access-control-allow-origin"] == "http://elsewhere.example"
+        # --timeout: a prediction that ends only after its answer is sent gets a 504
+        served = app.state.store.models["rev"]
+        answered = threading.Event()
+        original = served.predict
+        served.predict = lambda texts, top_k=None: (answered.wait(30), original(texts, top_k))[1]
+        try:
+            slow = client.post("/v1/models/rev/predict", json={"texts": ["x"]}, headers=key)
+        finally:
+            answered.set()
+        assert slow.status_code == 504 and "longer than 0.5 s" in slow.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--name", "only-one"], "1 --name for 2 run directories"),
+        (["--name", "same", "--name", "same"], "two served models share a name"),
+        (["--default", "nope"], "--default 'nope' is not a served model; serving: reviews, topics"),
+        (["--api-key-env", "TEXTCLASS_UNSET_VAR"], "TEXTCLASS_UNSET_VAR: that variable is not set"),
+    ],
+)
+def test_serve_option_errors_are_usage_errors(runs, monkeypatch, capsys, extra, message):
+    from textclass.cli import ExitCode
+
+    monkeypatch.delenv("TEXTCLASS_UNSET_VAR", raising=False)
+    code, app, _ = _serve_cli(monkeypatch, [runs / "reviews", runs / "topics", *extra])
+    assert code == ExitCode.USAGE and app is None
+    assert message in capsys.readouterr().err
+
+
+def test_model_store_errors(runs, tmp_path):
+    from textclass import ConfigError
+
+    shutil.copytree(runs / "reviews", tmp_path / "elsewhere" / "reviews")
+    with pytest.raises(ConfigError, match=r"share a name: reviews, reviews \(use --name\)"):
+        ModelStore.load([runs / "reviews", tmp_path / "elsewhere" / "reviews"])
+    with pytest.raises(ConfigError, match="--default 'nope' is not a served model"):
+        ModelStore.load([runs / "reviews"], default="nope")
+    with pytest.raises(ConfigError, match="at least one run directory"):
+        ModelStore.load([])
+    two = ModelStore.load([runs / "reviews", runs / "topics"])
+    assert two.default is None  # several models and no --default: none
+    with TestClient(create_app(store=two)) as client:
+        wait_ready(client)
+        response = client.post("/v1/predict", json={"texts": ["a"]})
+    assert response.status_code == 404 and "no default model" in response.json()["error"]
+
+
+def test_a_failed_warm_up_never_reports_ready(runs):
+    store = ModelStore.load([runs / "reviews"])
+    served = store.models["reviews"]
+
+    def broken():
+        raise RuntimeError("cannot compile")
+
+    served.warm_up = broken
+    store.warm_up()  # as the server's start-up runs it
+    assert not store.ready.is_set() and store.warm_error == "RuntimeError: cannot compile"
+    with TestClient(create_app(store=store, warm_up=False)) as client:
+        assert client.get("/healthz").status_code == 200
+        ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["error"] == "warm-up failed: RuntimeError: cannot compile"

@@ -14,7 +14,13 @@ from textclass import compilation_cache as _compilation_cache  # noqa: E402
 
 _compilation_cache.configure_environment()  # before JAX is imported: see the module
 
-__version__ = "0.1.0"
+try:  # one version, pyproject.toml's, as installed
+    from importlib.metadata import PackageNotFoundError as _NotFound
+    from importlib.metadata import version as _version
+
+    __version__ = _version("textclass")
+except _NotFound:  # a source tree on sys.path without an install
+    __version__ = "0+unknown"
 
 _EXPORTS = {
     "ArtifactError": "textclass.errors",

@@ -1,204 +1,141 @@
-"""Duplicate texts: exact, equal after normalisation, and near (MinHash LSH).
+"""Duplicates and leakage: exact, normalised and near-duplicate texts, within one part and
+across train and test, and duplicate groups whose labels disagree.
 
-* **exact**: the same characters.
-* **normalised**: the same after :func:`normalise` (HTML entities and tags, Unicode
-  compatibility forms, case, punctuation and runs of whitespace), raw texts differing.
-* **near**: word 3-gram sets with a Jaccard similarity of at least ``threshold``
-  (default 0.8). Candidates come from locality-sensitive hashing of datasketch MinHash
-  signatures (``BANDS`` bands of ``ROWS`` values: a pair at Jaccard 0.8 is a candidate
-  with probability 0.99, at 0.5 with 0.32); each candidate pair is then checked against
-  the exact Jaccard similarity, so every near pair reported reaches the threshold.
+- **exact**: the same characters;
+- **normalised**: the same after :func:`normalized` (HTML entities and tags, case, accents
+  kept, punctuation and runs of whitespace dropped): "Great food!" and "great  food";
+- **near**: Jaccard similarity of word 3-gram shingles (of the normalised text) estimated by
+  MinHash (``datasketch``, 128 permutations) at or above ``threshold`` (0.8 by default),
+  found with locality-sensitive hashing, so no pair of texts is compared one by one.
 
-The near search streams: one text's MinHash is built at a time, and only its band hashes
-are kept, ``BANDS`` 64-bit integers per distinct text in numpy arrays (96 bytes; 96 MB for
-a million texts, where datasketch's ``MinHashLSH`` dictionaries take about 2 KB a text);
-candidates are the texts that share a band hash, found by sorting each band.
+Groups are lists of 0-based positions; the caller turns them into data rows.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
-import zlib
 from collections import defaultdict
-from dataclasses import dataclass, field
 
-import numpy as np
-
-NEAR_THRESHOLD = 0.8  # Jaccard similarity of word 3-gram sets
-BANDS, ROWS = 12, 5  # LSH: P(candidate) = 1 - (1 - J**ROWS)**BANDS, 0.99 at J = 0.8
-NUM_PERM = BANDS * ROWS  # MinHash permutations
-CHUNK = 8192  # signatures turned into band hashes at a time
-BUCKET_PAIRS = 200  # a bucket larger than this is checked against its first and next members
-SHINGLE = 3  # words per shingle; texts with fewer words are left to the normalised check
+NEAR_THRESHOLD = 0.8
+PERMUTATIONS = 128
+SHINGLE_WORDS = 3
 _TAG = re.compile(r"<[^>]{0,200}>")
-_PUNCT = re.compile(r"[^\w\s]|_")
+_NOT_WORD = re.compile(r"[\W_]+")  # punctuation, symbols, controls: what \w is not
 
 
-def normalise(text: str) -> str:
-    """``text`` with HTML entities decoded and tags removed, compatibility forms folded
-    (NFKC), case folded, punctuation dropped and whitespace collapsed."""
-    text = _TAG.sub(" ", html.unescape(text))
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(_PUNCT.sub(" ", text).split())
+def normalized(text: str) -> str:
+    """The text as duplicates are compared: HTML unescaped and its tags dropped, case folded,
+    punctuation and symbols dropped, whitespace runs made one space."""
+    text = _TAG.sub(" ", html.unescape(text)).casefold()
+    return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
-@dataclass
-class Group:
-    kind: str  # "exact", "normalised" or "near"
-    members: list[int]  # corpus positions, in order
-    similarity: float | None = None  # near: the lowest verified Jaccard of its pairs
-    extra: dict = field(default_factory=dict)
+def exact_groups(texts: list[str]) -> list[list[int]]:
+    """Positions of texts that occur more than once, character for character."""
+    return _groups_by(texts, key=lambda t: t)
 
 
-def exact_groups(texts: list[str]) -> list[Group]:
-    """Rows holding the very same text (two or more)."""
-    return [Group("exact", m) for m in _grouped(texts) if len(m) > 1]
+def normalized_groups(texts: list[str]) -> list[list[int]]:
+    """Texts equal once normalised, among which at least two differ as written."""
+    groups = _groups_by(texts, key=normalized)
+    return [g for g in groups if len({texts[i] for i in g}) > 1]
 
 
-def normalised_groups(texts: list[str], keys: list[str]) -> list[Group]:
-    """Rows equal after :func:`normalise` whose raw texts are not all the same."""
-    groups = []
-    for members in _grouped(keys):
-        if len(members) > 1 and len({texts[i] for i in members}) > 1:
-            groups.append(Group("normalised", members))
-    return groups
+def near_groups(texts: list[str], threshold: float = NEAR_THRESHOLD) -> list[list[int]]:
+    """Texts whose shingles' estimated Jaccard similarity reaches ``threshold``, grouped
+    (a chain of near pairs is one group), without the normalised duplicates' groups."""
+    lsh, hashes = _index(texts, threshold)
+    parent = list(range(len(texts)))
+    for i, signature in hashes.items():
+        for j in lsh.query(signature):
+            if j != i:
+                _union(parent, i, j)
+    groups = defaultdict(list)
+    for i in hashes:
+        groups[_find(parent, i)].append(i)
+    found = [sorted(g) for g in groups.values() if len(g) > 1]
+    return [g for g in found if len({normalized(texts[i]) for i in g}) > 1]
 
 
-def near_groups(keys: list[str], threshold: float = NEAR_THRESHOLD, seed: int = 1) -> list[Group]:
-    """Rows whose normalised texts are near each other (and not all equal): groups are
-    the connected pairs of at least ``threshold`` Jaccard similarity."""
-    first: dict[str, int] = {}  # one representative per distinct normalised text
-    reps, hashes = band_hashes(keys, first, seed)
-    parent: dict[int, int] = {}
-    lowest: dict[tuple[int, int], float] = {}
-    for a, b in _candidates(reps, hashes):
-        similarity = _jaccard(_shingles(keys[a]), _shingles(keys[b]))
-        if similarity >= threshold:
-            lowest[(a, b)] = similarity
-            _union(parent, a, b)
-    return _near_from_pairs(keys, first, parent, lowest)
+def across(train: list[str], test: list[str], threshold: float = NEAR_THRESHOLD) -> list[dict]:
+    """Test texts that also appear in training: ``{"test": i, "train": [j, ...], "kind"}``
+    with kind "exact", "normalized" or "near"."""
+    exact, norm = defaultdict(list), defaultdict(list)
+    for j, text in enumerate(train):
+        exact[text].append(j)
+        norm[normalized(text)].append(j)
+    lsh, _ = _index(train, threshold)
+    found = []
+    for i, text in enumerate(test):
+        if text in exact:
+            found.append({"test": i, "train": exact[text], "kind": "exact"})
+        elif normalized(text) in norm:
+            found.append({"test": i, "train": norm[normalized(text)], "kind": "normalized"})
+        else:
+            signature = _minhash(text)
+            near = sorted(lsh.query(signature)) if signature is not None else []
+            if near:
+                found.append({"test": i, "train": near, "kind": "near"})
+    return found
 
 
-def band_hashes(keys: list[str], first: dict[str, int], seed: int = 1):
-    """``(representatives, band hashes)``: the first position of each distinct text of 3
-    or more words (``first`` maps every distinct text to its first position), and its
-    ``BANDS`` band hashes, one row each."""
-    from textclass.audit.extras import require
-
-    minhash = require("datasketch").MinHash
-    template = minhash(num_perm=NUM_PERM, seed=seed, hashfunc=int)  # its permutations, once
-    how = {"hashfunc": int, "permutations": template.permutations, "scheme": template.scheme}
-    reps, done, signatures = [], [], []
-    for i, key in enumerate(keys):
-        if key in first:
-            continue
-        first[key] = i
-        shingles = _shingles(key)
-        if shingles is None:
-            continue
-        sketch = minhash(num_perm=NUM_PERM, **how)
-        sketch.update_batch(shingles.tolist())
-        reps.append(i)
-        signatures.append(sketch.hashvalues)
-        if len(signatures) == CHUNK:
-            done.append(_bands(np.stack(signatures)))
-            signatures = []
-    if signatures:
-        done.append(_bands(np.stack(signatures)))
-    empty = np.zeros((0, BANDS), dtype=np.uint64)
-    return np.array(reps, dtype=np.int64), np.concatenate(done) if done else empty
+def conflicting(groups: list[list[int]], labels) -> list[list[int]]:
+    """The groups whose rows do not all carry the same label (or label set)."""
+    return [g for g in groups if len({_hashable(labels[i]) for i in g}) > 1]
 
 
-def _bands(signatures: np.ndarray) -> np.ndarray:
-    """Each row's ``BANDS`` hashes of ``ROWS`` signature values each (equal bands, equal
-    hashes; unequal bands collide with odds of 2**-64)."""
-    values = signatures.astype(np.uint64).reshape(len(signatures), BANDS, ROWS)
-    out = np.zeros((len(signatures), BANDS), dtype=np.uint64)
-    for k in range(ROWS):  # polynomial hash, wrapping at 2**64
-        out = out * np.uint64(0x100000001B3) + values[:, :, k] + np.uint64(k + 1)
-    return out
+def _groups_by(texts: list[str], key) -> list[list[int]]:
+    seen = defaultdict(list)
+    for i, text in enumerate(texts):
+        seen[key(text)].append(i)
+    return [g for g in seen.values() if len(g) > 1]
 
 
-def _candidates(reps: np.ndarray, hashes: np.ndarray):
-    """Pairs ``(a, b)``, ``a < b``, of representatives sharing a band hash, each once."""
-    seen = set()
-    for band in range(hashes.shape[1]):
-        order = np.argsort(hashes[:, band], kind="stable")
-        column = hashes[order, band]
-        starts = np.flatnonzero(np.r_[True, column[1:] != column[:-1]])
-        ends = np.r_[starts[1:], len(column)]
-        for start, end in zip(starts[ends - starts > 1], ends[ends - starts > 1]):
-            members = np.sort(reps[order[start:end]]).tolist()
-            for a, b in _pairs(members):
-                if (a, b) not in seen:
-                    seen.add((a, b))
-                    yield a, b
+def _shingles(text: str) -> set[bytes]:
+    words = normalized(text).split()
+    if len(words) < SHINGLE_WORDS:
+        return set()  # too short to be near anything but itself (exact/normalised cover it)
+    return {
+        " ".join(words[i : i + SHINGLE_WORDS]).encode()
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
 
 
-def _pairs(members: list[int]):
-    """Every pair of a bucket; a bucket over ``BUCKET_PAIRS`` members (templated texts)
-    pairs each member with the first and with the next only, so the work stays linear."""
-    if len(members) <= BUCKET_PAIRS:
-        for x, a in enumerate(members):
-            for b in members[x + 1 :]:
-                yield a, b
-        return
-    for x in range(1, len(members)):
-        yield members[0], members[x]
-        if x > 1:
-            yield members[x - 1], members[x]
+def _minhash(text: str):
+    from datasketch import MinHash
 
-
-def _near_from_pairs(keys, first, parent, lowest) -> list[Group]:
-    members_of = defaultdict(list)  # representative root -> every row of its texts
-    for i, key in enumerate(keys):
-        rep = first[key]
-        if rep in parent:
-            members_of[_find(parent, rep)].append(i)
-    similarity = defaultdict(lambda: 1.0)
-    for (j, _), value in lowest.items():
-        root = _find(parent, j)
-        similarity[root] = min(similarity[root], value)
-    return [
-        Group("near", members, round(similarity[root], 3))
-        for root, members in members_of.items()
-        if len({keys[i] for i in members}) > 1
-    ]
-
-
-def _shingles(key: str) -> np.ndarray | None:
-    """The distinct hashes of a normalised text's word 3-grams (None: under 3 words)."""
-    words = key.split()
-    if len(words) < SHINGLE:
+    shingles = _shingles(text)
+    if not shingles:
         return None
-    ids = np.array([zlib.crc32(w.encode("utf-8")) for w in words], dtype=np.uint64)
-    mixed = ids[:-2] * np.uint64(0x9E3779B1) ^ ids[1:-1] * np.uint64(0x85EBCA77) ^ ids[2:]
-    return np.unique(mixed & np.uint64(0xFFFFFFFF))
+    signature = MinHash(num_perm=PERMUTATIONS, seed=1)
+    signature.update_batch(list(shingles))
+    return signature
 
 
-def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    shared = np.intersect1d(a, b, assume_unique=True).size
-    return shared / (a.size + b.size - shared)
+def _index(texts: list[str], threshold: float):
+    """An LSH index of the texts' MinHashes (texts too short to shingle are left out)."""
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
+    shingles = {i: list(s) for i, s in enumerate(map(_shingles, texts)) if s}
+    signatures = MinHash.bulk(list(shingles.values()), num_perm=PERMUTATIONS, seed=1)
+    hashes = dict(zip(shingles, signatures))
+    for i, signature in hashes.items():
+        lsh.insert(i, signature, check_duplication=False)
+    return lsh, hashes
 
 
-def _grouped(values: list) -> list[list[int]]:
-    positions = defaultdict(list)
-    for i, value in enumerate(values):
-        positions[value].append(i)
-    return list(positions.values())
-
-
-def _find(parent: dict[int, int], i: int) -> int:
-    parent.setdefault(i, i)
+def _find(parent: list[int], i: int) -> int:
     while parent[i] != i:
         parent[i] = parent[parent[i]]
         i = parent[i]
     return i
 
 
-def _union(parent: dict[int, int], a: int, b: int) -> None:
-    ra, rb = _find(parent, a), _find(parent, b)
-    if ra != rb:
-        parent[max(ra, rb)] = min(ra, rb)
+def _union(parent: list[int], i: int, j: int) -> None:
+    parent[_find(parent, i)] = _find(parent, j)
+
+
+def _hashable(label):
+    return tuple(sorted(map(str, label))) if isinstance(label, (list, tuple, set)) else label

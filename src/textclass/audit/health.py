@@ -1,127 +1,79 @@
-"""Label and text health: what is wrong with rows before any model looks at them.
-
-* labels: class balance (a label on under ``MINORITY`` of the largest label's rows is
-  a minority); labels that differ only by case, whitespace or one typo (one edit).
-* texts: empty (the rows the reader dropped), very short (under ``SHORT_CHARS`` letters
-  or digits), very long (over ``LONG_TIMES`` the median length and ``LONG_CHARS``
-  characters); mojibake (UTF-8 read as Latin-1 / cp1252, C1 control characters) and the
-  replacement character U+FFFD; a text mostly in another script than the dataset's.
-"""
+"""Label and text health: class balance, labels that differ only by case, spacing or a
+typo, empty / very short / very long texts, mojibake and replacement characters, and texts
+in a script other than the corpus' own."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections import Counter
 
-import numpy as np
-
-MINORITY = 0.05  # a label on fewer rows than this share of the largest label's
-SHORT_CHARS = 3  # letters or digits
-LONG_TIMES, LONG_CHARS = 10, 1000
-SCRIPT_SHARE, SCRIPT_LETTERS = 0.5, 5  # another script in over half of at least 5 letters
-TYPO_LABELS = 1000  # the one-edit comparison of label names stops beyond this many labels
-# UTF-8 bytes read as Latin-1/cp1252 (Ã©, â€™, Â£, ï»¿), and C1 control characters
-_MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf]|â€|ï»¿|[\u0080-\u009f]")
-_ALNUM = re.compile(r"[^\W_]")
-_ASCII_LETTERS = re.compile("[A-Za-z]")
-_NON_ASCII = re.compile("[^\x00-\x7f]")
+SHORT_CHARS = 3  # a text of fewer non-space characters is "very short"
+LONG_FACTOR = 10  # ... longer than this many times the median length is "very long"
+TYPO_RATIO = 0.85  # difflib similarity of two label names that look like one label
+# UTF-8 read as Latin-1 / cp1252: "Ã©" for "é", "â€™" for "’", "Â " for a no-break space
+_MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|â€|Â[\u00a0-\u00bf]")
 
 
-def class_balance(labels: list, multilabel: bool) -> dict:
-    """Rows per label, largest first, the largest-to-smallest ratio, and the minorities."""
-    counts = Counter(label for row in labels for label in (row if multilabel else [row]))
-    ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
-    largest = max(ordered.values())
+def label_health(labels) -> dict:
+    """Counts and shares per label, and pairs of label names that look like one label."""
+    flat = [x for y in labels for x in (y if isinstance(y, tuple) else (y,))]
+    counts = Counter(map(str, flat))
+    total = len(labels)
     return {
-        "counts": {str(k): v for k, v in ordered.items()},
-        "ratio": round(largest / min(ordered.values()), 2),
-        "minority": [str(k) for k, v in ordered.items() if v < MINORITY * largest],
+        "counts": dict(counts.most_common()),
+        "shares": {k: round(v / total, 6) for k, v in counts.most_common()},
+        "lookalikes": lookalike_labels(list(counts)),
     }
 
 
-def similar_labels(labels: list[str]) -> list[dict]:
-    """Pairs of label names equal but for case and whitespace, or one edit apart
-    (both at least 4 characters long: ``neg`` and ``pos`` are not a typo)."""
-    names = sorted({str(label) for label in labels})
+def lookalike_labels(names: list[str]) -> list[dict]:
+    """Pairs that differ only by case or spacing, or by a typo (similarity >= TYPO_RATIO)."""
     found = []
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
-            if _squeezed(a) == _squeezed(b):
-                found.append({"labels": [a, b], "why": "case or whitespace"})
-            elif len(names) <= TYPO_LABELS and min(len(a), len(b)) >= 4 and _one_edit(a, b):
-                found.append({"labels": [a, b], "why": "one edit apart (a typo?)"})
+            if " ".join(a.casefold().split()) == " ".join(b.casefold().split()):
+                found.append({"labels": [a, b], "why": "case or spacing"})
+            elif (
+                min(len(a), len(b)) >= 4
+                and difflib.SequenceMatcher(None, a, b).ratio() >= TYPO_RATIO
+            ):
+                found.append({"labels": [a, b], "why": "a typo?"})
     return found
 
 
-def text_findings(texts: list[str]) -> dict[str, list[tuple[int, str]]]:
-    """``{kind: [(position, detail), ...]}`` for the text checks of the module."""
-    lengths = np.array([len(t) for t in texts])
-    long_from = max(LONG_CHARS, LONG_TIMES * float(np.median(lengths))) if len(texts) else 0
-    scripts = [_scripts(t) for t in texts]
-    main = dominant_script(scripts)
-    found: dict[str, list] = {k: [] for k in ("short", "long", "mojibake", "replacement", "script")}
-    for i, text in enumerate(texts):
-        alnum = len(_ALNUM.findall(text)) if len(text) < 4 * SHORT_CHARS else SHORT_CHARS
-        if alnum < SHORT_CHARS:
-            found["short"].append((i, f"{alnum} letters or digits"))
-        if lengths[i] > long_from:
-            found["long"].append((i, f"{lengths[i]:,} characters"))
-        bad = _MOJIBAKE.findall(text)
-        if bad:
-            shown = ", ".join(dict.fromkeys(repr(b) for b in bad))
-            found["mojibake"].append((i, f"{len(bad)} x {shown}"))
-        if "\ufffd" in text:
-            found["replacement"].append((i, f"{text.count(chr(0xFFFD))} x U+FFFD"))
-        other = _other_script(scripts[i], main)
-        if other:
-            found["script"].append((i, other))
-    return found
+def text_health(texts: list[str]) -> dict:
+    """0-based positions of empty, very short, very long, mojibake, replacement-character
+    and other-script texts, with the corpus' script and the long-text limit used."""
+    lengths = [len(t) for t in texts]
+    median = sorted(lengths)[len(lengths) // 2] if lengths else 0
+    long_limit = max(LONG_FACTOR * median, 1000)
+    scripts = [dominant_script(t) for t in texts]
+    known = [s for s in scripts if s is not None]
+    corpus_script, share = Counter(known).most_common(1)[0] if known else (None, 0)
+    other = []
+    if corpus_script is not None and share >= 0.9 * len(known):
+        other = [i for i, s in enumerate(scripts) if s not in (None, corpus_script)]
+    return {
+        "empty": [i for i, t in enumerate(texts) if not t.strip()],
+        "very_short": [i for i, t in enumerate(texts) if 0 < len("".join(t.split())) < SHORT_CHARS],
+        "very_long": [i for i, n in enumerate(lengths) if n > long_limit],
+        "mojibake": [i for i, t in enumerate(texts) if _MOJIBAKE.search(t)],
+        "replacement_characters": [i for i, t in enumerate(texts) if "\ufffd" in t],
+        "other_script": other,
+        "script": corpus_script,
+        "long_limit_chars": long_limit,
+    }
 
 
-def dominant_script(scripts: list[Counter]) -> str | None:
-    total = Counter()
-    for counts in scripts:
-        total.update(counts)
-    return total.most_common(1)[0][0] if total else None
-
-
-def _scripts(text: str) -> Counter:
-    """Letters per script (the first word of their Unicode name: LATIN, CYRILLIC, CJK...)."""
+def dominant_script(text: str) -> str | None:
+    """The script most of the text's letters belong to (LATIN, CYRILLIC, CJK, ...)."""
+    if text.isascii():  # most texts: no need to name each character
+        return "LATIN" if any(c.isalpha() for c in text) else None
     counts = Counter()
-    latin = len(_ASCII_LETTERS.findall(text))
-    if latin:
-        counts["LATIN"] = latin
-    for char in _NON_ASCII.findall(text):
-        if char.isalpha():
-            counts[unicodedata.name(char, "UNKNOWN").split(" ")[0]] += 1
-    return counts
-
-
-def _other_script(counts: Counter, main: str | None) -> str | None:
-    letters = sum(counts.values())
-    if main is None or letters < SCRIPT_LETTERS:
-        return None
-    if counts[main] / letters >= 1 - SCRIPT_SHARE:
-        return None
-    script, n = counts.most_common(1)[0]
-    return f"{script} ({n} of {letters} letters; the dataset's script is {main})"
-
-
-def _squeezed(label: str) -> str:
-    return " ".join(label.split()).casefold()
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Whether one insertion, deletion, substitution or swap turns ``a`` into ``b``."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    if len(a) == len(b):
-        diff = [k for k in range(len(a)) if a[k] != b[k]]
-        if len(diff) == 1:
-            return True
-        k = diff[0]
-        return len(diff) == 2 and diff[1] == k + 1 and a[k] == b[k + 1] and a[k + 1] == b[k]
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    k = next((k for k in range(len(short)) if short[k] != long[k]), len(short))
-    return short[k:] == long[k + 1 :]
+    for ch in text[:2000]:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            counts[name.split(" ")[0] if name else "UNKNOWN"] += 1
+    return counts.most_common(1)[0][0] if counts else None

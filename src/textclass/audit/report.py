@@ -1,148 +1,101 @@
-"""An audit as JSON (``audit.json``: every finding, by part and 1-based data row), as one
-summary line per finding kind, and the rows ``--write-clean`` leaves out, with why."""
+"""What an audit found, as the terminal, ``audit.json`` and ``audit.html`` show it.
+
+Rows are data rows as the readers' errors number them: 1-based, in the order loaded (for a
+named dataset with parts, each part numbered on its own: ``train`` / ``test``).
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
 
-import numpy as np
-
-from textclass.audit.core import AuditResult, conflicting, duplicate_counts, leaked_rows
-
-TEXT_SHOWN = 300  # characters of a text quoted in a finding
-TEXT_KINDS = {
-    "empty": "empty or missing texts (dropped on reading)",
-    "short": "very short texts",
-    "long": "very long texts",
-    "mojibake": "texts with mojibake (UTF-8 or cp1252 bytes read as Latin-1: Ã©, â€™, U+0096)",
-    "replacement": "texts with the replacement character U+FFFD",
-    "script": "texts in another script than the dataset's",
-}
+TOP = 10  # rows shown per kind in the terminal and the page
 
 
-def to_json(result: AuditResult) -> dict:
-    """Every finding; rows as ``{"part", "row"}`` (1-based data rows of that part's file)."""
-    corpus = result.corpus
-    return {
-        "parts": [{"name": p.name, "role": p.role, "rows": len(p.dataset)} for p in corpus.parts],
-        "multilabel": result.multilabel,
-        "settings": result.settings.to_dict(),
-        "summary": {kind: n for kind, n, _ in summary(result)},
-        "label_issues": [_label_issue(result, issue) for issue in result.label_issues],
-        "label_notes": list(result.label_notes),
-        "duplicate_counts": duplicate_counts(result),
-        "duplicates": [_group(result, g) for g in result.groups],
-        "leakage": {
-            level: _rows(result, leaked_rows(result, level)) for level in ("exact", "near")
-        },
-        "labels": {"balance": result.balance, "similar": result.similar_labels},
-        "texts": _texts(result),
-        "seconds": {k: round(v, 2) for k, v in result.seconds.items()},
-    }
+@dataclass
+class AuditReport:
+    name: str
+    rows: int
+    test_rows: int | None
+    findings: dict = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        """How many rows (or groups, or pairs) each kind of finding holds."""
+        f = self.findings
+        out = {}
+        if "label_errors" in f:
+            out["likely label errors"] = len(f["label_errors"])
+        dup = f["duplicates"]
+        out["exact duplicate groups"] = len(dup["exact"])
+        out["normalised duplicate groups"] = len(dup["normalized"])
+        out[f"near-duplicate groups (Jaccard >= {dup['near_threshold']:g})"] = len(dup["near"])
+        out["duplicate groups with conflicting labels"] = len(f["conflicting_labels"])
+        if f.get("leakage") is not None:
+            out["test rows also in training"] = len(f["leakage"])
+        out["look-alike label pairs"] = len(f["labels"]["lookalikes"])
+        texts = f["texts"]
+        for kind in ("empty", "very_short", "very_long", "mojibake", "replacement_characters",
+                     "other_script"):  # fmt: skip
+            out[kind.replace("_", " ") + " texts"] = len(texts[kind])
+        return out
+
+    def summary_lines(self) -> list[str]:
+        """One line per kind of finding, then the top likely label errors and leaks."""
+        test = f", test {self.test_rows:,} rows" if self.test_rows is not None else ""
+        lines = [f"audit of {self.name}: {self.rows:,} rows{test}"]
+        lines += [f"  {kind}: {n:,}" for kind, n in self.counts().items()]
+        for issue in self.findings.get("label_errors", [])[:TOP]:
+            lines.append(
+                f"  row {issue['row']}: labelled {issue['given']!r}, model says "
+                f"{issue['suggested']!r} ({issue['suggested_probability']:.2f}): "
+                f"{_short(issue['text'])}"
+            )
+        for leak in (self.findings.get("leakage") or [])[:TOP]:
+            lines.append(
+                f"  test row {leak['test_row']} = train row(s) {_rows(leak['train_rows'])} "
+                f"({leak['kind']})"
+            )
+        return lines
+
+    def write(self, folder: Path) -> list[Path]:
+        """``audit.json`` (every finding) and ``audit.html`` in ``folder``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        data = {"name": self.name, "rows": self.rows, "test_rows": self.test_rows,
+                "counts": self.counts(), **self.findings}  # fmt: skip
+        (folder / "audit.json").write_text(json.dumps(data, indent=1, default=str) + "\n")
+        (folder / "audit.html").write_text(self.html(), encoding="utf-8")
+        return [folder / "audit.json", folder / "audit.html"]
+
+    def html(self) -> str:
+        from textclass.rendering.html import page, table
+
+        body = [f"<h1>Audit of {html.escape(self.name)}</h1>",
+                table(["finding", "count"], [[k, v] for k, v in self.counts().items()], (0,))]  # fmt: skip
+        issues = self.findings.get("label_errors", [])
+        if issues:
+            rows = [[i["row"], i["given"], i["suggested"], i["given_probability"], i["text"]]
+                    for i in issues[:100]]  # fmt: skip
+            body += ["<h2>Likely label errors (most likely first)</h2>",
+                     table(["row", "given", "suggested", "p(given)", "text"], rows, (4,))]  # fmt: skip
+        leaks = self.findings.get("leakage") or []
+        if leaks:
+            rows = [[x["test_row"], _rows(x["train_rows"]), x["kind"]] for x in leaks[:100]]
+            body += ["<h2>Test rows also in training</h2>",
+                     table(["test row", "train rows", "kind"], rows)]  # fmt: skip
+        for kind, groups in self.findings["duplicates"].items():
+            if isinstance(groups, list) and groups:
+                rows = [[_rows(g)] for g in groups[:100]]
+                body += [f"<h2>Duplicates: {html.escape(kind)}</h2>", table(["rows"], rows, (0,))]
+        return page(f"Audit of {self.name}", body)
 
 
-def summary(result: AuditResult) -> list[tuple[str, int, str]]:
-    """``(kind, count, line)`` per finding kind, in the order of the issue's checks."""
-    lines = []
-    if result.settings.labels:
-        n = len(result.label_issues)
-        lines.append(("label_issues", n, f"likely label errors: {n} rows"))
-    for level in ("exact", "normalised", "near"):
-        groups = [g for g in result.groups if g.kind == level]
-        rows = sum(len(g.members) for g in groups)
-        lines.append((f"{level}_duplicates", len(groups), f"{level} duplicate groups: {len(groups)} ({rows} rows)"))  # fmt: skip
-    clash = [g for g in result.groups if conflicting(result, g)]
-    lines.append(("conflicting_labels", len(clash), f"duplicate groups with conflicting labels: {len(clash)}"))  # fmt: skip
-    if any(p.role == "test" for p in result.corpus.parts):
-        exact, near = len(leaked_rows(result, "exact")), len(leaked_rows(result, "near"))
-        line = f"leakage: {exact} test rows also in training (exact), {near} (near-duplicates included)"
-        lines.append(("leakage", near, line))
-    minority = result.balance["minority"]
-    lines.append(("minority_labels", len(minority), f"minority labels (under 5 % of the largest): {len(minority)}, class ratio {result.balance['ratio']}"))  # fmt: skip
-    similar = len(result.similar_labels)
-    lines.append(("similar_labels", similar, f"labels differing only by case, whitespace or a typo: {similar} pairs"))  # fmt: skip
-    texts = _texts(result)
-    for kind, what in TEXT_KINDS.items():
-        lines.append((kind, len(texts[kind]), f"{what}: {len(texts[kind])}"))
-    return lines
+def _rows(rows: list[int]) -> str:
+    shown = ", ".join(map(str, rows[:8]))
+    return shown + (f" (+{len(rows) - 8})" if len(rows) > 8 else "")
 
 
-def _texts(result: AuditResult) -> dict[str, list[dict]]:
-    corpus = result.corpus
-    found = {"empty": []}
-    for part in corpus.parts:
-        found["empty"] += [{"part": part.name, "row": r} for r in part.dataset.dropped_rows]
-    for kind, rows in result.texts.items():
-        found[kind] = [
-            {**corpus.where(i), "detail": detail, "text": _shown(corpus.texts[i])}
-            for i, detail in rows
-        ]
-    return found
-
-
-def _label_issue(result: AuditResult, issue: dict) -> dict:
-    i = issue["index"]
-    rest = {k: v for k, v in issue.items() if k != "index"}
-    return {**result.corpus.where(i), **rest, "text": _shown(result.corpus.texts[i])}
-
-
-def _group(result: AuditResult, group) -> dict:
-    corpus = result.corpus
-    rows = [{**corpus.where(i), "label": _label(corpus.labels[i])} for i in group.members]
-    roles = {corpus.role(i) for i in group.members}
-    out = {
-        "kind": group.kind,
-        "rows": rows,
-        "conflicting_labels": conflicting(result, group),
-        "across_parts": len({r["part"] for r in rows}) > 1,
-        "leak": roles == {"train", "test"},
-        "text": _shown(corpus.texts[group.members[0]]),
-    }
-    if group.similarity is not None:
-        out["similarity"] = group.similarity
-    return out
-
-
-def _rows(result: AuditResult, positions: np.ndarray) -> list[dict]:
-    return [result.corpus.where(i) for i in positions.tolist()]
-
-
-def _label(value):
-    if isinstance(value, tuple):
-        return [_label(v) for v in value]
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _shown(text: str) -> str:
-    return text if len(text) <= TEXT_SHOWN else text[:TEXT_SHOWN] + "…"
-
-
-def removals(result: AuditResult) -> dict[int, list[str]]:
-    """``{position: reasons}`` for the rows of the training parts a clean copy leaves out:
-    likely label errors; every row of a duplicate group with conflicting labels; later
-    copies of a text (near-duplicates included; the first is kept); rows whose text is
-    also in the test data."""
-    corpus = result.corpus
-    why: dict[int, list[str]] = defaultdict(list)
-    for issue in result.label_issues:
-        why[issue["index"]].append(
-            f"likely label error (given {issue['given']!r}, suggested {issue['suggested']!r})"
-        )
-    for group in result.groups:
-        if conflicting(result, group):
-            for i in group.members:
-                if corpus.role(i) == "train":
-                    why[i].append(f"{group.kind} duplicate with conflicting labels")
-    first: dict[int, int] = {}
-    ids = result.ids["near"]
-    test_ids = set(ids[np.array([corpus.role(i) == "test" for i in range(len(ids))])].tolist())
-    for i in corpus.training().tolist():
-        cluster = int(ids[i])
-        if cluster in test_ids:
-            why[i].append("also in the test data (leakage)")
-        if cluster in first:
-            at = corpus.where(first[cluster])
-            why[i].append(f"duplicate of {at['part']} row {at['row']}")
-        else:
-            first[cluster] = i
-    return {i: list(dict.fromkeys(reasons)) for i, reasons in sorted(why.items())}
+def _short(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -7,7 +7,8 @@ that are the user's to fix print one line and exit with a status from
 ``common`` holds the app and exit codes, ``options`` the shared options and the one
 place that turns options into job requests; ``jobs`` the single-model commands
 (train, evaluate, report, predict), ``catalog`` the listings (datasets, models),
-``experiments`` the many-model ones (compare, search), ``serve`` the service, ``audit`` the data audit.
+``experiments`` the many-model ones (compare, search), ``serve`` the service, ``audit``
+the data audit.
 """
 
 from __future__ import annotations

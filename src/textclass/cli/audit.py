@@ -1,9 +1,4 @@
-"""``textclass audit``: likely label errors, duplicates, leakage and data health.
-
-The command maps its options to an :class:`~textclass.jobs.requests.AuditRequest`,
-calls the audit job (:mod:`textclass.jobs.audit`) and prints one line per finding
-kind, then the top rows.
-"""
+"""``textclass audit``: label errors, duplicates, leakage and data health, before training."""
 
 from __future__ import annotations
 
@@ -20,87 +15,65 @@ from textclass.cli.options import (
     LabelCol,
     LabelCols,
     LabelSep,
-    ModelParam,
+    OnEmpty,
+    TestFile,
     TextCol,
     data_options,
-    parse_pairs,
 )
 
-AuditTest = Annotated[
-    str | None,
-    typer.Option(
-        "--test",
-        help="Labeled test data: checked for duplicates and for leakage (its texts in DATA)",
-    ),
-]
+AuditOut = Annotated[Path | None, typer.Option(help="Folder for audit.json and audit.html")]
 AuditModel = Annotated[
-    str, typer.Option(help="Model family scoring each row out of fold (default ngram)")
+    str, typer.Option(help="Family whose out-of-fold probabilities find label errors")
 ]
-Folds = Annotated[int, typer.Option(help="Folds of the out-of-fold probabilities")]
-AuditSeed = Annotated[int, typer.Option(help="Seed of the folds and the model")]
+Folds = Annotated[
+    int | None,
+    typer.Option(help="Folds of the out-of-fold probabilities (default 5; 3 above 10,000 texts)"),
+]
 NearThreshold = Annotated[
-    float, typer.Option(help="Near-duplicates: Jaccard similarity of word 3-gram sets")
+    float, typer.Option(help="Estimated Jaccard similarity of near duplicates (word 3-grams)")
 ]
-Labels = Annotated[
-    bool, typer.Option(help="Run the label audit (fits one model per fold); --no-labels skips it")
-]
-AuditOut = Annotated[
-    Path | None, typer.Option(help="Folder for audit.json (every finding) and audit.html")
+LabelErrors = Annotated[
+    bool, typer.Option(help="Look for label errors (fits a model per fold; off: cheap checks)")
 ]
 WriteClean = Annotated[
     Path | None,
-    typer.Option(
-        help="Write the data without the flagged rows here (.csv, .tsv, .jsonl, .parquet); "
-        "what was removed and why goes to FILE.removed.jsonl; the input is never modified"
-    ),
-]
-Top = Annotated[int, typer.Option(help="Rows shown per finding kind")]
-AuditOnEmpty = Annotated[
-    str, typer.Option(help="Rows with empty or missing text: drop (and report) or error")
+    typer.Option(help="Write the data without the flagged rows here (.jsonl or .csv)"),
 ]
 
 
 @app.command()
 def audit(
     data: DataArg,
-    test: AuditTest = None,
+    test: TestFile = None,
     out: AuditOut = None,
     model: AuditModel = "ngram",
-    param: ModelParam = [],  # noqa: B006
-    folds: Folds = 5,
-    seed: AuditSeed = 0,
+    folds: Folds = None,
+    seed: Annotated[int, typer.Option(help="Seed of the folds and the model")] = 0,
     near_threshold: NearThreshold = 0.8,
-    labels: Labels = True,
+    label_errors: LabelErrors = True,
     write_clean: WriteClean = None,
-    top: Top = 10,
     text_col: TextCol = None,
     label_col: LabelCol = None,
     fmt: Format = None,
     encoding: Encoding = "utf-8",
-    on_empty: AuditOnEmpty = "drop",
+    on_empty: OnEmpty = "error",
     label_sep: LabelSep = None,
     label_cols: LabelCols = None,
 ) -> None:
     """Find likely label errors, duplicates, train/test leakage and unhealthy labels or texts."""
-    from textclass.audit import top_rows
     from textclass.jobs.audit import run_audit
+    from textclass.jobs.notes import Notes
     from textclass.jobs.requests import AuditRequest
 
+    given = dict(locals())
     request = AuditRequest(
-        data=data, data_options=data_options(dict(locals())), test_data=test, model=model,
-        model_params=parse_pairs(param), folds=folds, seed=seed, near_threshold=near_threshold,
-        labels=labels, out=out, write_clean=write_clean,
+        data=data, data_options=data_options(given), test_data=test, model=model,
+        folds=folds, seed=seed, near_threshold=near_threshold, label_errors=label_errors,
+        out=out, write_clean=write_clean,
     )  # fmt: skip
-    outcome = run_audit(request, report=_echo_err)
-    for line in outcome.summary_lines():
-        typer.echo(line)
-    for line in top_rows(outcome.found, top):
-        typer.echo(line)
-    for what, path in outcome.written.items():
-        if what == "clean":
-            typer.echo(
-                f"wrote {path['out']} ({path['rows']} rows; {path['removed']} removed, "
-                f"listed in {path['side']})"
-            )
-        else:
-            typer.echo(f"wrote {path}")
+    report = run_audit(request, Notes(_echo_err))
+    typer.echo("\n".join(report.summary_lines()))
+    if out is not None:
+        typer.echo(f"wrote {out / 'audit.json'} and {out / 'audit.html'}")
+    if write_clean is not None:
+        typer.echo(f"wrote {write_clean} and {write_clean}.removed.jsonl")

@@ -17,6 +17,27 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from textclass import __version__
+
+        typer.echo(f"textclass {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_show_version,
+        is_eager=True,
+        help="Print the installed version and exit",
+    ),  # fmt: skip
+) -> None:
+    """Text classification with Keras 3: train, evaluate, predict."""
+
+
 class ExitCode(enum.IntEnum):
     OK = 0
     ERROR = 1

@@ -15,7 +15,6 @@ import typer
 from textclass.cli import common
 from textclass.cli.common import _describe_seed, _echo_err, _print_metrics, app
 from textclass.cli.options import (
-    AuditFirst,
     BatchSize,
     ChunkRows,
     ClassWeight,
@@ -51,11 +50,13 @@ from textclass.cli.options import (
     TextCol,
     Texts,
     Threshold,
+    TimeLimit,
     Top,
     ValidationSplit,
     Verbose,
     classifier_settings,
     data_options,
+    parse_duration,
     parse_pairs,
 )
 
@@ -90,7 +91,8 @@ def train(
     class_weight: ClassWeight = None,
     threshold: Threshold = None,
     verbose: Verbose = 0,
-    audit: AuditFirst = False,
+    time_limit: TimeLimit = "10m",
+    audit: Annotated[bool, typer.Option(help="The data audit's cheap checks first")] = False,
 ) -> None:
     """Train a model, report its test metrics, and save it with --out."""
     from textclass.jobs.requests import TrainRequest
@@ -101,7 +103,8 @@ def train(
     request = TrainRequest(
         data=data, data_options=data_options(given), test_data=test, test_size=test_size,
         seed=seed, stratify=stratify, classifier=classifier_settings(given),
-        model_params=parse_pairs(param), out=out, audit=audit,
+        model_params=parse_pairs(param), out=out, time_limit_s=parse_duration(time_limit),
+        audit=audit,
     )  # fmt: skip
     _print_trained(train_job(request, report=_echo_err), seed_text)
 

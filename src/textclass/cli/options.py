@@ -115,7 +115,16 @@ Loss = Annotated[
 DataArg = Annotated[
     str, typer.Argument(help="A named dataset (uci-sentiment:yelp) or a file/folder")
 ]
-Model = Annotated[str, typer.Option(help="Model family (see `textclass models`; default ngram)")]
+Model = Annotated[
+    str,
+    typer.Option(
+        help="Model family (see `textclass models`; default ngram), or auto: the best by "
+        "cross-validation on the training part within --time-limit"
+    ),
+]
+TimeLimit = Annotated[
+    str, typer.Option(help="For --model auto: the whole run's time, e.g. 600, 90s, 10m, 1h")
+]
 ModelParam = Annotated[
     list[str], typer.Option("--param", "-p", help="Model hyperparameter NAME=VALUE (repeatable)")
 ]
@@ -127,14 +136,6 @@ TestSize = Annotated[
     ),
 ]
 Seed = Annotated[int | None, typer.Option(help="Seed for the split and the model (default 0)")]
-AuditFirst = Annotated[
-    bool,
-    typer.Option(
-        "--audit",
-        help="Before training, count duplicates, train/test leakage and label or text "
-        "problems (no model fitted; `textclass audit` lists the rows)",
-    ),
-]
 RunOut = Annotated[Path | None, typer.Option(help="Directory to save the trained model in")]
 TrialCluster = Annotated[
     str | None,
@@ -236,3 +237,19 @@ def _number_or_text(raw: str):
         return float(raw)
     except ValueError:
         return raw
+
+
+def parse_duration(text: str) -> float:
+    """``"10m"`` -> 600.0; a number alone is seconds; s, m and h suffixes."""
+    from textclass.errors import invalid
+
+    value = text.strip().lower()
+    scale = {"s": 1, "m": 60, "h": 3600}.get(value[-1:], None)
+    number = value[:-1] if scale else value
+    try:
+        seconds = float(number) * (scale or 1)
+    except ValueError:
+        raise invalid("--time-limit", "seconds, or a number with s, m or h", text) from None
+    if not seconds > 0:
+        raise invalid("--time-limit", "a positive duration", text)
+    return seconds

@@ -1,4 +1,4 @@
-"""``textclass serve``: run directories behind HTTP (FastAPI + uvicorn, one worker)."""
+"""``textclass serve``: run directories behind HTTP (FastAPI + uvicorn; serve/process.py)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,16 @@ MaxConnections = Annotated[
     int, typer.Option(help="Connections and requests at once (more get 503)")
 ]
 AccessLog = Annotated[bool, typer.Option(help="A JSON line per request on stderr")]
+Workers = Annotated[
+    int, typer.Option(min=1, help="Processes behind the port, each loading the models once")
+]
+DrainSeconds = Annotated[
+    float,
+    typer.Option(min=0, help="On SIGTERM: seconds of /readyz 503, still serving, before stopping"),
+]
+GraceSeconds = Annotated[
+    float, typer.Option(min=0, help="On SIGTERM: seconds for requests in flight to finish")
+]
 # a loopback server answers only its own names: a page elsewhere that points its name at
 # 127.0.0.1 (DNS rebinding) gets 400 (serve/access.py)
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -68,30 +78,20 @@ def serve(
     read_timeout: ReadTimeout = 10.0,
     max_connections: MaxConnections = 512,
     access_log: AccessLog = False,
+    workers: Workers = 1,
+    drain_seconds: DrainSeconds = 2.0,
+    grace_seconds: GraceSeconds = 30.0,
 ) -> None:
     """Serve models over HTTP: /v1/models, /v1/models/NAME/predict, a page at /, /docs."""
-    from textclass.errors import ConfigError
-    from textclass.serve import create_app
+    from textclass.serve.process import ServerOptions, run_server
 
-    if name and len(name) != len(runs):
-        raise ConfigError(f"{len(name)} --name for {len(runs)} run directories")
-    settings = _settings(dict(locals()))
-    application = create_app(runs, names=name or None, default=default, settings=settings)
-    import sys
-
-    import uvicorn
-
-    from textclass.serve.transport import guarded_protocol
-
-    # Predictions run on a worker thread; with CPython's default 5 ms GIL switch
-    # interval each hand-over between it and the event loop can wait that long
-    # (measured: one client's p99 22 ms -> 7 ms at 0.5 ms). This process is ours.
-    sys.setswitchinterval(0.0005)
-
-    _echo_err(f"serving {', '.join(application.state.store.models)} on http://{host}:{port}")
-    uvicorn.run(
-        application, host=host, port=port, workers=1, log_level="warning",
-        http=guarded_protocol(read_timeout), limit_concurrency=max_connections,
+    options = ServerOptions(
+        host=host, port=port, workers=workers, read_timeout_s=read_timeout,
+        max_connections=max_connections, grace_s=grace_seconds,
+    )  # fmt: skip
+    run_server(
+        runs, names=name or None, default=default, settings=_settings(dict(locals())),
+        options=options, announce=_echo_err,
     )  # fmt: skip
 
 
@@ -122,6 +122,7 @@ def _settings(given: dict):
         cors_origins=tuple(given["cors_origin"]),
         allowed_hosts=hosts,
         access_log=given["access_log"],
+        drain_s=given["drain_seconds"],
     )
 
 

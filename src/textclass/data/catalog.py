@@ -42,7 +42,7 @@ def _build_uci(archive: Path, folder: Path) -> None:
 
 def _load_uci(folder: Path, part: str | None) -> Dataset:
     parts = [part] if part else list(UCI_SOURCES)
-    texts, labels, groups, rows = [], [], [], []
+    texts, labels, groups = [], [], []
     for source in parts:
         ds = read_dataset(
             folder / UCI_SOURCES[source], format="tsv", header=False, text_col=0, label_col=1
@@ -51,11 +51,7 @@ def _load_uci(folder: Path, part: str | None) -> Dataset:
         texts += [t.rstrip(" ") for t in ds.texts]
         labels.append(ds.labels)
         groups += [source] * len(ds)
-        rows.append(ds.row_numbers())  # each row's number in its own file
-    return Dataset(
-        texts, np.concatenate(labels), np.array(groups), group_name="source",
-        rows=np.concatenate(rows),
-    )  # fmt: skip
+    return Dataset(texts, np.concatenate(labels), np.array(groups), group_name="source")
 
 
 _add(
@@ -114,7 +110,6 @@ def _load_imdb(folder: Path, part: str | None) -> Dataset:
         texts=[t for d in sets for t in d.texts],
         labels=np.concatenate([d.labels for d in sets]),
         split=split,
-        rows=np.concatenate([d.row_numbers() for d in sets]),  # each row's number in its file
     )
 
 
@@ -204,7 +199,7 @@ def _load_goemotions(folder: Path, part: str | None) -> Dataset:
 
     names = (folder / "emotions.txt").read_text(encoding="utf-8").split("\n")
     names = [n.strip() for n in names if n.strip()]
-    texts, sets, split, rows = [], [], [], []
+    texts, sets, split = [], [], []
     for name in [part] if part else GOEMOTIONS_PARTS:
         frame = pd.read_csv(
             folder / f"{name}.tsv",
@@ -225,9 +220,7 @@ def _load_goemotions(folder: Path, part: str | None) -> Dataset:
                 ) from None
         texts += frame["text"].tolist()
         split += [name] * len(frame)
-        rows.append(np.arange(1, len(frame) + 1))  # each row's number in its own file
-    rows = np.concatenate(rows)
-    return Dataset(texts, normalize_sets(sets), split=np.array(split), rows=rows)
+    return Dataset(texts, normalize_sets(sets), split=np.array(split))
 
 
 _add(

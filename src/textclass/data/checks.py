@@ -84,13 +84,18 @@ def rare_class_warning(dataset: Dataset, share: float = RARE_CLASS_SHARE) -> str
     """One line naming the classes (labels) under ``share`` of the rows, or None."""
     counts = dataset.label_counts()
     rows = len(dataset)
-    rare = [(label, n) for label, n in counts.items() if n < share * rows]
+    rare = sorted(
+        ((label, n) for label, n in counts.items() if n < share * rows), key=lambda x: x[1]
+    )
     if not rare:
         return None
-    listed = _listed(f"{label} ({n} rows)" for label, n in rare)
+    # the rarest three, rarest first: one short line even for 28 labels
+    shown = ", ".join(f"{label} ({n} rows)" for label, n in rare[:3])
+    if len(rare) > 3:
+        shown = f"rarest {shown}"
     what = "labels" if dataset.multilabel else "classes"
     hint = "" if dataset.multilabel else "; consider class_weight='balanced' (--class-weight)"
     return (
         f"{len(rare)} of {len(counts)} {what} have under {share * 100:.0f} % of the {rows:,} "
-        f"rows of {dataset.name}: {listed}{hint}"
+        f"rows of {dataset.name}: {shown}{hint}"
     )

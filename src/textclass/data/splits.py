@@ -7,7 +7,7 @@ from sklearn.model_selection import train_test_split
 
 from textclass.checks import is_int
 from textclass.data.dataset import Dataset
-from textclass.errors import ConfigError, DataError, invalid
+from textclass.errors import DataError, invalid
 
 DEFAULT_TEST_SIZE = 0.25
 
@@ -78,21 +78,31 @@ def split_dataset(
             f"{dataset.name}: test_size={test_size} rows leaves none of its {len(dataset)} "
             "rows for training"
         )
-    if stratify and dataset.multilabel:
-        raise ConfigError(
-            f"{dataset.name}: --stratify keeps the proportions of single labels; these rows hold "
-            "label sets (split without it, or give a test file)"
-        )
     index = np.arange(len(dataset))
     try:
-        train, test = train_test_split(
-            index,
-            test_size=test_size,
-            random_state=seed,
-            stratify=dataset.labels if stratify else None,
-        )
+        if stratify and dataset.multilabel:
+            train, test = _label_set_split(dataset.labels, test_size, seed)
+        else:
+            train, test = train_test_split(
+                index,
+                test_size=test_size,
+                random_state=seed,
+                stratify=dataset.labels if stratify else None,
+            )
     except ValueError as exc:
         raise DataError(f"{dataset.name}: cannot split {len(dataset)} rows: {exc}") from None
     return dataset.subset(train, dataset.name + "[train]"), dataset.subset(
         test, dataset.name + "[test]"
     )
+
+
+def _label_set_split(label_sets, test_size, seed) -> tuple[np.ndarray, np.ndarray]:
+    """Train and test rows keeping every label's share in both parts (iterative
+    stratification, Sechidis et al. 2011, from the ``iterative-stratification`` package)."""
+    from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    matrix = MultiLabelBinarizer().fit_transform(list(label_sets))
+    splitter = MultilabelStratifiedShuffleSplit(n_splits=1, test_size=test_size, random_state=seed)
+    train, test = next(splitter.split(np.zeros(len(matrix)), matrix))
+    return np.sort(train), np.sort(test)

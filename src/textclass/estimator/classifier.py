@@ -1,10 +1,9 @@
 """``TextClassifier``: raw texts in, labels out, scikit-learn compatible.
 
-It is family-agnostic: it checks inputs, encodes labels, resolves the training
-settings (the family's defaults where the user set none), seeds, and delegates.
-The family (``models/``) names its preprocessor (texts -> model inputs) and its
-runtime (build, fit, predict, save); the estimator only talks to those two
-interfaces and never asks what kind of family it holds.
+It is family-agnostic: it checks inputs, encodes labels, resolves the training settings (the
+family's defaults where the user set none), seeds, and delegates. The family (``models/``)
+names its preprocessor (texts -> model inputs) and its runtime (build, fit, predict, save);
+the estimator only talks to those two interfaces and never asks what kind of family it holds.
 """
 
 from __future__ import annotations
@@ -76,7 +75,8 @@ class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
     threshold : None, float or str
         How a binary or multi-label problem turns probabilities into labels: a
         label is predicted when its probability is at least the threshold.
-        None: 0.5 per label (multi-label), the most probable class (binary).
+        None: the most probable class (binary); for multi-label, thresholds tuned
+        for F1 per label ("max-f1") with validation data or 1,000 texts, else 0.5.
         A number in (0, 1) applies to every label / to P(positive class), the
         positive class being the second of ``classes_`` (``1``, ``"pos"``, ``"spam"``).
         ``"max-f1"``, ``"precision=0.99"`` or ``"recall=0.9"`` tune it (one per
@@ -88,11 +88,12 @@ class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
         ``{label: weight}`` (for multi-label: the weight of a label's positive
         texts). Unnamed classes weigh 1.
 
-    Labels are single values (strings, numbers) or, for multi-label problems,
-    one list (tuple, set) of labels per text, or a ``(n, k)`` 0/1 indicator
-    matrix. ``predict`` answers in the same form: a label per text, a list of
-    labels per text (in ``classes_`` order, possibly empty), or an indicator
-    matrix; ``predict_proba`` gives one independent probability per label.
+    Notes
+    -----
+    Labels are single values (strings, numbers) or, for multi-label problems, one list (tuple,
+    set) of labels per text, or a ``(n, k)`` 0/1 indicator matrix. ``predict`` answers in the
+    same form: a label per text, a list of labels per text (in ``classes_`` order, possibly
+    empty), or an indicator matrix; ``predict_proba`` gives one independent probability per label.
     """
 
     def __init__(
@@ -171,7 +172,12 @@ class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
         if len(targets) != len(texts):
             raise DataError(f"X has {len(texts)} texts but y has {len(targets)} labels")
         multilabel = targets.ndim == 2
-        rule = th.parse(self.threshold)
+        rule = th.rule_for(
+            self.threshold,
+            multilabel=multilabel,
+            n_texts=len(texts),
+            has_validation=validation_data is not None,
+        )
         th.check_task(rule, len(encoder.classes_), multilabel)
         family = with_python_ints(self._family())
         self.family_ = family
@@ -205,16 +211,18 @@ class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
             callbacks=callbacks,
         )
         self.multilabel_ = multilabel
-        tuning = {}
-        if rule is not None and rule.tuned:
-            tuning = {"targets": validation[1], "proba": self._proba(validation[0], multilabel)}
-        self.decision_ = decide.choose(
-            rule, len(self.classes_), multilabel=multilabel, source=tuning_source, **tuning
-        )
-        self.decision_["indicator"] = bool(getattr(encoder, "indicator", False))
+        self._decide(rule, validation, tuning_source, indicator=getattr(encoder, "indicator", 0))
+        return self
+
+    def _decide(self, rule, validation, source: str, *, indicator) -> None:
+        """``decision_`` from the threshold ``rule``, tuned on ``validation`` if it says so."""
+        tuned = rule is not None and rule.tuned
+        tuning = {"targets": validation[1], "proba": self._proba(validation[0])} if tuned else {}
+        self.decision_ = decide.choose(rule, len(self.classes_), multilabel=self.multilabel_,
+                                       source=source, **tuning)  # fmt: skip
+        self.decision_["indicator"] = bool(indicator)
         lines = decide.notes(self.decision_, self.classes_)
         self.notes_ = {**self.notes_, "thresholds": lines} if lines else self.notes_
-        return self
 
     def _proba(self, x, multilabel: bool | None = None) -> np.ndarray:
         """Probabilities for model inputs ``x`` (one per label, or per class summing to 1)."""

@@ -3,7 +3,8 @@
 Every fold fits a fresh clone of the classifier on its training part: the
 tokenizer, the label encoder, TF-IDF weights and the network all see only that
 part, so no word or statistic leaks from the fold's held-out texts. The folds
-come from scikit-learn (stratified by label, shuffled with the seed).
+come from scikit-learn (stratified by label, shuffled with the seed); folds of label
+sets from ``iterative-stratification`` (each label's share kept in every fold).
 """
 
 from __future__ import annotations
@@ -25,13 +26,16 @@ def fold_indices(labels, k: int, seed: int | None) -> list[tuple[np.ndarray, np.
         raise DataError(f"cross-validation needs at least 2 folds, got cv={k!r}")
     from textclass.preprocessing.labels import is_multilabel
 
-    if is_multilabel(labels):  # label sets: plain shuffled folds (no stratification)
-        from sklearn.model_selection import KFold
+    if is_multilabel(labels):  # label sets: iterative stratification (Sechidis et al. 2011)
+        from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
 
-        n = len(labels) if not hasattr(labels, "shape") else labels.shape[0]
-        if n < k:
-            raise DataError(f"cv={k} folds need at least {k} texts; there are {n}")
-        return list(KFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(n)))
+        from textclass.preprocessing.labels import MultiLabelEncoder
+
+        matrix = MultiLabelEncoder().fit(labels).transform(labels)
+        if len(matrix) < k:
+            raise DataError(f"cv={k} folds need at least {k} texts; there are {len(matrix)}")
+        splitter = MultilabelStratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+        return list(splitter.split(np.zeros(len(matrix)), matrix))
     labels = np.asarray(labels)
     _, counts = np.unique(labels, return_counts=True)
     if counts.min() < k:

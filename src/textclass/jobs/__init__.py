@@ -11,14 +11,12 @@ it happens (and keeps in the result).
 - :mod:`.predict`: ``read_texts`` / ``predict(PredictRequest)`` (the light loader);
 - :mod:`.score`: ``score(ScoreRequest)``, files in chunks, here or on Dask;
 - :mod:`.compare`: ``compare(CompareRequest)``, a leaderboard of families;
-- :mod:`.search`: ``search(SearchRequest)``, CV search and the refitted best run;
-- :mod:`.audit`: ``run_audit(AuditRequest)``, label errors, duplicates, leakage, health.
+- :mod:`.search`: ``search(SearchRequest)``, CV search and the refitted best run.
 
 This package imports no job until it is used: ``textclass predict`` stays light.
 """
 
 from textclass.jobs.requests import (
-    AuditRequest,
     ClassifierSettings,
     CompareRequest,
     DataOptions,
@@ -30,7 +28,6 @@ from textclass.jobs.requests import (
 )
 
 __all__ = [
-    "AuditRequest",
     "ClassifierSettings",
     "CompareRequest",
     "DataOptions",

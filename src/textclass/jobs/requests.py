@@ -74,23 +74,21 @@ class TrainRequest:
     classifier: ClassifierSettings = ClassifierSettings()
     model_params: dict = field(default_factory=dict)  # the family's hyperparameters
     out: Path | None = None  # the run directory to write
-    audit: bool = False  # run the audit's cheap checks first (duplicates, leakage, labels)
+    time_limit_s: float = 600.0  # for model "auto": candidates and the final fit together
+    audit: bool = False  # the data audit's cheap checks before training (one line a kind)
 
 
 @dataclass(frozen=True)
 class AuditRequest:
-    """``textclass audit``: the data, how to score its rows, and what to write."""
-
-    data: str  # a named dataset or a labeled file
-    data_options: DataOptions = DataOptions(on_empty="drop")  # empty texts: reported
-    test_data: str | None = None  # a separate labeled test file (leakage is into it)
-    model: str = "ngram"  # the family scoring the rows out of fold
-    model_params: dict = field(default_factory=dict)
-    folds: int = 5
+    data: str  # a named dataset or a file/folder
+    data_options: DataOptions = DataOptions()
+    test_data: str | None = None  # a test file to check for leakage
+    model: str = "ngram"  # the family whose out-of-fold probabilities find label errors
+    folds: int | None = None  # None: 5, or 3 above 10,000 texts
     seed: int | None = 0
-    near_threshold: float = 0.8  # Jaccard similarity of word 3-gram sets
-    labels: bool = True  # the label audit (fits k models); False: only the cheap checks
-    out: Path | None = None  # folder for audit.json and audit.html
+    near_threshold: float = 0.8  # MinHash Jaccard estimate for near duplicates
+    label_errors: bool = True  # False: only the cheap checks (no model fitted)
+    out: Path | None = None  # where audit.json and audit.html go
     write_clean: Path | None = None  # a copy of the data without the flagged rows
 
 

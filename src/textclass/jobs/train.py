@@ -8,6 +8,7 @@ confident mistakes and the HTML report. :func:`train` is both.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,7 @@ from textclass.preprocessing.base import cut_warning
 SMALL_VOCABULARY = 100
 # words or n-grams explaining each confident mistake in the report
 MISTAKE_FEATURES = 5
+AUTO = "auto"  # the model name that chooses a family (experiments/auto.py)
 
 
 @dataclass
@@ -62,7 +64,8 @@ def fit_and_score(request: TrainRequest, notes: Notes) -> TrainResult:
     (IMDB), else 25 % (see :func:`textclass.data.split_dataset`).
     """
     request = checked(request)
-    clf = _classifier(request)
+    auto = request.classifier.model == AUTO
+    clf = _classifier(request, auto=auto)  # settings checked before any data is read
     data = load_noted(request.data, request.data_options, notes)
     test = None
     if request.test_data is not None:
@@ -72,7 +75,11 @@ def fit_and_score(request: TrainRequest, notes: Notes) -> TrainResult:
         stratify=request.stratify, where=request.test_data,
     )  # fmt: skip
     if request.audit:
-        _audit(prepared, notes)
+        audit_notes(prepared, notes)
+    leaderboard = None
+    if auto:  # chosen inside the training part only: the test part is never read
+        request, leaderboard = choose_model(request, prepared.train, notes)
+        clf = _classifier(request)
     monitor, watched = _validation(clf, prepared, notes)
     started = time.perf_counter()
     clf.fit(prepared.train.texts, prepared.train.labels, validation_data=monitor)
@@ -84,6 +91,8 @@ def fit_and_score(request: TrainRequest, notes: Notes) -> TrainResult:
     metrics["train_seconds"] = seconds
     metrics["history_validation"] = watched
     metrics["data"] = {"train": prepared.train.summary(), "test": prepared.test.summary()}
+    if leaderboard is not None:
+        metrics["auto"] = leaderboard
     metrics["notes"] = list(notes)  # the report shows them: it outlives the terminal
     return TrainResult(
         clf, prepared.train, prepared.test, metrics, seconds, request.out, list(notes), mistakes
@@ -104,6 +113,9 @@ def write_run(result: TrainResult, request: TrainRequest, notes: Notes) -> Path:
     }
     out = Path(request.out)
     result.classifier.save(out, metrics=result.metrics, extra={"data": source})
+    if "auto" in result.metrics:  # every candidate's CV score, or why it was skipped
+        text = json.dumps(result.metrics["auto"], indent=2, default=str)
+        (out / "leaderboard.json").write_text(text + "\n", encoding="utf-8")
     RunDirectory(out).write_mistakes(result.mistakes)
     write_run_report(out, redraw=True)  # also draws history.png and confusion.png
     if not plots.available():
@@ -117,8 +129,48 @@ def checked(request: TrainRequest) -> TrainRequest:
     return replace(request, test_size=check_test_size(request.test_size))
 
 
-def _classifier(request: TrainRequest) -> TextClassifier:
-    """The unfitted classifier; impossible settings fail before any data is read."""
+def audit_notes(prepared, notes: Notes) -> None:
+    """``train --audit``: the audit's cheap checks (no model fitted), one line per kind
+    found; test rows that also appear in training are a warning."""
+    from textclass.audit import audit
+
+    report = audit(prepared.train, prepared.test, label_errors=False)
+    for kind, count in report.counts().items():
+        if count and kind == "test rows also in training":
+            notes.warn(f"audit: {count} {kind}: the test score counts them (textclass audit)")
+        elif count:
+            notes.note(f"audit: {count} {kind}")
+
+
+def choose_model(request: TrainRequest, train: Dataset, notes: Notes):
+    """``(request for the winner, leaderboard)``: :func:`textclass.experiments.auto.choose`
+    on the training part, within the request's time limit."""
+    from textclass.experiments.auto import choose
+
+    started = time.perf_counter()
+    chosen = choose(
+        train.texts, train.labels, time_limit_s=request.time_limit_s,
+        seed=request.seed if request.seed is not None else 0, progress=notes.note,
+        settings={k: v for k, v in request.classifier.params().items() if k != "model"},
+    )  # fmt: skip
+    best = chosen.best
+    notes.note(
+        f"auto: {best.name} chosen by {chosen.cv}-fold CV ({chosen.scoring}) on the training "
+        f"part in {time.perf_counter() - started:.0f} s"
+    )
+    classifier = replace(request.classifier, model=best.model, **best.settings)
+    params = {**best.params, **request.model_params}
+    board = {"scoring": chosen.scoring, "cv": chosen.cv, "candidates": chosen.leaderboard}
+    return replace(request, classifier=classifier, model_params=params), board
+
+
+def _classifier(request: TrainRequest, *, auto: bool = False) -> TextClassifier:
+    """The unfitted classifier; impossible settings fail before any data is read (for
+    ``auto``, every setting but the family's)."""
+    if auto:
+        if not request.time_limit_s > 0:
+            raise ConfigError(f"--time-limit must be positive, got {request.time_limit_s:g} s")
+        request = replace(request, classifier=replace(request.classifier, model="ngram"))
     clf = TextClassifier(**{"random_state": request.seed, **request.classifier.params()})
     if request.model_params:
         clf.set_params(**{f"model__{k}": v for k, v in request.model_params.items()})
@@ -127,22 +179,6 @@ def _classifier(request: TrainRequest) -> TextClassifier:
     if request.test_data is not None and request.test_size is not None:
         raise ConfigError("give either a test file (--test) or a test size (--test-size), not both")
     return clf
-
-
-def _audit(prepared, notes: Notes) -> None:
-    """``train --audit``: the audit's cheap checks (duplicates, leakage, label and text
-    health; no model) on the training and test parts, one line per finding kind found;
-    leakage from training into test is a warning."""
-    from textclass.audit import AuditSettings, audit, summary
-
-    result = audit(prepared.train, prepared.test, AuditSettings(labels=False))
-    for kind, count, line in summary(result):
-        if kind == "leakage" and count:
-            notes.warn(f"audit: {line}")
-        elif count:
-            notes.note(f"audit: {line}")
-    found = sum(count for _, count, _ in summary(result))
-    notes.note(f"audit: {'done' if found else 'nothing found'} (`textclass audit` lists the rows)")
 
 
 def _validation(clf: TextClassifier, prepared, notes: Notes):
@@ -155,7 +191,7 @@ def _validation(clf: TextClassifier, prepared, notes: Notes):
     epoch for the history plot only (as the tutorials do); it never steers training.
     """
     n = len(prepared.train)
-    tuned = _tunes_threshold(clf)
+    tuned = _pin_threshold(clf, prepared)
     settings = clf.training_settings(n_samples=n, validation_data=tuned)
     monitor, watched = None, "validation split"
     if prepared.dev is not None:
@@ -175,10 +211,19 @@ def _validation(clf: TextClassifier, prepared, notes: Notes):
     return monitor, watched
 
 
-def _tunes_threshold(clf) -> bool:
-    from textclass.decisions.thresholds import parse
+def _pin_threshold(clf, prepared) -> bool:
+    """Whether the threshold is tuned; a multi-label default is pinned to what it means
+    here (tuned on the dev part or a held-out share, or 0.5), so the test set, which a
+    network may be shown for its history plot, never tunes it."""
+    from textclass.decisions.thresholds import rule_for
 
-    rule = parse(clf.threshold)
+    multilabel = prepared.train.multilabel
+    rule = rule_for(
+        clf.threshold, multilabel=multilabel, n_texts=len(prepared.train),
+        has_validation=prepared.dev is not None,
+    )  # fmt: skip
+    if clf.threshold is None and multilabel:
+        clf.set_params(threshold=rule.describe() if rule is not None else 0.5)
     return rule is not None and rule.tuned
 
 

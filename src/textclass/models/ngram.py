@@ -73,7 +73,9 @@ class Ngram(ModelFamily):
         "nb_alpha": "smoothing of the NB ratios",
         "nb_interpolation": "NBSVM's beta: 1 keeps the weights, < 1 pulls them to their mean",
         "solver": "liblinear (dual), saga, or sgd (SGD with log loss)",
-        "class_weight": "None or 'balanced' (weights inversely proportional to class frequency)",
+        "class_weight": "auto (balanced for one label per text, none for label sets or when "
+        "the classifier's class_weight is given), None or 'balanced' (inversely proportional "
+        "to class frequency)",
         "max_iter": "solver iterations",
     }
     constraints = {
@@ -89,7 +91,7 @@ class Ngram(ModelFamily):
             "a number in (0, 1]", lambda v: FRACTION.accepts(v) and v > 0 or v == 1
         ),
         "solver": one_of(*SOLVERS),
-        "class_weight": one_of(None, "balanced"),
+        "class_weight": one_of("auto", None, "balanced"),
         "max_iter": POSITIVE_INT,
     }
 
@@ -106,7 +108,7 @@ class Ngram(ModelFamily):
         nb_alpha: float = 1.0,
         nb_interpolation: float = 1.0,
         solver: str = "liblinear",
-        class_weight=None,
+        class_weight="auto",
         max_iter: int = 1000,
     ):
         self.ngram_range = ngram_range
@@ -139,14 +141,21 @@ class Ngram(ModelFamily):
             "values": "tfidf" if self.weighting == "tfidf" else "binary",
         }
 
-    def build(self, *, random_state=None, **_):
+    def build(self, *, random_state=None, multilabel: bool = False, **_):
+        # "auto": balanced for one label per text. On IMDB with positives cut to 10 % the
+        # unweighted model's minority F1 was 0.372 (recall 0.23): its n-grams nearly
+        # separate the training texts, so the fit's intercept and margins say little about
+        # unseen texts and argmax sides with the majority; balanced: 0.574, the balanced
+        # sets unchanged (IMDB 25k/25k 0.9173 either way). For label sets it cost GoEmotions
+        # macro-F1 0.453 -> 0.436 (their thresholds are tuned): none there.
+        weight = None if multilabel and self.class_weight == "auto" else self.class_weight
         return NBLinear(
             nb=self.weighting == "nb",
             C=self.C,
             alpha=self.nb_alpha,
             beta=self.nb_interpolation,
             solver=self.solver,
-            class_weight=self.class_weight,
+            class_weight=weight,
             max_iter=self.max_iter,
             random_state=random_state,
         )
@@ -198,21 +207,25 @@ class NBLinear(ClassifierMixin, BaseEstimator):
     def _fit_binary(self, X, positive: np.ndarray, sample_weight=None) -> tuple[np.ndarray, float]:
         r = nb_ratios(X, positive, self.alpha) if self.nb else None
         features = X if r is None else sp.csr_matrix(X.multiply(r.astype(np.float32)))
-        model = self._linear_model()
+        # "auto": balanced, unless the caller weighs the rows itself
+        weight = self.class_weight
+        if weight == "auto":
+            weight = "balanced" if sample_weight is None else None
+        model = self._linear_model(weight)
         model.fit(features, positive.astype(np.int64), sample_weight=sample_weight)
         w = model.coef_.ravel()
         if self.beta != 1.0:
             w = (1.0 - self.beta) * np.abs(w).mean() + self.beta * w
         return (w if r is None else w * r), float(model.intercept_[0])
 
-    def _linear_model(self):
+    def _linear_model(self, class_weight):
         if self.solver == "sgd":
             from sklearn.linear_model import SGDClassifier
 
             return SGDClassifier(
                 loss="log_loss",
                 alpha=1.0 / self.C / 1000,
-                class_weight=self.class_weight,
+                class_weight=class_weight,
                 max_iter=self.max_iter,
                 random_state=self.random_state,
                 tol=1e-4,
@@ -223,7 +236,7 @@ class NBLinear(ClassifierMixin, BaseEstimator):
             C=self.C,
             solver=self.solver,
             dual=self.solver == "liblinear",
-            class_weight=self.class_weight,
+            class_weight=class_weight,
             max_iter=self.max_iter,
             random_state=self.random_state,
         )

@@ -25,6 +25,16 @@ code{background:#f4f4f8;padding:0 .2rem}
 """
 
 
+def page(title: str, body: list[str]) -> str:
+    """A whole page in the reports' style (the audit's too)."""
+    return _page(title, body)
+
+
+def table(header: list[str], rows: list[list], text_columns: tuple[int, ...] = ()) -> str:
+    """A table in the reports' style; ``text_columns`` left-aligned."""
+    return _table(header, rows, text_columns)
+
+
 def _page(title: str, body: list[str]) -> str:
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
@@ -51,10 +61,6 @@ def _table(header: list[str], rows: list[list], text_columns: tuple[int, ...] = 
         "<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>" for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-# for the other pages in this style (the audit's)
-page, table = _page, _table
 
 
 def metrics_html(metrics: dict) -> list[str]:

@@ -97,9 +97,14 @@ def load_network(path: Path):
         config = json.loads(archive.read("config.json"))
         config.pop("compile_config", None)  # prediction only: no optimizer to restore
         _zero_initializers(config)
-        model = keras.saving.deserialize_keras_object(
-            config, safe_mode=True, custom_objects={_HOST_ZEROS: _host_zeros_class()}
-        )
+        # a scope, not only the argument: Bidirectional builds its backward layer from the
+        # forward layer's config, a second deserialization that sees only the scope, under
+        # the class's own name (a bidirectional RNN failed to load without it)
+        zeros = {_HOST_ZEROS: _host_zeros_class(), "HostZeros": _host_zeros_class()}
+        with keras.saving.custom_object_scope(zeros):
+            model = keras.saving.deserialize_keras_object(
+                config, safe_mode=True, custom_objects=zeros
+            )
         # h5py reading straight out of the zip seeks about in a ZipExtFile, which goes
         # back by reading the member again from its start: a fine-tuned encoder (90 MB)
         # loaded in 2.8-3.4 s so, 1.1 s from the extracted file

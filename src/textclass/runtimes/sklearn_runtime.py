@@ -46,7 +46,9 @@ class SklearnRuntime(Runtime):
         weights = settings.class_weight
         if codes.ndim == 2:
             self.model = OneVsRestLinear.fit_columns(
-                lambda: self.family.build(random_state=settings.random_state, **inputs),
+                lambda: self.family.build(
+                    random_state=settings.random_state, multilabel=True, **inputs
+                ),
                 x,
                 codes,
                 weights,

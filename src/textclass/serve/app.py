@@ -29,14 +29,12 @@ def create_app(
     ``/readyz`` says 503 until every model is loaded and warmed up.
     """
     try:
-        from fastapi import FastAPI
+        from fastapi_offline import FastAPIOffline
     except ImportError:
         from textclass.errors import ConfigError
 
         raise ConfigError("serving needs FastAPI: pip install 'textclass[serve]'") from None
-    from textclass.serve.access import AccessRules
-    from textclass.serve.errors import BodyLimit, install_error_handlers
-    from textclass.serve.observability import Observed
+    from textclass.serve.errors import install_error_handlers
     from textclass.serve.routes import ROUTERS
 
     service = Service.create(store or ModelStore.load(run_dirs, names, default), settings)
@@ -47,16 +45,37 @@ def create_app(
         yield
         service.stop()
 
-    app = FastAPI(
+    # /docs (Swagger UI 5) and /redoc (ReDoc 2) from files installed with the package, under
+    # /static-offline-docs: they work on a machine with no internet, and send nothing out
+    app = FastAPIOffline(
         title="textclass",
         summary="Text classification models trained with textclass",
         lifespan=lifespan,
     )
     app.state.service = service  # what the routes reach (routes/dependencies.py)
     app.state.store = service.store  # the served models, for the caller (the CLI names them)
+    _add_middlewares(app, service)
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
+
+
+def _add_middlewares(app, service: Service) -> None:
+    """Each added one wraps the ones before: the last added sees a request first."""
+    from textclass.serve.access import AccessRules
+    from textclass.serve.errors import BodyLimit
+    from textclass.serve.observability import Observed
+
+    settings = service.settings
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    # added last, so it runs first: Host and key refused before the body is read
-    app.add_middleware(AccessRules, api_key=settings.api_key, allowed_hosts=settings.allowed_hosts)
+    # after the body limit, so it runs first: Host and key refused before the body is read
+    app.add_middleware(
+        AccessRules,
+        api_key=settings.api_key,
+        allowed_hosts=settings.allowed_hosts,
+        max_key_failures=settings.max_key_failures,
+    )
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
@@ -68,7 +87,3 @@ def create_app(
         )
     # outermost: every answer (the middlewares' 400, 401, 413 too) counted, logged, with an id
     app.add_middleware(Observed, observer=service.observer, access_log=settings.access_log)
-    install_error_handlers(app)
-    for router in ROUTERS:
-        app.include_router(router)
-    return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,20 +34,31 @@ class ServedModel:
         return self._described(self.classifier.predict_proba(texts), top_k)
 
     def predict_explained(
-        self, texts: list[str], top_k: int | None, explain: int, deadline: float | None = None
+        self,
+        texts: list[str],
+        top_k: int | None,
+        explain: int,
+        deadline: float | None = None,
+        model_thread: Executor | None = None,
     ) -> list[dict]:
         """``predict`` plus, per text, the ``explain`` words or n-grams that pushed its
-        prediction most (``TextClassifier.explain``; the whole classifier loads on the
-        first such request); ``deadline`` (``time.monotonic()``) stops the explanation's
-        work once the request's time limit is past."""
+        prediction most (:func:`textclass.explain.explain`; the whole classifier loads on
+        the first such request). ``deadline`` (``time.monotonic()``) stops the work once
+        the request's time limit is past. ``model_thread``: where each model call runs (the
+        service's prediction thread, which owns every model: an encoder's backbone is one
+        object shared by every load of it), so the calls of a long explanation take turns
+        with plain requests while the rest of its work runs on the caller's thread."""
+        from textclass.explain import explain as explain_texts
+
+        calls = _ModelCalls(model_thread)
         if self._explainer is None:
             from textclass.estimator import TextClassifier
 
-            self._explainer = TextClassifier.load(self.path)
-        out = self.predict(texts, top_k)
-        for item, reason in zip(
-            out, self._explainer.explain(texts, top=explain, deadline=deadline)
-        ):
+            self._explainer = calls.run(TextClassifier.load, self.path)
+        explainer = _CallsOn(self._explainer, calls)
+        out = self._described(explainer.predict_proba(texts), top_k)
+        reasons = explain_texts(explainer, texts, top=explain, deadline=deadline)
+        for item, reason in zip(out, reasons):
             item["explanation"] = reason
         return out
 
@@ -84,15 +96,37 @@ class ServedModel:
         self.classifier.warm_up(WARM_UP_TEXTS)
 
 
+class _ModelCalls:
+    """Runs a call on ``executor`` and waits for it (here, without one)."""
+
+    def __init__(self, executor: Executor | None) -> None:
+        self.executor = executor
+
+    def run(self, call, *args):
+        if self.executor is None:
+            return call(*args)
+        return self.executor.submit(call, *args).result()
+
+
+class _CallsOn:
+    """A classifier whose ``predict_proba`` runs through ``calls``; the rest is its own."""
+
+    def __init__(self, classifier, calls: _ModelCalls) -> None:
+        self._classifier, self._calls = classifier, calls
+
+    def predict_proba(self, texts):
+        return self._calls.run(self._classifier.predict_proba, texts)
+
+    def __getattr__(self, name: str):
+        return getattr(self._classifier, name)
+
+
 class ModelStore:
     """Every served model by name, plus readiness (all loaded and warmed up)."""
 
     def __init__(self, models: list[ServedModel], default: str | None = None) -> None:
         self.models = {m.name: m for m in models}
-        if default is not None and default not in self.models:
-            raise ConfigError(
-                f"--default {default!r} is not a served model; serving: {', '.join(self.models)}"
-            )
+        check_default(default, list(self.models))
         self.default = default or (models[0].name if len(models) == 1 else None)
         self.ready = threading.Event()
         self.warm_error: str | None = None
@@ -104,11 +138,7 @@ class ModelStore:
         from textclass.inference import Predictor
 
         run_dirs = [Path(p) for p in run_dirs]
-        if not run_dirs:
-            raise ConfigError("serve needs at least one run directory")
-        names = list(names) if names else [p.resolve().name for p in run_dirs]
-        if len(set(names)) != len(names):
-            raise ConfigError(f"two served models share a name: {', '.join(names)} (use --name)")
+        names = served_names(run_dirs, names, default)
         models, seconds = [], {}
         for name, path in zip(names, run_dirs):
             started = time.perf_counter()
@@ -129,6 +159,27 @@ class ModelStore:
             self.warm_error = f"{type(exc).__name__}: {exc}"
             return
         self.ready.set()
+
+
+def served_names(run_dirs, names=None, default=None) -> list[str]:
+    """Each run's name (its folder's, or ``names``), checked: one per run, no two alike, and
+    ``default`` one of them."""
+    if not run_dirs:
+        raise ConfigError("serve needs at least one run directory")
+    if names and len(names) != len(run_dirs):
+        raise ConfigError(f"{len(names)} --name for {len(run_dirs)} run directories")
+    names = list(names) if names else [Path(p).resolve().name for p in run_dirs]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"two served models share a name: {', '.join(names)} (use --name)")
+    check_default(default, names)
+    return names
+
+
+def check_default(default: str | None, names: list[str]) -> None:
+    if default is not None and default not in names:
+        raise ConfigError(
+            f"--default {default!r} is not a served model; serving: {', '.join(names)}"
+        )
 
 
 def model_card(name: str, path: Path, clf) -> dict:

@@ -3,7 +3,7 @@
 - ``GET /metrics`` (Prometheus text format, ``prometheus-client``): requests by route,
   model and status; latency by route; requests in flight; texts per model call (how much
   batching groups); predicted labels per model (a drift signal); each model's load and
-  warm-up seconds.
+  warm-up seconds. Under ``serve --workers N``, every worker's counts added up.
 - ``X-Request-ID``: taken from the request when it is a sane token (up to 128 visible
   ASCII characters), else generated; echoed on every answer, errors included.
 - The access log (``textclass serve --access-log``): one JSON line per request on stderr:
@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
@@ -43,7 +44,10 @@ class Observer:
             "textclass_request_seconds", "Time to answer, by route", ["route"],
             buckets=_SECONDS, **reg,
         )  # fmt: skip
-        self.in_flight = Gauge("textclass_requests_in_flight", "Requests being answered", **reg)
+        self.in_flight = Gauge(
+            "textclass_requests_in_flight", "Requests being answered",
+            multiprocess_mode="livesum", **reg,
+        )  # fmt: skip
         self.batch_texts = Histogram(
             "textclass_batch_texts", "Texts per model call", ["model"], buckets=_TEXTS, **reg
         )
@@ -52,7 +56,7 @@ class Observer:
         )
         self.model_seconds = Gauge(
             "textclass_model_seconds", "Seconds to load and to warm up each model",
-            ["model", "stage"], **reg,
+            ["model", "stage"], multiprocess_mode="max", **reg,
         )  # fmt: skip
 
     def predicted(self, model: str, predictions: list[dict]) -> None:
@@ -64,11 +68,17 @@ class Observer:
     def exposition(self, model_seconds: dict | None = None) -> tuple[bytes, str]:
         """The metrics in Prometheus' text format; ``model_seconds``: ``{(model, stage):
         seconds}`` (the store's load and warm-up times, as far as they are known)."""
-        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+        from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
         for (model, stage), seconds in (model_seconds or {}).items():
             self.model_seconds.labels(model, stage).set(seconds)
-        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        registry = self.registry
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # `serve --workers N`: all of them
+            from prometheus_client.multiprocess import MultiProcessCollector
+
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry)
+        return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
 class Observed:

@@ -126,7 +126,8 @@ _ERRORS: dict[int | str, str] = {
     404: "No such model (for /v1/predict: no default model)",
     413: "The body is over the server's --max-body-bytes (1 MiB by default)",
     422: "The body breaks a rule of the request or a limit of the server",
-    503: "Still warming up, or the warm-up failed",
+    429: "Too many wrong API keys from this address within a minute (Retry-After says when)",
+    503: "Still warming up, the warm-up failed, or the server is stopping",
     504: "The prediction took longer than the server's --timeout (10 s by default)",
     "default": "Any other error (a wrong method, an internal error)",
 }

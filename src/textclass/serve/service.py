@@ -2,13 +2,16 @@
 
 Predictions run on one worker thread (models are not shared between threads),
 concurrent requests grouped into one model call (:mod:`.batching`), each under a
-per-request time limit. Nothing here imports FastAPI or pydantic: the routes reach
+per-request time limit. Explanations run on a thread of their own, one at a time, their
+model calls on the prediction thread: a long one takes turns with plain requests instead
+of holding them up. Nothing here imports FastAPI or pydantic: the routes reach
 the service through :mod:`.routes.dependencies`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,11 +32,15 @@ class ServeSettings:
     timeout_s: float = 10.0  # per request -> 504
     # when set, /v1 needs "Authorization: Bearer <key>"; never shown in a repr or a log
     api_key: str | None = field(default=None, repr=False)
+    max_key_failures: int = 10  # wrong keys per client address per minute -> 429
     cors_origins: tuple[str, ...] = field(default_factory=tuple)  # CORS off when empty
     # Host headers answered (any port); empty: any (`textclass serve` sets loopback names
     # for a loopback bind: see serve/access.py)
     allowed_hosts: tuple[str, ...] = field(default_factory=tuple)
     access_log: bool = False  # a JSON line per request on stderr (serve/observability.py)
+    # on SIGTERM, seconds of /readyz 503 while still serving, before the port closes
+    # (serve/stopping.py)
+    drain_s: float = 2.0
 
 
 class ServeError(Exception):
@@ -53,6 +60,11 @@ class Service:
     executor: ThreadPoolExecutor
     batchers: dict[str, Batcher]
     observer: Observer
+    explainer: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="textclass-explain")
+    )
+    # set by SIGTERM (serve/stopping.py): /readyz says 503 while requests are still served
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     @classmethod
     def create(cls, store: ModelStore, settings: ServeSettings) -> Service:
@@ -70,7 +82,11 @@ class Service:
         return cls(store, settings, executor, batchers, observer)
 
     def start(self, *, warm_up: bool) -> None:
-        """At app start-up: warm the models up on the prediction thread (or call them ready)."""
+        """At app start-up: warm the models up on the prediction thread (or call them ready),
+        and, in a server process's main thread, take SIGTERM for a graceful stop."""
+        from textclass.serve.stopping import drain_on_sigterm
+
+        drain_on_sigterm(self.stopping, self.settings.drain_s)
         if warm_up:
             # on the prediction thread: a request that comes before /readyz waits for the
             # warm-up instead of running the same model on a second thread beside it
@@ -79,7 +95,8 @@ class Service:
             self.store.ready.set()
 
     def stop(self) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        for pool in (self.executor, self.explainer):
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def model(self, name: str) -> ServedModel:
         if name not in self.store.models:
@@ -101,12 +118,13 @@ class Service:
         """Per text, the label and probabilities (and explanation), within the time limit."""
         settings = self.settings
         texts = check_texts_for_service(texts, settings.max_texts, settings.max_chars)
-        if explain:  # needs the whole classifier; not batched with plain requests
+        if explain:  # the whole classifier, on the explain thread (not batched)
             loop = asyncio.get_running_loop()
             deadline = time.monotonic() + settings.timeout_s  # stops the work, not only the wait
             job = loop.run_in_executor(
-                self.executor, model.predict_explained, texts, top_k, explain, deadline
-            )
+                self.explainer, model.predict_explained, texts, top_k, explain, deadline,
+                self.executor,
+            )  # fmt: skip
         else:
             job = self.batchers[model.name].predict(texts, top_k)
         try:

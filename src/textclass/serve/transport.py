@@ -23,12 +23,17 @@ def guarded_protocol(read_timeout_s: float = READ_TIMEOUT_S) -> type:
 
         def connection_made(self, transport) -> None:
             super().connection_made(transport)
-            self._reading = None
+            self._reading, self._headers_done = None, False
             self._arm()  # a client that connects and sends nothing is a stalled request
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
+            self._headers_done = False
             self._arm()
+
+        def on_headers_complete(self) -> None:
+            self._headers_done = True
+            super().on_headers_complete()
 
         def on_message_complete(self) -> None:
             self._disarm()
@@ -51,7 +56,9 @@ def guarded_protocol(read_timeout_s: float = READ_TIMEOUT_S) -> type:
             self._reading = None
             if self.transport.is_closing():
                 return
-            if self.cycle is None or self.cycle.response_complete:  # headers never ended
+            # 408 only while the headers never ended; a request whose body stalled is closed
+            # (it may have had its answer already: a 401 or 413 sent before the body)
+            if not self._headers_done:
                 self.transport.write(
                     b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
                     b"connection: close\r\ncontent-length: 52\r\n\r\n"

@@ -9,7 +9,7 @@ router = APIRouter(
     prefix="/v1",
     tags=["models"],
     dependencies=[Depends(api_key)],
-    responses=error_responses(401, "default"),
+    responses=error_responses(401, 429, "default"),
 )
 
 

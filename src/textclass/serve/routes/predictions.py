@@ -12,7 +12,7 @@ router = APIRouter(
     prefix="/v1",
     tags=["predictions"],
     dependencies=[Depends(api_key)],
-    responses=error_responses(401, "default"),
+    responses=error_responses(401, 429, "default"),
 )
 
 _ERRORS = error_responses(400, 404, 413, 422, 504)

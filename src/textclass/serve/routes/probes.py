@@ -25,6 +25,8 @@ async def healthz() -> dict:
 )
 async def readyz(service: ServiceDep) -> dict:
     store = service.store
+    if service.stopping.is_set():  # SIGTERM: balancers, send new clients elsewhere
+        raise ServeError(503, "stopping")
     if store.warm_error:
         raise ServeError(503, f"warm-up failed: {store.warm_error}")
     if not store.ready.is_set():

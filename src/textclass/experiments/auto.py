@@ -1,0 +1,180 @@
+"""``--model auto``: the best candidate for these training texts, chosen within a time budget.
+
+Candidates run from cheap to dear (:data:`CANDIDATES`): the ``ngram`` variants, ``logreg``,
+the word-id networks and the frozen encoder. Each is first fitted on a subsample to
+estimate what its k-fold cross-validation would cost on all the texts; one that would not
+finish in the time left is skipped, with the reason. The others are scored by stratified
+k-fold cross-validation **inside the training texts given** (auto never sees a test
+split), and the best mean score wins; of two within one standard error of each other, the
+faster. A share of the budget is kept for the winner's final fit on all the texts.
+
+:func:`choose` returns the winner and a leaderboard (every candidate's score ± std, fit
+seconds, or why it was skipped); the train job fits the winner and saves an ordinary run.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# the share of the time limit the candidates may use; the rest is the winner's final fit
+SEARCH_SHARE = 0.7
+SUBSAMPLE_TEXTS = 300  # texts of the fit that estimates a candidate's cost
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str  # as the leaderboard shows it
+    model: str  # the family
+    params: dict = field(default_factory=dict)  # the family's hyperparameters
+    settings: dict = field(default_factory=dict)  # TextClassifier settings (epochs, ...)
+
+
+CANDIDATES = (
+    Candidate("ngram (NB 1-3)", "ngram"),
+    Candidate("ngram tf-idf 1-2", "ngram", {"weighting": "tfidf", "ngram_range": (1, 2), "C": 1.0}),
+    Candidate("ngram NB 1-3 + char 2-5", "ngram", {"char_ngram_range": (2, 5)}),
+    Candidate("logreg", "logreg"),
+    Candidate("cnn", "cnn"),
+    Candidate("embedding", "embedding"),
+    Candidate("encoder (frozen MiniLM)", "encoder"),
+)
+
+
+@dataclass
+class AutoResult:
+    best: Candidate
+    leaderboard: list[dict]  # one row per candidate, best first, skipped ones last
+    scoring: str
+    cv: int
+
+
+def choose(
+    texts,
+    labels,
+    *,
+    time_limit_s: float = 600.0,
+    cv: int | None = None,
+    seed: int | None = 0,
+    scoring: str | None = None,
+    settings: dict | None = None,
+    candidates: tuple[Candidate, ...] = CANDIDATES,
+    progress: Callable[[str], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> AutoResult:
+    """The best of ``candidates`` for ``texts`` and ``labels`` by cross-validation, within
+    ``SEARCH_SHARE`` of ``time_limit_s``. ``cv``: folds (None: 5 up to 2,000 texts, else 3);
+    ``scoring``: a scorer name (None: accuracy, or f1_macro for label sets); ``settings``:
+    ``TextClassifier`` settings every candidate gets (a threshold, class weights)."""
+    from textclass.evaluation.crossval import _indexable
+    from textclass.evaluation.scoring import get_scorer
+    from textclass.preprocessing.labels import is_multilabel
+
+    texts, labels = list(texts), _indexable(labels)
+    scoring = scoring or ("f1_macro" if is_multilabel(labels) else "accuracy")
+    cv = cv or (5 if len(texts) <= 2000 else 3)
+    deadline = clock() + time_limit_s * SEARCH_SHARE
+    trial = _Trial(texts, labels, cv, seed, get_scorer(scoring), clock, settings or {})
+    rows = []
+    for candidate in candidates:
+        row = trial.run(candidate, deadline)
+        rows.append(row)
+        if progress is not None:
+            progress(_describe(row))
+    scored = [r for r in rows if "score" in r]
+    if not scored:
+        raise _nothing_fits(rows, time_limit_s)
+    best = _winner(scored, cv)
+    board = sorted(scored, key=lambda r: -r["score"]) + [r for r in rows if "score" not in r]
+    return AutoResult(best["candidate"], [_public(r) for r in board], scoring, cv)
+
+
+@dataclass
+class _Trial:
+    texts: list
+    labels: np.ndarray
+    cv: int
+    seed: int | None
+    scorer: Callable
+    clock: Callable[[], float]
+    settings: dict
+
+    def run(self, candidate: Candidate, deadline: float) -> dict:
+        row = {"candidate": candidate, "name": candidate.name}
+        if self.clock() >= deadline:
+            return {**row, "skipped": "no time left"}
+        try:
+            estimate = self._estimate(candidate)
+        except Exception as exc:  # a family that cannot run here (no weights, too few texts)
+            return {**row, "skipped": f"cannot run: {type(exc).__name__}: {exc}"}
+        left = deadline - self.clock()
+        if estimate > left:
+            return {**row, "skipped": f"estimated {estimate:.0f} s, {max(left, 0):.0f} s left"}
+        return {**row, **self._cross_validate(candidate)}
+
+    def _classifier(self, candidate: Candidate):
+        from textclass.estimator import TextClassifier
+
+        given = {**self.settings, **candidate.settings}
+        clf = TextClassifier(model=candidate.model, random_state=self.seed, **given)
+        return clf.set_params(**{f"model__{k}": v for k, v in candidate.params.items()})
+
+    def _estimate(self, candidate: Candidate) -> float:
+        """Seconds for the whole cross-validation, from one fit on a subsample (linear in
+        the texts: a fold fits on (k-1)/k of them)."""
+        n = len(self.texts)
+        rows = np.random.default_rng(self.seed).permutation(n)[: min(n, SUBSAMPLE_TEXTS)]
+        started = self.clock()
+        self._classifier(candidate).fit([self.texts[i] for i in rows], self.labels[rows])
+        seconds = self.clock() - started
+        return seconds * (n * (self.cv - 1) / self.cv) / len(rows) * self.cv
+
+    def _cross_validate(self, candidate: Candidate) -> dict:
+        from textclass.evaluation.crossval import cross_validate
+
+        started = self.clock()
+        done = cross_validate(
+            self._classifier(candidate), self.texts, self.labels, cv=self.cv, seed=self.seed,
+            scorer=self.scorer,
+        )  # fmt: skip
+        summary = done["summary"]
+        return {
+            "score": summary["score"]["mean"],
+            "std": summary["score"]["std"],
+            "fit_seconds": summary["train_seconds"]["mean"],
+            "cv_seconds": self.clock() - started,
+        }
+
+
+def _winner(scored: list[dict], cv: int) -> dict:
+    """The best mean score; among those within one standard error of it (its folds' std
+    over the square root of their number), the fastest to fit."""
+    top = max(scored, key=lambda r: r["score"])
+    margin = top["std"] / math.sqrt(cv)
+    close = [r for r in scored if r["score"] >= top["score"] - margin]
+    return min(close, key=lambda r: r["fit_seconds"])
+
+
+def _public(row: dict) -> dict:
+    candidate = row["candidate"]
+    out = {k: v for k, v in row.items() if k != "candidate"}
+    return {**out, "model": candidate.model, "params": candidate.params}
+
+
+def _describe(row: dict) -> str:
+    if "score" in row:
+        return f"{row['name']}: {row['score']:.4f} ± {row['std']:.4f} ({row['cv_seconds']:.0f} s)"
+    return f"{row['name']}: skipped ({row['skipped']})"
+
+
+def _nothing_fits(rows: list[dict], time_limit_s: float):
+    from textclass.errors import ConfigError
+
+    reasons = "; ".join(f"{r['name']}: {r['skipped']}" for r in rows)
+    return ConfigError(
+        f"--model auto: no candidate fits in --time-limit {time_limit_s:g} s ({reasons})"
+    )

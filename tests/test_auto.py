@@ -1,0 +1,108 @@
+"""``--model auto`` (issue 33, first slice): the best candidate by cross-validation inside
+the training part, within a time budget, saved as an ordinary run."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from textclass.experiments import auto
+from textclass.experiments.auto import Candidate, choose
+from textclass.inference import Predictor
+from textclass.jobs.notes import Notes
+from textclass.jobs.requests import ClassifierSettings, TrainRequest
+from textclass.jobs.train import train
+
+GOOD = ["great food", "lovely staff", "great value", "friendly and great", "tasty food"]
+BAD = ["awful food", "rude staff", "awful value", "bad and rude", "cold food"]
+
+
+def corpus(n: int) -> tuple[list[str], list[int]]:
+    """``n`` texts, each unique (a row number in it), half of each class."""
+    texts, labels = [], []
+    for i in range(n):
+        source = GOOD if i % 2 else BAD
+        texts.append(f"{source[i % 5]} row{i}")
+        labels.append(i % 2)
+    return texts, labels
+
+
+def test_choose_ranks_by_cv_and_skips_what_cannot_finish():
+    texts, labels = corpus(60)
+    chosen = choose(
+        texts, labels, time_limit_s=1.0, cv=3,
+        candidates=(Candidate("ngram", "ngram"), Candidate("logreg", "logreg"),
+                    Candidate("cnn", "cnn", settings={"epochs": 2})),
+    )  # fmt: skip
+    board = {row["name"]: row for row in chosen.leaderboard}
+    assert chosen.scoring == "accuracy" and chosen.cv == 3
+    assert 0.5 < board["ngram"]["score"] <= 1 and board["logreg"]["std"] >= 0
+    # a network's first fit alone outlasts a 1 s budget (0.7 s for the candidates)
+    assert "estimated" in board["cnn"]["skipped"] or board["cnn"]["skipped"] == "no time left"
+    assert chosen.best.name in ("ngram", "logreg")
+    assert [r["name"] for r in chosen.leaderboard][-1] == "cnn"  # skipped ones last
+
+
+def test_the_faster_of_two_within_the_noise_wins():
+    rows = [
+        {"name": "slow", "score": 0.90, "std": 0.02, "fit_seconds": 10.0},
+        {"name": "fast", "score": 0.89, "std": 0.02, "fit_seconds": 0.1},
+        {"name": "worse", "score": 0.80, "std": 0.01, "fit_seconds": 0.01},
+    ]
+    assert auto._winner(rows, cv=4)["name"] == "fast"  # 0.01 < 0.02 / sqrt(4)
+    rows[1]["score"] = 0.85
+    assert auto._winner(rows, cv=4)["name"] == "slow"
+
+
+def test_auto_never_reads_the_test_part_and_saves_a_run_every_loader_takes(tmp_path, monkeypatch):
+    texts, labels = corpus(80)
+    train_file, test_file = tmp_path / "train.jsonl", tmp_path / "test.jsonl"
+    train_file.write_text("".join(json.dumps({"text": t, "label": y}) + "\n"
+                                  for t, y in zip(texts[:60], labels[:60])))  # fmt: skip
+    test_file.write_text("".join(json.dumps({"text": t, "label": y}) + "\n"
+                                 for t, y in zip(texts[60:], labels[60:])))  # fmt: skip
+    seen = []
+    real = auto.choose
+    monkeypatch.setattr(auto, "choose", lambda t, *a, **k: seen.extend(t) or real(t, *a, **k))
+    request = TrainRequest(
+        data=str(train_file), test_data=str(test_file), seed=0, out=tmp_path / "run",
+        classifier=ClassifierSettings(model="auto"), time_limit_s=4.0,
+    )  # fmt: skip
+    started = time.monotonic()
+    result = train(request)
+    assert time.monotonic() - started < 4.0 * 1.1 + 5  # the budget, plus start-up slack
+    assert sorted(seen) == sorted(texts[:60])  # the training part, nothing of the test's
+    assert not set(seen) & set(texts[60:])
+    board = json.loads((tmp_path / "run" / "leaderboard.json").read_text())
+    assert board["scoring"] == "accuracy" and board["candidates"][0]["score"] > 0.5
+    (note,) = [n for n in result.notes if n.startswith("note: auto: ")]
+    (row,) = [r for r in board["candidates"] if note.startswith(f"note: auto: {r['name']} ")]
+    params = result.classifier.get_params()
+    assert result.classifier.family_.name == row["model"] and "score" in row
+    for name, value in row["params"].items():
+        got = params[f"model__{name}"]
+        assert (list(got) if isinstance(value, list) else got) == value, name
+    predicted = Predictor.load(tmp_path / "run").predict(["great food"])
+    assert predicted[0] in (0, 1)
+
+
+def test_time_limit_is_checked_before_any_data_is_read():
+    from textclass.errors import ConfigError
+    from textclass.jobs.train import fit_and_score
+
+    request = TrainRequest(data="no/such/file.csv", classifier=ClassifierSettings(model="auto"),
+                           time_limit_s=0)  # fmt: skip
+    with pytest.raises(ConfigError, match="time-limit"):
+        fit_and_score(request, Notes())
+
+
+def test_durations_parse():
+    from textclass.cli.options import parse_duration
+    from textclass.errors import ConfigError
+
+    assert [parse_duration(t) for t in ("600", "90s", "10m", "1.5h")] == [600, 90, 600, 5400]
+    for bad in ("soon", "-5m", "0"):
+        with pytest.raises(ConfigError):
+            parse_duration(bad)
