@@ -157,3 +157,25 @@ def test_rows_are_the_files_data_rows_after_dropped_empty_texts(tmp_path, capsys
         json.loads(x) for x in (tmp_path / "clean.jsonl.removed.jsonl").read_text().splitlines()
     ]
     assert [(r["row"], r["text"]) for r in removed] == [(6, "tasty meal again")]
+
+
+def test_near_pairs_reach_the_threshold_and_leak_across_parts():
+    from textclass.audit.duplicates import across, near_groups
+
+    base = [f"word{i}" for i in range(30)]
+    near = base[:-1] + ["changed"]  # 27 of 29 shingles shared: Jaccard 0.93
+    half = base[:15] + [f"other{i}" for i in range(15)]  # Jaccard 13 / 41: not near
+    texts = [" ".join(base), "unrelated words in a row here", " ".join(half), " ".join(near)]
+    assert near_groups(texts) == [[0, 3]]
+    assert near_groups(texts, threshold=0.95) == []  # checked exactly, not estimated
+    found = across(texts[:3], ["something else entirely today", texts[3]])
+    assert found == [{"test": 1, "train": [0], "kind": "near"}]
+
+
+def test_a_huge_lsh_bucket_is_checked_in_linear_pairs():
+    from textclass.audit.duplicates import BUCKET_PAIRS, _pairs
+
+    assert len(list(_pairs(list(range(4))))) == 6
+    members = list(range(BUCKET_PAIRS + 50))
+    pairs = list(_pairs(members))
+    assert len(pairs) == 2 * (len(members) - 1) - 1 and all(a < b for a, b in pairs)
