@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import re
+import zlib
 from collections import defaultdict
 from itertools import islice
 
@@ -116,19 +117,24 @@ def _groups_by(texts: list[str], key) -> list[list[int]]:
     return [g for g in seen.values() if len(g) > 1]
 
 
-def _shingles(text: str) -> set[bytes]:
+def _shingles(text: str) -> np.ndarray:
+    """The distinct 32-bit hashes of the normalised text's word 3-grams (each word's CRC-32,
+    three mixed in numpy; empty for fewer than 3 words: too short to be near anything but
+    itself, which the exact and normalised checks cover)."""
     words = normalized(text).split()
     if len(words) < SHINGLE_WORDS:
-        return set()  # too short to be near anything but itself (exact/normalised cover it)
-    return {
-        " ".join(words[i : i + SHINGLE_WORDS]).encode()
-        for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
+        return np.zeros(0, dtype=np.uint64)
+    ids = np.array([zlib.crc32(w.encode("utf-8")) for w in words], dtype=np.uint64)
+    mixed = ids[:-2] * np.uint64(0x9E3779B1) ^ ids[1:-1] * np.uint64(0x85EBCA77) ^ ids[2:]
+    return np.unique(mixed & np.uint64(0xFFFFFFFF))
 
 
 def _jaccard(a: str, b: str) -> float:
     x, y = _shingles(a), _shingles(b)
-    return len(x & y) / len(x | y) if x and y else 0.0
+    if not x.size or not y.size:
+        return 0.0
+    shared = np.intersect1d(x, y, assume_unique=True).size
+    return shared / (x.size + y.size - shared)
 
 
 def _band_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -136,9 +142,17 @@ def _band_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     of ``ROWS`` MinHash values each, one row per text (signatures made ``CHUNK`` at a time)."""
     from datasketch import MinHash
 
-    ids = [i for i, text in enumerate(texts) if len(normalized(text).split()) >= SHINGLE_WORDS]
-    shingles = (list(_shingles(texts[i])) for i in ids)
-    signatures = MinHash.generator(shingles, num_perm=PERMUTATIONS, seed=1)
+    ids: list[int] = []
+
+    def shingled():
+        for i, text in enumerate(texts):
+            shingles = _shingles(text)
+            if shingles.size:
+                ids.append(i)
+                yield shingles.tolist()
+
+    # the shingles are hashes already: datasketch takes them as they are (hashfunc=int)
+    signatures = MinHash.generator(shingled(), num_perm=PERMUTATIONS, seed=1, hashfunc=int)
     done = []
     while chunk := list(islice(signatures, CHUNK)):
         done.append(_bands(np.stack([m.hashvalues for m in chunk])))
