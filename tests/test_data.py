@@ -241,3 +241,20 @@ def test_a_publishers_split_is_kept_and_its_dev_rows_go_to_neither_part():
     # a test size splits all the rows as scikit-learn does, and no dev part is kept apart
     resplit = prepare(ds, test_size=2, seed=0)
     assert len(resplit.train) == 6 and len(resplit.test) == 2 and resplit.dev is None
+
+
+def test_a_publishers_split_numbers_each_row_in_its_own_file(tmp_path):
+    """The test part of IMDB (and GoEmotions' dev and test) is its own file: its rows keep
+    that file's numbers in a subset, so the audit's leakage rows point into test.jsonl."""
+    import json
+
+    from textclass.data.catalog import _load_imdb
+    from textclass.data.splits import split_dataset
+
+    for split, n in (("train", 2), ("test", 3)):
+        lines = [json.dumps({"text": f"{split} review {i}", "label": i % 2}) for i in range(n)]
+        (tmp_path / f"{split}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = _load_imdb(tmp_path, None)
+    train, test = split_dataset(data)
+    assert train.row_numbers().tolist() == [1, 2]
+    assert test.row_numbers().tolist() == [1, 2, 3] and test.texts[0] == "test review 0"

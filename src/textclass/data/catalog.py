@@ -110,6 +110,7 @@ def _load_imdb(folder: Path, part: str | None) -> Dataset:
         texts=[t for d in sets for t in d.texts],
         labels=np.concatenate([d.labels for d in sets]),
         split=split,
+        rows=np.concatenate([d.row_numbers() for d in sets]),  # each row's number in its file
     )
 
 
@@ -199,7 +200,7 @@ def _load_goemotions(folder: Path, part: str | None) -> Dataset:
 
     names = (folder / "emotions.txt").read_text(encoding="utf-8").split("\n")
     names = [n.strip() for n in names if n.strip()]
-    texts, sets, split = [], [], []
+    texts, sets, split, rows = [], [], [], []
     for name in [part] if part else GOEMOTIONS_PARTS:
         frame = pd.read_csv(
             folder / f"{name}.tsv",
@@ -220,7 +221,9 @@ def _load_goemotions(folder: Path, part: str | None) -> Dataset:
                 ) from None
         texts += frame["text"].tolist()
         split += [name] * len(frame)
-    return Dataset(texts, normalize_sets(sets), split=np.array(split))
+        rows.append(np.arange(1, len(frame) + 1))  # each row's number in its own file
+    rows = np.concatenate(rows)
+    return Dataset(texts, normalize_sets(sets), split=np.array(split), rows=rows)
 
 
 _add(
