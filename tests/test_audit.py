@@ -77,6 +77,7 @@ def test_label_and_text_health():
     found = text_health(texts + ["long " * 5000])
     assert found["empty"] == [20] and found["very_short"] == [21]
     assert found["mojibake"] == [22] and found["replacement_characters"] == [23]
+    assert text_health(["fine text here"] * 5 + ["so good \x96 really"])["mojibake"] == [5]
     assert found["other_script"] == [24] and found["script"] == "LATIN"
     assert found["very_long"] == [25]
     assert normalized("<p>Great&nbsp;FOOD!</p>") == "great food"
