@@ -88,7 +88,7 @@ def table() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="100000,1000000")
-    parser.add_argument("--label", default="bands (this version)")
+    parser.add_argument("--label", default="current")
     parser.add_argument("--module", help="a duplicates.py to measure instead of textclass's")
     parser.add_argument("--table", action="store_true")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
