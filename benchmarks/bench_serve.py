@@ -126,29 +126,35 @@ async def drive(url: str, texts: list[str], n: int, clients: int, pid: int | Non
     }
 
 
-def serve_and_measure(run: Path, texts: list[str]) -> dict:
+def start_server(run: Path, *options: str, ready_in_a_row: int = 1, limit_s: float = 300):
+    """``(process, url, seconds to ready)``: ``textclass serve run *options`` on a free port,
+    once ``/readyz`` answered 200 ``ready_in_a_row`` times running (one per worker)."""
     import httpx
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     script = Path(sys.executable).parent / "textclass"
     proc = subprocess.Popen(
-        [str(script), "serve", str(run), "--port", str(port)],
+        [str(script), "serve", str(run), "--port", str(port), *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    started, ready = time.perf_counter(), 0
+    while ready < ready_in_a_row:
+        try:
+            ready = ready + 1 if httpx.get(f"{url}/readyz").status_code == 200 else 0
+        except httpx.TransportError:
+            ready = 0
+        if proc.poll() is not None or time.perf_counter() - started > limit_s:
+            proc.kill()
+            raise RuntimeError(f"server for {run} did not become ready")
+        time.sleep(0.05)
+    return proc, url, time.perf_counter() - started
+
+
+def serve_and_measure(run: Path, texts: list[str]) -> dict:
+    proc, url, ready_s = start_server(run, limit_s=120)
     try:
-        started = time.perf_counter()
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.perf_counter() - started > 120:
-                raise RuntimeError(f"server for {run} did not become ready")
-            time.sleep(0.05)
-        ready_s = time.perf_counter() - started
         out = {"ready_s": ready_s}
         asyncio.run(drive(url, texts, 100, 1))  # warm the connection path
         out["sequential"] = asyncio.run(drive(url, texts, SEQUENTIAL, 1, proc.pid))

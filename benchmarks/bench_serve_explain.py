@@ -17,14 +17,13 @@ import argparse
 import asyncio
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from bench_serve import FAMILIES, drive, free_port, rss_mb, train
+from bench_serve import FAMILIES, drive, rss_mb, start_server, train
 
 RESULTS = Path(__file__).with_name("results")
 CHARS, CLIENTS, REQUESTS = 100_000, 50, 2_000
@@ -77,27 +76,8 @@ async def plain_beside_explain(url: str, texts: list[str], text: str) -> tuple[d
 
 
 def measure(run: Path, texts: list[str]) -> dict:
-    import httpx
-
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    script = Path(sys.executable).parent / "textclass"
-    proc = subprocess.Popen(
-        [str(script), "serve", str(run), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc, url, _ = start_server(run)
     try:
-        started = time.perf_counter()
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.perf_counter() - started > 300:
-                raise RuntimeError(f"server for {run} did not become ready")
-            time.sleep(0.05)
         asyncio.run(drive(url, texts, 300, CLIENTS))  # warm up
         alone = asyncio.run(drive(url, texts, REQUESTS, CLIENTS))
         before = rss_mb(proc.pid)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench_serve import cpu_seconds, drive, free_port, train
+from bench_serve import cpu_seconds, drive, start_server, train
 
 RESULTS = Path(__file__).with_name("results")
 CLIENTS, REQUESTS = 50, 4_000
@@ -46,26 +46,8 @@ def server_pids(pid: int) -> list[int]:
 
 
 def serve(run: Path, workers: int) -> tuple[subprocess.Popen, str]:
-    import httpx
-
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    script = Path(sys.executable).parent / "textclass"
-    proc = subprocess.Popen(
-        [str(script), "serve", str(run), "--port", str(port), "--workers", str(workers)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    started = time.perf_counter()
-    ready = 0
-    while ready < 2 * workers:  # every worker warmed up: several 200s in a row
-        try:
-            ready = ready + 1 if httpx.get(f"{url}/readyz").status_code == 200 else 0
-        except httpx.TransportError:
-            ready = 0
-        if proc.poll() is not None or time.perf_counter() - started > 120:
-            raise RuntimeError(f"server for {run} did not become ready")
-        time.sleep(0.05)
+    """The server, once every worker is warm: several 200s from /readyz in a row."""
+    proc, url, _ = start_server(run, "--workers", str(workers), ready_in_a_row=2 * workers)
     return proc, url
 
 

@@ -25,9 +25,9 @@ def out_of_fold_proba(texts: list[str], labels, *, model: str = "ngram", folds: 
                       seed: int | None = 0) -> tuple[np.ndarray, list]:  # fmt: skip
     """``(probabilities (n, k), classes)``: each row predicted by a model fitted without it."""
     from textclass.estimator import TextClassifier
-    from textclass.evaluation.crossval import _indexable, fold_indices
+    from textclass.evaluation.crossval import fold_indices, indexable_labels
 
-    labels = _indexable(labels)
+    labels = indexable_labels(labels)
     proba, classes = None, None
     for train, held in fold_indices(labels, folds, seed):
         clf = TextClassifier(model=model, random_state=seed)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 TOP = 10  # rows shown per kind in the terminal and the page
+LEAKAGE = "test rows also in training"  # the count train --audit warns of
 
 
 @dataclass
@@ -33,7 +34,7 @@ class AuditReport:
         out[f"near-duplicate groups (Jaccard >= {dup['near_threshold']:g})"] = len(dup["near"])
         out["duplicate groups with conflicting labels"] = len(f["conflicting_labels"])
         if f.get("leakage") is not None:
-            out["test rows also in training"] = len(f["leakage"])
+            out[LEAKAGE] = len(f["leakage"])
         out["look-alike label pairs"] = len(f["labels"]["lookalikes"])
         texts = f["texts"]
         for kind in ("empty", "very_short", "very_long", "mojibake", "replacement_characters",

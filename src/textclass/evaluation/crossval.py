@@ -70,7 +70,7 @@ def cross_validate(
     from textclass.evaluation import evaluate
 
     texts = list(texts)
-    labels = _indexable(labels)
+    labels = indexable_labels(labels)
     groups = None if groups is None else np.asarray(groups)
     folds = []
     for i, (train, held) in enumerate(fold_indices(labels, cv, seed)):
@@ -93,7 +93,7 @@ def cross_validate(
     return {"cv": cv, "seed": seed, "folds": folds, "summary": summarize(folds)}
 
 
-def _indexable(labels):
+def indexable_labels(labels):
     """Labels that take an index array: a numpy array (label sets as an object array)."""
     if hasattr(labels, "shape"):
         return labels

@@ -70,11 +70,11 @@ def choose(
     ``SEARCH_SHARE`` of ``time_limit_s``. ``cv``: folds (None: 5 up to 2,000 texts, else 3);
     ``scoring``: a scorer name (None: accuracy, or f1_macro for label sets); ``settings``:
     ``TextClassifier`` settings every candidate gets (a threshold, class weights)."""
-    from textclass.evaluation.crossval import _indexable
+    from textclass.evaluation.crossval import indexable_labels
     from textclass.evaluation.scoring import get_scorer
     from textclass.preprocessing.labels import is_multilabel
 
-    texts, labels = list(texts), _indexable(labels)
+    texts, labels = list(texts), indexable_labels(labels)
     scoring = scoring or ("f1_macro" if is_multilabel(labels) else "accuracy")
     cv = cv or (5 if len(texts) <= 2000 else 3)
     deadline = clock() + time_limit_s * SEARCH_SHARE

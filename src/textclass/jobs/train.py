@@ -133,10 +133,11 @@ def audit_notes(prepared, notes: Notes) -> None:
     """``train --audit``: the audit's cheap checks (no model fitted), one line per kind
     found; test rows that also appear in training are a warning."""
     from textclass.audit import audit
+    from textclass.audit.report import LEAKAGE
 
     report = audit(prepared.train, prepared.test, label_errors=False)
     for kind, count in report.counts().items():
-        if count and kind == "test rows also in training":
+        if count and kind == LEAKAGE:
             notes.warn(f"audit: {count} {kind}: the test score counts them (textclass audit)")
         elif count:
             notes.note(f"audit: {count} {kind}")
