@@ -21,7 +21,7 @@ from tiny_bert import FIXTURE  # the tiny_weights fixture is in conftest.py
 def encoder_model(weights: str):
     import keras
 
-    from textclass.models.encoder.backbone import pretrained_encoder
+    from textclass.models.encoder.architectures import pretrained_encoder
 
     ids = keras.Input((None,), dtype="int32")
     return keras.Model(ids, pretrained_encoder(locate(weights))(ids))

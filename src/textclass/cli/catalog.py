@@ -79,14 +79,21 @@ def models(
         if not own:
             for setting, variant in family["training_variants"].items():
                 typer.echo(f"    with -p {setting}: {_training_line(variant)}")
-        for key, info in family["hyperparameters"].items():
-            typer.echo(f"    {key} = {info['default']!r}  {info['help']}")
+        _print_hyperparameters(family)
         if summary:
             table, total, trainable = build_summary(
                 family["name"], own, vocab_size=vocab_size, maxlen=maxlen, n_classes=classes
             )
             typer.echo(table)
             typer.echo(f"    total parameters {total:,}, trainable {trainable:,}\n")
+
+
+def _print_hyperparameters(family: dict) -> None:
+    """``name = default  help``, and the named values it takes (the encoder's presets)."""
+    for key, info in family["hyperparameters"].items():
+        typer.echo(f"    {key} = {info['default']!r}  {info['help']}")
+        for choice in family["choices"].get(key, []):
+            typer.echo(f"        {choice}")
 
 
 def _training_line(defaults: dict) -> str:

@@ -53,6 +53,12 @@ class ModelFamily(BaseEstimator):
     def hyperparameters(self) -> dict:
         return self.get_params(deep=False)
 
+    @classmethod
+    def choices(cls) -> dict[str, list[str]]:
+        """Named values a hyperparameter takes beyond its help line, for ``textclass
+        models``: ``{"weights": ["all-minilm-l6-v2: ...", ...]}`` (none by default)."""
+        return {}
+
     def validate(self) -> None:
         """Raise ConfigError for an invalid hyperparameter (called by ``fit``)."""
         for key, value in self.hyperparameters().items():

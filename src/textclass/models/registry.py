@@ -92,6 +92,7 @@ def describe() -> list[dict]:
                 "hyperparameters": {
                     k: {"default": v, "help": cls.docs.get(k, "")} for k, v in defaults.items()
                 },
+                "choices": cls.choices(),
             }
         )
     return rows

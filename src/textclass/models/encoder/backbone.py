@@ -124,11 +124,14 @@ class _Block(keras.layers.Layer):
         b, n = ops.shape(x)[0], ops.shape(x)[1]
         return ops.transpose(ops.reshape(x, (b, n, self.heads, self.head_dim)), (0, 2, 1, 3))
 
-    def call(self, x, mask, training=None):
+    def call(self, x, mask, bias=None, training=None):
         """``mask``: ``(batch, length)`` keys to attend to, or ``(batch, length, length)``
-        query-key pairs (packed rows)."""
+        query-key pairs (packed rows); ``bias``: added to the attention scores (MPNet's
+        relative positions), ``(batch or 1, heads, length, length)``."""
         q, k, v = self._split(self.query(x)), self._split(self.key(x)), self._split(self.value(x))
         scores = ops.matmul(q, ops.transpose(k, (0, 1, 3, 2))) / math.sqrt(self.head_dim)
+        if bias is not None:
+            scores = scores + ops.cast(bias, scores.dtype)
         mask = mask[:, None, None, :] if len(mask.shape) == 2 else mask[:, None, :, :]
         scores = ops.where(mask, scores, ops.cast(_MASKED, scores.dtype))
         weights = self.attention_dropout(ops.softmax(scores, axis=-1), training=training)
@@ -150,9 +153,23 @@ class BertEncoder(keras.layers.Layer):
     trained (0: everything trains; ``trainable=False`` freezes the whole encoder).
     """
 
+    kind = "BERT"  # in messages about a checkpoint
+    token_types = True  # BERT adds a token type embedding (always type 0 here)
+    # Keras layer name -> Hugging Face tensor name, in each transformer layer
+    LAYER_TENSORS = {
+        "query": "attention.self.query",
+        "key": "attention.self.key",
+        "value": "attention.self.value",
+        "attention_out": "attention.output.dense",
+        "attention_norm": "attention.output.LayerNorm",
+        "intermediate": "intermediate.dense",
+        "output_dense": "output.dense",
+        "output_norm": "output.LayerNorm",
+    }
+
     def __init__(self, config: dict, frozen_layers: int = 0, **kwargs):
         super().__init__(**kwargs)
-        self.config = bert_config(config)
+        self.config = self.read_config(config)
         self.frozen_layers = int(frozen_layers)
         cfg, kw = self.config, {"dtype": self.dtype_policy}
         h, emb = cfg["hidden_size"], {**kw, "embeddings_initializer": "zeros"}
@@ -160,8 +177,10 @@ class BertEncoder(keras.layers.Layer):
         self.position_embeddings = keras.layers.Embedding(
             cfg["max_position_embeddings"], h, name="position", **emb
         )
-        self.token_type_embeddings = keras.layers.Embedding(
-            cfg["type_vocab_size"], h, name="token_type", **emb
+        self.token_type_embeddings = (
+            keras.layers.Embedding(cfg["type_vocab_size"], h, name="token_type", **emb)
+            if self.token_types
+            else None
         )
         self.embedding_norm = keras.layers.LayerNormalization(
             epsilon=cfg["layer_norm_eps"], name="embedding_norm", **kw
@@ -171,14 +190,17 @@ class BertEncoder(keras.layers.Layer):
             _Block(cfg, name=f"layer_{i}", **kw) for i in range(cfg["num_hidden_layers"])
         ]
         if self.frozen_layers:
-            embeddings = [self.word_embeddings, self.position_embeddings]
-            embeddings += [self.token_type_embeddings, self.embedding_norm]
-            for layer in embeddings + self.blocks[: self.frozen_layers]:
+            for layer in self._embedding_layers() + self.blocks[: self.frozen_layers]:
                 layer.trainable = False
+
+    def _embedding_layers(self) -> list:
+        """The layers before the first transformer layer (frozen with ``frozen_layers``)."""
+        layers = [self.word_embeddings, self.position_embeddings, self.token_type_embeddings]
+        return [layer for layer in layers if layer is not None] + [self.embedding_norm]
 
     def build(self, input_shape):
         h = self.config["hidden_size"]
-        for layer in (self.word_embeddings, self.position_embeddings, self.token_type_embeddings):
+        for layer in self._embedding_layers()[:-1]:
             layer.build((None, None))
         self.embedding_norm.build((None, None, h))
         for block in self.blocks:
@@ -209,15 +231,20 @@ class BertEncoder(keras.layers.Layer):
         return total / count
 
     def _hidden(self, token_ids, positions, mask, training):
-        x = (
-            self.word_embeddings(token_ids)
-            + self.position_embeddings(positions)
-            + self.token_type_embeddings(ops.zeros_like(token_ids))
-        )
+        """``positions``: each token's place in its sentence, from 0."""
+        x = self._embed(token_ids, positions)
         x = self.embedding_dropout(self.embedding_norm(x), training=training)
+        bias = self._attention_bias(positions)
         for block in self.blocks:
-            x = block(x, mask, training=training)
+            x = block(x, mask, bias, training=training)
         return x
+
+    def _embed(self, token_ids, positions):
+        x = self.word_embeddings(token_ids) + self.position_embeddings(positions)
+        return x + self.token_type_embeddings(ops.zeros_like(token_ids))
+
+    def _attention_bias(self, positions):
+        return None  # BERT's positions are all in its embeddings
 
     def use_bfloat16_products(self, on: bool = True) -> None:
         """Matrix products from bfloat16 inputs, summed in float32 (before the first call:
@@ -232,60 +259,62 @@ class BertEncoder(keras.layers.Layer):
     def get_config(self):
         return {**super().get_config(), "config": self.config, "frozen_layers": self.frozen_layers}
 
+    @staticmethod
+    def read_config(config: dict) -> dict:
+        return bert_config(config)
+
     def set_hf_weights(self, tensors: dict[str, np.ndarray]) -> None:
-        """Assign a Hugging Face ``BertModel`` state (names without ``bert.``); checks shapes."""
-        used = set()
-
-        def take(name):
-            if name not in tensors:
-                from textclass.errors import ConfigError
-
-                raise ConfigError(f"BERT checkpoint lacks the tensor {name!r}")
-            used.add(name)
-            return tensors[name]
-
-        def dense(layer, prefix):
-            _assign(layer.kernel, take(f"{prefix}.weight").T, prefix)
-            _assign(layer.bias, take(f"{prefix}.bias"), prefix)
-
-        def norm(layer, prefix):
-            _assign(layer.gamma, take(f"{prefix}.weight"), prefix)
-            _assign(layer.beta, take(f"{prefix}.bias"), prefix)
-
+        """Assign a Hugging Face checkpoint's state (names without the model prefix);
+        checks every name and shape."""
+        take = _Taker(tensors, self.kind)
         e = "embeddings"
-        _assign(self.word_embeddings.embeddings, take(f"{e}.word_embeddings.weight"), e)
-        _assign(self.position_embeddings.embeddings, take(f"{e}.position_embeddings.weight"), e)
-        _assign(self.token_type_embeddings.embeddings, take(f"{e}.token_type_embeddings.weight"), e)
-        norm(self.embedding_norm, f"{e}.LayerNorm")
+        take.into(self.word_embeddings.embeddings, f"{e}.word_embeddings.weight")
+        take.into(self.position_embeddings.embeddings, f"{e}.position_embeddings.weight")
+        if self.token_type_embeddings is not None:
+            take.into(self.token_type_embeddings.embeddings, f"{e}.token_type_embeddings.weight")
+        take.norm(self.embedding_norm, f"{e}.LayerNorm")
         for i, block in enumerate(self.blocks):
-            p = f"encoder.layer.{i}"
-            dense(block.query, f"{p}.attention.self.query")
-            dense(block.key, f"{p}.attention.self.key")
-            dense(block.value, f"{p}.attention.self.value")
-            dense(block.attention_out, f"{p}.attention.output.dense")
-            norm(block.attention_norm, f"{p}.attention.output.LayerNorm")
-            dense(block.intermediate, f"{p}.intermediate.dense")
-            dense(block.output_dense, f"{p}.output.dense")
-            norm(block.output_norm, f"{p}.output.LayerNorm")
+            for layer_name, tensor_name in self.LAYER_TENSORS.items():
+                layer, prefix = getattr(block, layer_name), f"encoder.layer.{i}.{tensor_name}"
+                if isinstance(layer, keras.layers.LayerNormalization):
+                    take.norm(layer, prefix)
+                else:
+                    take.into(layer.kernel, f"{prefix}.weight", transpose=True)
+                    take.into(layer.bias, f"{prefix}.bias")
+        self._set_more_weights(take)
+
+    def _set_more_weights(self, take) -> None:
+        """Weights of an architecture's own layers (none in BERT)."""
 
 
-def _assign(variable, value: np.ndarray, name: str) -> None:
+class _Taker:
+    """Checkpoint tensors by name into Keras variables, each name and shape checked."""
+
+    def __init__(self, tensors: dict, kind: str):
+        self.tensors, self.kind = tensors, kind
+
+    def into(self, variable, name: str, transpose: bool = False) -> None:
+        if name not in self.tensors:
+            from textclass.errors import ConfigError
+
+            raise ConfigError(f"{self.kind} checkpoint lacks the tensor {name!r}")
+        value = self.tensors[name]
+        _assign(variable, value.T if transpose else value, name, self.kind)
+
+    def norm(self, layer, prefix: str) -> None:
+        self.into(layer.gamma, f"{prefix}.weight")
+        self.into(layer.beta, f"{prefix}.bias")
+
+
+def _assign(variable, value: np.ndarray, name: str, kind: str) -> None:
     if tuple(variable.shape) != tuple(value.shape):
         from textclass.errors import ConfigError
 
         raise ConfigError(
-            f"BERT checkpoint tensor {name}: shape {tuple(value.shape)}, the config.json "
+            f"{kind} checkpoint tensor {name}: shape {tuple(value.shape)}, the config.json "
             f"implies {tuple(variable.shape)}"
         )
     variable.assign(value.astype(np.float32))
-
-
-def pretrained_encoder(weights, *, frozen_layers: int = 0, dtype=None, name="encoder"):
-    """A built ``BertEncoder`` holding the checkpoint of ``weights`` (an ``EncoderWeights``)."""
-    encoder = BertEncoder(weights.config, frozen_layers=frozen_layers, dtype=dtype, name=name)
-    encoder.build((None, None))
-    encoder.set_hf_weights(weights.tensors())
-    return encoder
 
 
 class PackedEncoder(keras.layers.Layer):

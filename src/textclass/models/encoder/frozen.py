@@ -85,7 +85,7 @@ def frozen_encoder(weights, bfloat16: bool = False):
     if model is None:
         import keras
 
-        from textclass.models.encoder.backbone import pretrained_encoder
+        from textclass.models.encoder.architectures import pretrained_encoder
 
         encoder = pretrained_encoder(weights)
         encoder.trainable = False

@@ -112,14 +112,14 @@ class SubwordIds(Preprocessor):
         The word tokenizer's settings do not apply to a checkpoint's own subword vocabulary:
         one set to anything but its default is refused, naming it, rather than ignored."""
         _refuse_word_settings(settings, weights)
-        limit = int(weights.config.get("max_position_embeddings", 512))
+        limit = weights.positions
         # what the checkpoint reads (sentence-transformers' own cut), else every position
         own = weights.max_seq_length or limit
         maxlen = maxlen_setting(settings, auto=own)
         if maxlen is not None and maxlen > limit:
             raise ConfigError(
                 f"Received an invalid value for `maxlen`, expected at most {limit} (the encoder "
-                f"{weights.name!r} has {limit} positions). Received: maxlen={maxlen}"
+                f"{weights.name!r} reads {limit} tokens at most). Received: maxlen={maxlen}"
             )
         return cls(
             weights.tokenizer_json,

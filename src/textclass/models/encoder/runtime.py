@@ -237,7 +237,7 @@ class EncoderRuntime(KerasRuntime):
 
     @classmethod
     def load(cls, folder: Path, family) -> EncoderRuntime:
-        import textclass.models.encoder.backbone  # noqa: F401 - Keras must know BertEncoder to load it
+        import textclass.models.encoder.architectures  # noqa: F401 - Keras must know the encoders
         from textclass.models.encoder.weights import check_reference
 
         path = Path(folder) / "encoder.json"
@@ -271,9 +271,12 @@ class _Built:
 
 
 def encoder_parameters(config: dict) -> int:
-    """Parameters of a BERT encoder without pooler, from its ``config.json``."""
+    """Parameters of a BERT or MPNet encoder without pooler, from its ``config.json``."""
     h, inner = config["hidden_size"], config["intermediate_size"]
-    embeddings = (config["vocab_size"] + config["max_position_embeddings"]) * h
-    embeddings += config.get("type_vocab_size", 2) * h + 2 * h
+    embeddings = (config["vocab_size"] + config["max_position_embeddings"]) * h + 2 * h
+    if config.get("model_type", "bert") == "mpnet":  # no token types; relative position bias
+        embeddings += config["relative_attention_num_buckets"] * config["num_attention_heads"]
+    else:
+        embeddings += config.get("type_vocab_size", 2) * h
     layer = 4 * (h * h + h) + (h * inner + inner) + (inner * h + h) + 4 * h
     return embeddings + config["num_hidden_layers"] * layer
