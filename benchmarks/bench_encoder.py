@@ -1,4 +1,8 @@
-"""The `encoder` family against the targets of issue 12: accuracy, fit time, encoding rate, latency.
+"""The `encoder` family against the targets of issues 12 and 32: accuracy, fit time, encoding rate, latency.
+
+``--weights all-mpnet-base-v2`` runs every row with that preset (issue 32; rows name their
+weights, the table keeps them apart); ``--goemotions`` adds GoEmotions' test macro-F1 of
+the frozen encoder, thresholds tuned per label on the dev part (the family's default).
 
 Rows (each appended to a JSONL file as it finishes, so a long run can be resumed or cut):
 
@@ -22,7 +26,8 @@ Rows (each appended to a JSONL file as it finishes, so a long run can be resumed
 
     TEXTCLASS_DATA=../shared/data python benchmarks/bench_encoder.py \\
         [--sources yelp,amazon,imdb] [--seeds 0,1,2] [--modes frozen,finetune,contrastive[,contrastive-random]] \\
-        [--kinds encode,uci,latency,hf] [--imdb [--imdb-limit 2000] [--imdb-windows 8]] [--gpu] [--imdb-finetune] [--rows FILE]
+        [--kinds encode,uci,latency,hf] [--imdb [--imdb-limit 2000] [--imdb-windows 8]] [--gpu] [--imdb-finetune] [--rows FILE] \\
+        [--weights all-mpnet-base-v2] [--goemotions]
     python benchmarks/bench_encoder.py --table   # results/encoder.jsonl -> results/encoder.md
 """
 
@@ -59,6 +64,19 @@ TARGETS = {  # issue 12
     # the issue's fine-tune target
     **{(mode, source): 0.92 for mode in list(MODES)[2:] for source in ("yelp", "amazon", "imdb")},
 }
+DEFAULT_WEIGHTS = "all-minilm-l6-v2"
+MPNET = "all-mpnet-base-v2"
+TARGETS_BY_WEIGHTS = {  # issue 32: the reference's frozen 0.968 / 0.908 / 0.936, and tuned
+    MPNET: {
+        ("frozen", "yelp"): 0.96,
+        ("frozen", "amazon"): 0.90,
+        ("frozen", "imdb"): 0.93,
+        **{(mode, s): 0.93 for mode in list(MODES)[1:] for s in ("yelp", "amazon", "imdb")},
+    }
+}
+# frozen encoding rate (sentences/s) and single-text p50 (ms) targets
+SPEED_TARGETS = {DEFAULT_WEIGHTS: (250, 20), MPNET: (60, 60)}
+GOEMOTIONS_NGRAM = "0.453-0.460"  # results/labels.md: ngram, thresholds max-f1 on dev
 ROOT = Path(__file__).resolve().parents[1]
 REF_PYTHON = ROOT / ".venv-ref" / "bin" / "python"  # torch + transformers, never in .venv
 HF_PEER = Path(__file__).with_name("peers") / "hf_finetune_peer.py"
@@ -98,7 +116,7 @@ def split(source: str):
     return split_dataset(load_dataset(f"uci-sentiment:{source}"), test_size=0.25, seed=1000)
 
 
-def uci_row(source: str, mode: str, seed: int, out: Path | None = None) -> dict:
+def uci_row(source: str, mode: str, seed: int, out: Path | None = None, weights=None) -> dict:
     import numpy as np
 
     from textclass import TextClassifier
@@ -106,6 +124,7 @@ def uci_row(source: str, mode: str, seed: int, out: Path | None = None) -> dict:
     train, test = split(source)
     clf = TextClassifier(model="encoder", maxlen=64, random_state=seed)
     clf.set_params(**{f"model__{k}": v for k, v in MODES[mode].items()})
+    clf.set_params(model__weights=weights or DEFAULT_WEIGHTS)
     started, cpu = time.perf_counter(), time.process_time()
     clf.fit(train.texts, train.labels)
     fit_s, fit_cpu_s = time.perf_counter() - started, time.process_time() - cpu
@@ -113,7 +132,7 @@ def uci_row(source: str, mode: str, seed: int, out: Path | None = None) -> dict:
     if out is not None:
         clf.save(out)
     return {"kind": "uci", "source": source, "mode": mode, "seed": seed, "accuracy": accuracy,
-            "fit_s": fit_s, "fit_cpu_s": fit_cpu_s,
+            "fit_s": fit_s, "fit_cpu_s": fit_cpu_s, "weights": weights or DEFAULT_WEIGHTS,
             "epochs": len(clf.history_.get("loss", []))}  # fmt: skip
 
 
@@ -140,17 +159,18 @@ def hf_row(source: str, seed: int, folder: Path) -> dict:
             **result}  # fmt: skip
 
 
-def encode_row(source: str) -> dict:
+def encode_row(source: str, weights_name: str | None = None) -> dict:
     from textclass import TextClassifier
     from textclass.models.encoder import frozen
 
     train, test = split(source)
     texts = list(train.texts) + list(test.texts)
-    family = TextClassifier(model="encoder")._family()
-    clf = TextClassifier(model="encoder", maxlen=64)
+    weights_name = weights_name or DEFAULT_WEIGHTS
+    clf = TextClassifier(model="encoder", maxlen=64).set_params(model__weights=weights_name)
+    family = clf._family()
     prep = family.make_preprocessor(clf)
     weights = family.located()
-    row = {"kind": "encode", "source": source, "texts": len(texts)}
+    row = {"kind": "encode", "source": source, "texts": len(texts), "weights": weights_name}
     for name in ("cold", "warm"):
         frozen._MEMORY.clear()
         started, cpu = time.perf_counter(), time.process_time()
@@ -187,10 +207,30 @@ print(json.dumps({"load_s": load_s, "p50_ms": 1000 * times[150], "p99_ms": 1000 
 """
 
 
-def latency_row(run: Path, mode: str) -> dict:
+def latency_row(run: Path, mode: str, weights: str | None = None) -> dict:
     done = subprocess.run([sys.executable, "-c", LATENCY, str(run)], capture_output=True,
                           text=True, check=True)  # fmt: skip
-    return {"kind": "latency", "mode": mode, **json.loads(done.stdout.strip().splitlines()[-1])}
+    return {"kind": "latency", "mode": mode, "weights": weights or DEFAULT_WEIGHTS,
+            **json.loads(done.stdout.strip().splitlines()[-1])}  # fmt: skip
+
+
+def goemotions_row(weights: str | None) -> dict:
+    """Frozen encoder + linear head on GoEmotions' train part; per-label thresholds tuned for
+    F1 on dev (the default with validation data); macro-F1 on test."""
+    from textclass import TextClassifier, load_dataset
+    from textclass.evaluation import evaluate
+
+    ds = load_dataset("goemotions")
+    train, dev, test = (ds.subset(ds.split == p) for p in ("train", "dev", "test"))
+    clf = TextClassifier(model="encoder", maxlen=64, random_state=0)
+    clf.set_params(model__weights=weights or DEFAULT_WEIGHTS)
+    started = time.perf_counter()
+    clf.fit(train.texts, train.labels, validation_data=(dev.texts, dev.labels))
+    fit_s = time.perf_counter() - started
+    m = evaluate(clf, test.texts, test.labels)
+    return {"kind": "goemotions", "mode": "frozen", "weights": weights or DEFAULT_WEIGHTS,
+            "train": len(train.texts), "test": len(test.texts), "f1_macro": m["f1_macro"],
+            "f1_micro": m["f1_micro"], "fit_s": fit_s}  # fmt: skip
 
 
 def imdb_row(
@@ -247,6 +287,12 @@ def main() -> None:
         help="the issue's IMDB fine-tune (maxlen 256, 2 epochs, cut 1,100) on this machine, "
         "accelerator or not; --imdb-limit samples each part",
     )
+    parser.add_argument(
+        "--weights", default=None, help=f"encoder preset (default {DEFAULT_WEIGHTS})"
+    )
+    parser.add_argument(
+        "--goemotions", action="store_true", help="GoEmotions frozen, test macro-F1"
+    )
     parser.add_argument("--rows", type=Path, default=RESULTS / "encoder.jsonl")
     parser.add_argument("--table", action="store_true", help="only write encoder.md from --rows")
     args = parser.parse_args()
@@ -283,18 +329,20 @@ def run_rows(args) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for source in sources:
             if "frozen" in modes and "encode" in kinds:
-                emit(encode_row(source))
+                emit(encode_row(source, args.weights))
             for mode in modes:
                 for seed in seeds:
                     latency = "latency" in kinds and seed == seeds[0] and source == sources[0]
                     out = Path(tmp) / f"{source}-{mode}" if latency else None
                     if "uci" in kinds or latency:
-                        emit(uci_row(source, mode, seed, out))
+                        emit(uci_row(source, mode, seed, out, args.weights))
                     if latency:
-                        emit(latency_row(out, mode))
+                        emit(latency_row(out, mode, args.weights))
             if "hf" in kinds:
                 for seed in seeds:
                     emit(hf_row(source, seed, Path(tmp)))
+    if args.goemotions:
+        emit(goemotions_row(args.weights))
     if args.imdb:
         emit(
             imdb_row(
@@ -317,12 +365,13 @@ def table(rows: list[dict]) -> str:
     latest = {}  # a seed measured twice: its last row
     for r in rows:
         if r["kind"] == "uci":
-            latest[(r["mode"], r["source"], r["machine"]["device"], r["seed"])] = r
+            mode = _labelled(r["mode"], r)
+            latest[(mode, r["source"], r["machine"]["device"], r["seed"])] = r
     uci = defaultdict(list)
     for (mode, source, device, _), r in latest.items():
         uci[(mode, source, device)].append(r)
     lines = [
-        "# The `encoder` family (issue 12)",
+        "# The `encoder` family (issues 12 and 32)",
         "",
         "`python benchmarks/bench_encoder.py` (rows in `results/encoder.jsonl`). UCI: the tutorial",
         "split (test 0.25, seed 1000, all 1,000 rows per source), maxlen 64, default settings",
@@ -343,7 +392,8 @@ def table(rows: list[dict]) -> str:
         accs = [r["accuracy"] for r in group]
         mean = statistics.mean(accs)
         std = statistics.stdev(accs) if len(accs) > 1 else 0.0
-        target = TARGETS.get((mode, source))
+        weights = group[0].get("weights", DEFAULT_WEIGHTS)
+        target = TARGETS_BY_WEIGHTS.get(weights, TARGETS).get((mode.split(" (")[0], source))
         met = "yes" if target is not None and mean >= target else "**no**"
         met = "peer" if target is None else met
         met = met if len(group) >= 3 else f"not yet ({len(group)} seed{'s' * (len(group) > 1)})"
@@ -356,17 +406,22 @@ def table(rows: list[dict]) -> str:
             f"| {mode} | {source} | {device} | {len(group)} | {mean:.3f} ± {std:.3f} | "
             f"{'-' if target is None else target} | {met} | {fit:.1f} | {cpu if cpus else 'n/a'} |"
         )
-    other = [r for r in rows if r["kind"] in ("encode", "latency", "imdb")]
+    other = [r for r in rows if r["kind"] in ("encode", "latency", "imdb", "goemotions")]
     if other:
         lines += ["", "| row | what | value | machine |", "|---|---|---|---|"]
     for r in other:
         m = f"{r['machine']['device']}, {r['machine']['cores']} cores, load {r['machine']['load']:.1f}, {r['at']}"
+        rate, p50 = SPEED_TARGETS.get(r.get("weights", DEFAULT_WEIGHTS), (None, None))
         if r["kind"] == "encode":
-            what = f"frozen encoding, {r['source']} {r['texts']} sentences (target >= 250/s)"
+            what = f"{_labelled('frozen', r)} encoding, {r['source']} {r['texts']} sentences (target >= {rate}/s)"
             value = f"cold {r['cold_per_s']:.0f}/s, warm {r['warm_per_s']:.0f}/s"
         elif r["kind"] == "latency":
-            what = f"single-text predict_proba, loaded {r['mode']} artifact (target p50 <= 20 ms)"
+            what = f"single-text predict_proba, loaded {_labelled(r['mode'], r)} artifact (target p50 <= {p50} ms)"
             value = f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms (load {r['load_s']:.1f} s)"
+        elif r["kind"] == "goemotions":
+            what = (f"GoEmotions {r['train']}/{r['test']} {_labelled('frozen', r)}, thresholds max-f1 on "
+                    f"dev, test macro-F1 (goal >= 0.48; ngram {GOEMOTIONS_NGRAM})")  # fmt: skip
+            value = f"macro-F1 {r['f1_macro']:.4f}, micro-F1 {r['f1_micro']:.4f}, fit {r['fit_s']:.0f} s"
         else:
             what = f"IMDB {r['train']}/{r['test']} {r['mode']}, maxlen {r['maxlen']}"
             what += f", reviews cut to {r['cut']} chars" if r.get("cut") else ""
@@ -377,6 +432,12 @@ def table(rows: list[dict]) -> str:
     if not any(r["machine"]["accelerator"] for r in rows):
         lines += ["", GPU_NOT_MEASURED]
     return "\n".join(lines) + "\n"
+
+
+def _labelled(mode: str, row: dict) -> str:
+    """``mode``, with the weights named where they are not the default preset's."""
+    weights = row.get("weights", DEFAULT_WEIGHTS)
+    return mode if weights == DEFAULT_WEIGHTS else f"{mode} ({weights})"
 
 
 GPU_NOT_MEASURED = (

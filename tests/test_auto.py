@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 
+import numpy as np
 import pytest
 
 from textclass.experiments import auto
@@ -106,3 +107,24 @@ def test_durations_parse():
     for bad in ("soon", "-5m", "0"):
         with pytest.raises(ConfigError):
             parse_duration(bad)
+
+
+def test_a_frozen_encoder_is_costed_as_encoding_each_text_once(monkeypatch):
+    """Its vector cache serves every fold: k folds cost one pass of encoding plus k heads,
+    not k passes (which skipped the encoder in budgets it fits)."""
+    now = [0.0]
+
+    class ThreeSeconds:
+        def fit(self, texts, labels):
+            now[0] += 3.0
+
+    texts, labels = corpus(3000)
+    trial = auto._Trial(texts, np.asarray(labels), 5, 0, None, lambda: now[0], {})
+    monkeypatch.setattr(auto._Trial, "_classifier", lambda self, candidate: ThreeSeconds())
+    once = trial._estimate(Candidate("frozen", "encoder", encodes_once=True))
+    every_fold = trial._estimate(Candidate("net", "cnn"))
+    assert once == pytest.approx(3.0 * 3000 / 300 + 3.0 * 5)  # 45 s
+    assert every_fold == pytest.approx(3.0 * 2400 / 300 * 5)  # 120 s
+    names = [c.name for c in auto.CANDIDATES]
+    assert names[-2:] == ["encoder (frozen MiniLM)", "encoder (frozen MPNet)"]
+    assert all(c.encodes_once for c in auto.CANDIDATES[-2:])

@@ -1,8 +1,10 @@
 """``--model auto``: the best candidate for these training texts, chosen within a time budget.
 
 Candidates run from cheap to dear (:data:`CANDIDATES`): the ``ngram`` variants, ``logreg``,
-the word-id networks and the frozen encoder. Each is first fitted on a subsample to
-estimate what its k-fold cross-validation would cost on all the texts; one that would not
+the word-id networks and the frozen encoders (MiniLM, then MPNet where its packages are
+installed). Each is first fitted on a subsample to estimate what its k-fold
+cross-validation would cost on all the texts (a frozen encoder encodes each text once,
+its vector cache serving every fold); one that would not
 finish in the time left is skipped, with the reason. The others are scored by stratified
 k-fold cross-validation **inside the training texts given** (auto never sees a test
 split), and the best mean score wins; of two within one standard error of each other, the
@@ -32,6 +34,8 @@ class Candidate:
     model: str  # the family
     params: dict = field(default_factory=dict)  # the family's hyperparameters
     settings: dict = field(default_factory=dict)  # TextClassifier settings (epochs, ...)
+    # a frozen encoder: each text is encoded once (the vector cache), folds train heads only
+    encodes_once: bool = False
 
 
 CANDIDATES = (
@@ -41,7 +45,10 @@ CANDIDATES = (
     Candidate("logreg", "logreg"),
     Candidate("cnn", "cnn"),
     Candidate("embedding", "embedding"),
-    Candidate("encoder (frozen MiniLM)", "encoder"),
+    Candidate("encoder (frozen MiniLM)", "encoder", encodes_once=True),
+    Candidate(
+        "encoder (frozen MPNet)", "encoder", {"weights": "all-mpnet-base-v2"}, encodes_once=True
+    ),
 )
 
 
@@ -125,12 +132,15 @@ class _Trial:
 
     def _estimate(self, candidate: Candidate) -> float:
         """Seconds for the whole cross-validation, from one fit on a subsample (linear in
-        the texts: a fold fits on (k-1)/k of them)."""
+        the texts: a fold fits on (k-1)/k of them; a frozen encoder's texts are encoded
+        once, then each fold's head costs about the subsample's fit)."""
         n = len(self.texts)
         rows = np.random.default_rng(self.seed).permutation(n)[: min(n, SUBSAMPLE_TEXTS)]
         started = self.clock()
         self._classifier(candidate).fit([self.texts[i] for i in rows], self.labels[rows])
         seconds = self.clock() - started
+        if candidate.encodes_once:
+            return seconds * n / len(rows) + seconds * self.cv
         return seconds * (n * (self.cv - 1) / self.cv) / len(rows) * self.cv
 
     def _cross_validate(self, candidate: Candidate) -> dict:
