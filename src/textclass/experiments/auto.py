@@ -10,6 +10,12 @@ k-fold cross-validation **inside the training texts given** (auto never sees a t
 split), and the best mean score wins; of two within one standard error of each other, the
 faster. A share of the budget is kept for the winner's final fit on all the texts.
 
+For single-label data, the candidates' out-of-fold probabilities then feed greedy
+ensemble selection (:mod:`.ensemble_selection`); the weighted ``ensemble`` of the chosen
+candidates replaces the single winner only when its out-of-fold score beats the best
+single candidate's by more than that candidate's standard error, and when fitting all its
+members again fits in the time left.
+
 :func:`choose` returns the winner and a leaderboard (every candidate's score ± std, fit
 seconds, or why it was skipped); the train job fits the winner and saves an ordinary run.
 """
@@ -84,6 +90,7 @@ def choose(
     texts, labels = list(texts), indexable_labels(labels)
     scoring = scoring or ("f1_macro" if is_multilabel(labels) else "accuracy")
     cv = cv or (5 if len(texts) <= 2000 else 3)
+    deadline_all = clock() + time_limit_s
     deadline = clock() + time_limit_s * SEARCH_SHARE
     trial = _Trial(texts, labels, cv, seed, get_scorer(scoring), clock, settings or {})
     rows = []
@@ -96,6 +103,11 @@ def choose(
     if not scored:
         raise _nothing_fits(rows, time_limit_s)
     best = _winner(scored, cv)
+    ensemble = trial.ensemble(scored, best, time_left=deadline_all - clock())
+    if ensemble is not None:
+        if progress is not None:
+            progress(_describe(ensemble))
+        scored, best = [ensemble, *scored], ensemble
     board = sorted(scored, key=lambda r: -r["score"]) + [r for r in rows if "score" not in r]
     return AutoResult(best["candidate"], [_public(r) for r in board], scoring, cv)
 
@@ -144,20 +156,69 @@ class _Trial:
         return seconds * (n * (self.cv - 1) / self.cv) / len(rows) * self.cv
 
     def _cross_validate(self, candidate: Candidate) -> dict:
-        from textclass.evaluation.crossval import cross_validate
+        from textclass.evaluation.crossval import cross_validate, fold_indices
 
         started = self.clock()
+        held = [rows for _, rows in fold_indices(self.labels, self.cv, self.seed)]
+        oof = {}  # single-label: out-of-fold probabilities, in the sorted classes' columns
+
+        def keep(fold, model, held_texts):
+            if not getattr(model, "multilabel_", False):
+                columns = np.searchsorted(self.classes, model.classes_)
+                proba = np.zeros((len(held_texts), len(self.classes)))
+                proba[:, columns] = model.predict_proba(held_texts)
+                oof[fold] = proba
+
         done = cross_validate(
             self._classifier(candidate), self.texts, self.labels, cv=self.cv, seed=self.seed,
-            scorer=self.scorer,
+            scorer=self.scorer, inspect=keep,
         )  # fmt: skip
         summary = done["summary"]
-        return {
+        out = {
             "score": summary["score"]["mean"],
             "std": summary["score"]["std"],
             "fit_seconds": summary["train_seconds"]["mean"],
             "cv_seconds": self.clock() - started,
         }
+        if len(oof) == self.cv:
+            out["oof"] = np.zeros((len(self.texts), len(self.classes)))
+            for fold, rows in enumerate(held):
+                out["oof"][rows] = oof[fold]
+        return out
+
+    @property
+    def classes(self) -> np.ndarray:
+        return np.unique(self.labels) if self.labels.dtype != object else np.array([])
+
+    def ensemble(self, scored: list[dict], best: dict, *, time_left: float) -> dict | None:
+        """The greedy ensemble's row when it beats ``best`` by more than ``best``'s standard
+        error and refitting its members fits in ``time_left``; else None."""
+        from textclass.experiments.ensemble_selection import proba_scorer, select
+
+        with_oof = [r for r in scored if "oof" in r]
+        if len(with_oof) < 2:
+            return None
+        score = proba_scorer(self.scorer, self.classes, self.labels)
+        shares, value = select({r["name"]: r["oof"] for r in with_oof}, score)
+        single = score(best["oof"]) if "oof" in best else best["score"]
+        members = [r for r in with_oof if r["name"] in shares]
+        refit = sum(r["fit_seconds"] for r in members) * self.cv / max(self.cv - 1, 1)
+        if len(members) < 2 or value <= single + best["std"] / math.sqrt(self.cv):
+            return None
+        if refit > time_left:
+            return None
+        return _ensemble_row(members, shares, value, refit)
+
+
+def _ensemble_row(members: list[dict], shares: dict, value: float, refit: float) -> dict:
+    specs = [{"model": r["candidate"].model, "params": dict(r["candidate"].params),
+              "settings": dict(r["candidate"].settings)} for r in members]  # fmt: skip
+    weights = [round(shares[r["name"]], 4) for r in members]
+    name = "ensemble (" + ", ".join(f"{r['name']} {w:.2f}" for r, w in zip(members, weights)) + ")"
+    candidate = Candidate(name, "ensemble", {"members": specs, "weights": weights})
+    # its score is the out-of-fold one it was selected on: no folds, no std
+    return {"candidate": candidate, "name": name, "score": value, "std": None,
+            "fit_seconds": refit, "cv_seconds": 0.0, "scored_on": "out-of-fold probabilities"}  # fmt: skip
 
 
 def _winner(scored: list[dict], cv: int) -> dict:
@@ -171,11 +232,13 @@ def _winner(scored: list[dict], cv: int) -> dict:
 
 def _public(row: dict) -> dict:
     candidate = row["candidate"]
-    out = {k: v for k, v in row.items() if k != "candidate"}
+    out = {k: v for k, v in row.items() if k not in ("candidate", "oof")}
     return {**out, "model": candidate.model, "params": candidate.params}
 
 
 def _describe(row: dict) -> str:
+    if row.get("std") is None and "score" in row:
+        return f"{row['name']}: {row['score']:.4f} on the out-of-fold probabilities"
     if "score" in row:
         return f"{row['name']}: {row['score']:.4f} ± {row['std']:.4f} ({row['cv_seconds']:.0f} s)"
     return f"{row['name']}: skipped ({row['skipped']})"

