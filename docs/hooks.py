@@ -4,12 +4,33 @@ reference/cli.md: every `textclass` command, its arguments and options, read fro
 Typer app (the same objects `textclass COMMAND --help` prints).
 reference/http.md: every route of `textclass serve`, its request and answer bodies and every
 error status, read from the service's OpenAPI document (what `/openapi.json` serves).
+benchmarks.md: the tables of `benchmarks/results/*.md` as the benchmark scripts last wrote them.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 MARKER = "<!-- generated: textclass cli -->"
 HTTP_MARKER = "<!-- generated: textclass http -->"
+BENCH_MARKER = "<!-- generated: benchmark tables -->"
+RESULTS = Path(__file__).resolve().parents[1] / "benchmarks" / "results"
+_LOCAL_LINK = re.compile(r"\[([^\]]+)\]\((?!https?://)([^)]+)\)")
+
+
+def benchmark_tables() -> str:
+    """Each results page, its headings two levels down, its links to files of the
+    repository shown as paths (the site holds only the docs)."""
+    parts = []
+    for page in sorted(RESULTS.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        text = re.sub(
+            r"^(#+) ", lambda m: "#" * min(len(m.group(1)) + 1, 6) + " ", text, flags=re.M
+        )
+        text = _LOCAL_LINK.sub(lambda m: f"{m.group(1)} (`{m.group(2)}`)", text)
+        parts.append(f"## `{page.name}`\n\n{text}")
+    return "\n\n".join(parts)
 
 
 def _command_section(name, command) -> str:
@@ -99,4 +120,6 @@ def on_page_markdown(markdown, page, config, files):
         return markdown.replace(MARKER, cli_reference())
     if HTTP_MARKER in markdown:
         return markdown.replace(HTTP_MARKER, http_reference())
+    if BENCH_MARKER in markdown:
+        return markdown.replace(BENCH_MARKER, benchmark_tables())
     return markdown

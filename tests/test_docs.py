@@ -84,3 +84,10 @@ def test_site_reads_offline(site):
     }
     offenders = {page: found for page, found in offenders.items() if found}
     assert not offenders, f"pages load scripts, styles or fonts from the web: {offenders}"
+
+
+def test_benchmark_tables_are_on_the_site(site):
+    page = (site / "benchmarks" / "index.html").read_text(encoding="utf-8")
+    results = sorted((ROOT / "benchmarks" / "results").glob("*.md"))
+    assert results and all(f"{p.name}" in page for p in results)
+    assert page.count("<table>") >= len(results)
