@@ -180,3 +180,34 @@ def test_a_huge_lsh_bucket_is_checked_in_linear_pairs():
     members = list(range(BUCKET_PAIRS + 50))
     pairs = list(_pairs(members))
     assert len(pairs) == 2 * (len(members) - 1) - 1 and all(a < b for a, b in pairs)
+
+
+def test_key_groups_find_the_same_groups_in_many_partitions_and_remove_their_files():
+    from textclass.audit.keygroups import KeyGroups
+
+    rng = np.random.default_rng(0)
+    keys = rng.integers(0, 2**63, size=2000, dtype=np.uint64)
+    keys[1500:] = keys[:500]  # 500 keys held twice, far apart
+    keys[:10] = keys[0]  # and one held ten times
+    expected = None
+    for partition_records in (1 << 20, 64):  # one partition, then 32 of them
+        with KeyGroups(len(keys), partition_records=partition_records) as found:
+            for start in range(0, len(keys), 300):  # added a chunk at a time
+                found.add(keys[start : start + 300], np.arange(start, min(start + 300, 2000)))
+            groups = sorted(g.tolist() for g in found.groups())
+            folder = found._folder
+            assert found.partitions == (1 if partition_records > 2000 else 32)
+        assert not folder.exists()
+        expected = expected or groups
+        assert groups == expected
+    assert [0, *range(1, 10), 1500] in groups and [20, 1520] in groups and len(groups) == 491
+
+
+def test_a_hash_collision_never_joins_unequal_texts(monkeypatch):
+    from textclass.audit import duplicates
+
+    # every text gets the same 64-bit key: the groups must still be made of equal texts
+    monkeypatch.setattr(duplicates, "text_keys", lambda texts: np.zeros(len(texts), np.uint64))
+    texts = ["a b c", "x y z", "a b c", "X y z!", "p q r"]
+    found = duplicates.find(texts, kinds=("exact", "normalized"))
+    assert found == {"exact": [[0, 2]], "normalized": [[1, 3]]}

@@ -33,8 +33,8 @@ def audit(
 
     texts, labels = list(train.texts), train.labels
     at = _DataRows(train)  # positions -> data rows as in the input file
-    exact, normal = dup.exact_groups(texts), dup.normalized_groups(texts)
-    near = dup.near_groups(texts, near_threshold)
+    groups = dup.find(texts, near_threshold)
+    exact, normal, near = groups["exact"], groups["normalized"], groups["near"]
     findings: dict = {
         "duplicates": {
             "exact": at.groups(exact),

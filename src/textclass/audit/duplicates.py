@@ -11,11 +11,12 @@ across train and test, and duplicate groups whose labels disagree.
   compared one by one; each candidate pair is then checked against the exact Jaccard
   similarity of its shingles, so every near pair reported reaches the threshold.
 
-The near search streams: signatures are made ``CHUNK`` texts at a time and only their band
-hashes are kept (``BANDS`` 64-bit integers a text in numpy arrays, 96 bytes); candidates
-are the texts sharing a band hash, found by sorting each band. datasketch's
-``MinHashLSH`` kept about 5 KB a text in Python dictionaries, and at 0.8 made about 40 %
-of the pairs at the threshold candidates.
+Memory stays flat in the number of texts: every search reduces texts to 64-bit keys (a
+hash of the text, of its normalised form, of a band of its MinHash signature) made
+``CHUNK`` texts at a time, and finds the positions sharing a key by sorting them on disk,
+a partition at a time (:class:`~textclass.audit.keygroups.KeyGroups`). Only what is found
+(groups, candidate pairs) is held. datasketch's ``MinHashLSH`` kept about 5 KB a text in
+Python dictionaries, and at 0.8 made about 40 % of the pairs at the threshold candidates.
 
 Groups are lists of 0-based positions; the caller turns them into data rows.
 """
@@ -26,15 +27,18 @@ import html
 import re
 import zlib
 from collections import defaultdict
-from itertools import islice
+from collections.abc import Callable, Sequence
 
 import numpy as np
+
+from textclass.audit.keygroups import KeyGroups, text_keys
 
 NEAR_THRESHOLD = 0.8
 BANDS, ROWS = 12, 5  # LSH: P(candidate) = 1 - (1 - J**ROWS)**BANDS, 0.99 at J = 0.8
 PERMUTATIONS = BANDS * ROWS
 SHINGLE_WORDS = 3
 CHUNK = 4096  # texts whose signatures are made at a time (then only band hashes are kept)
+KINDS = ("exact", "normalized", "near")
 BUCKET_PAIRS = 200  # a bucket larger than this is checked against its first and next members
 _TAG = re.compile(r"<[^>]{0,200}>")
 _NOT_WORD = re.compile(r"[\W_]+")  # punctuation, symbols, controls: what \w is not
@@ -47,62 +51,48 @@ def normalized(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
-def exact_groups(texts: list[str]) -> list[list[int]]:
+def exact_groups(texts: Sequence[str]) -> list[list[int]]:
     """Positions of texts that occur more than once, character for character."""
-    return _groups_by(texts, key=lambda t: t)
+    return find(texts, kinds=("exact",))["exact"]
 
 
-def normalized_groups(texts: list[str]) -> list[list[int]]:
+def normalized_groups(texts: Sequence[str]) -> list[list[int]]:
     """Texts equal once normalised, among which at least two differ as written."""
-    groups = _groups_by(texts, key=normalized)
-    return [g for g in groups if len({texts[i] for i in g}) > 1]
+    return find(texts, kinds=("normalized",))["normalized"]
 
 
-def near_groups(texts: list[str], threshold: float = NEAR_THRESHOLD) -> list[list[int]]:
+def near_groups(texts: Sequence[str], threshold: float = NEAR_THRESHOLD) -> list[list[int]]:
     """Texts whose shingles' Jaccard similarity reaches ``threshold``, grouped (a chain of
     near pairs is one group), without the normalised duplicates' groups."""
-    parent = list(range(len(texts)))
-    ids, hashes = _band_hashes(texts)
-    near = set()
-    for a, b in _candidates(ids, hashes):
-        if _jaccard(texts[a], texts[b]) >= threshold:
-            _union(parent, a, b)
-            near.update((a, b))
-    groups = defaultdict(list)
-    for i in sorted(near):
-        groups[_find(parent, i)].append(i)
-    found = [sorted(g) for g in groups.values() if len(g) > 1]
-    return [g for g in found if len({normalized(texts[i]) for i in g}) > 1]
+    return find(texts, threshold, kinds=("near",))["near"]
 
 
-def across(train: list[str], test: list[str], threshold: float = NEAR_THRESHOLD) -> list[dict]:
+def find(
+    texts: Sequence[str], threshold: float = NEAR_THRESHOLD, kinds: tuple[str, ...] = KINDS
+) -> dict[str, list[list[int]]]:
+    """``{kind: groups}`` for each of ``kinds`` ("exact", "normalized", "near"), found in
+    one pass over the texts (each normalised once); groups are sorted lists of positions."""
+    with _Scan(texts, kinds) as scan:
+        return {kind: getattr(scan, kind)(threshold) for kind in kinds}
+
+
+def across(
+    train: Sequence[str], test: Sequence[str], threshold: float = NEAR_THRESHOLD
+) -> list[dict]:
     """Test texts that also appear in training: ``{"test": i, "train": [j, ...], "kind"}``
-    with kind "exact", "normalized" or "near"."""
-    exact, norm = defaultdict(list), defaultdict(list)
-    for j, text in enumerate(train):
-        exact[text].append(j)
-        norm[normalized(text)].append(j)
-    near = _near_across(train, test, threshold)
+    with kind "exact", "normalized" or "near" (the first that holds)."""
+    n_train = len(train)
+    with _Scan(_Joined(train, test), KINDS) as scan:
+        kinds = {
+            "exact": _test_to_train(scan.exact(threshold), n_train),
+            "normalized": _test_to_train(scan.normalized(threshold, every=True), n_train),
+            "near": _test_to_train(scan.near_pairs(threshold, n_train), n_train),
+        }
     found = []
-    for i, text in enumerate(test):
-        if text in exact:
-            found.append({"test": i, "train": exact[text], "kind": "exact"})
-        elif normalized(text) in norm:
-            found.append({"test": i, "train": norm[normalized(text)], "kind": "normalized"})
-        elif near.get(i):
-            found.append({"test": i, "train": sorted(near[i]), "kind": "near"})
+    for i in sorted(set().union(*kinds.values())):
+        kind = next(k for k, seen in kinds.items() if i in seen)
+        found.append({"test": i, "train": kinds[kind][i], "kind": kind})
     return found
-
-
-def _near_across(train: list[str], test: list[str], threshold: float) -> dict[int, set[int]]:
-    """``{test position: training positions}`` of the near pairs between the two parts."""
-    texts = train + test
-    ids, hashes = _band_hashes(texts)
-    near = defaultdict(set)
-    for a, b in _candidates(ids, hashes):
-        if a < len(train) <= b and _jaccard(texts[a], texts[b]) >= threshold:
-            near[b - len(train)].add(a)
-    return near
 
 
 def conflicting(groups: list[list[int]], labels) -> list[list[int]]:
@@ -110,18 +100,116 @@ def conflicting(groups: list[list[int]], labels) -> list[list[int]]:
     return [g for g in groups if len({_hashable(labels[i]) for i in g}) > 1]
 
 
-def _groups_by(texts: list[str], key) -> list[list[int]]:
-    seen = defaultdict(list)
-    for i, text in enumerate(texts):
-        seen[key(text)].append(i)
-    return [g for g in seen.values() if len(g) > 1]
+class _Scan:
+    """One pass over the texts, ``CHUNK`` at a time, adding each text's keys (of the text,
+    of its normalised form, of its MinHash bands) to a :class:`KeyGroups` per kind; then
+    the groups of each kind, checked on the texts themselves."""
+
+    def __init__(self, texts: Sequence[str], kinds: tuple[str, ...]) -> None:
+        self.texts, n = texts, len(texts)
+        self.keys = {kind: KeyGroups(n * (BANDS if kind == "near" else 1)) for kind in kinds}
+        try:
+            self._add(texts)
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def _add(self, texts: Sequence[str]) -> None:
+        n = len(texts)
+        for start in range(0, n, CHUNK):
+            chunk = [texts[i] for i in range(start, min(start + CHUNK, n))]
+            positions = np.arange(start, start + len(chunk))
+            if "exact" in self.keys:
+                self.keys["exact"].add(text_keys(chunk), positions)
+            if "normalized" in self.keys or "near" in self.keys:
+                chunk = [normalized(t) for t in chunk]
+            if "normalized" in self.keys:
+                self.keys["normalized"].add(text_keys(chunk), positions)
+            if "near" in self.keys:
+                _add_band_keys(chunk, positions, self.keys["near"])
+
+    def exact(self, threshold: float) -> list[list[int]]:
+        return self._equal("exact", lambda t: t)
+
+    def normalized(self, threshold: float, every: bool = False) -> list[list[int]]:
+        """Normalised groups; of those, only the ones whose texts differ as written unless
+        ``every``."""
+        groups = self._equal("normalized", normalized)
+        return groups if every else [g for g in groups if len({self.texts[i] for i in g}) > 1]
+
+    def near(self, threshold: float) -> list[list[int]]:
+        parent: dict[int, int] = {}  # union-find over the texts in a near pair only
+        for a, b in self.near_pairs(threshold):
+            _union(parent, a, b)
+        groups = defaultdict(list)
+        for i in sorted(parent):
+            groups[_find(parent, i)].append(i)
+        found = sorted(g for g in groups.values() if len(g) > 1)
+        return [g for g in found if len({normalized(self.texts[i]) for i in g}) > 1]
+
+    def near_pairs(self, threshold: float, split: int | None = None) -> list[list[int]]:
+        """Candidate pairs ``[a, b]`` at or above ``threshold`` (only ``a < split <= b``
+        when ``split`` is given)."""
+        seen, near = set(), []
+        for bucket in self.keys["near"].groups():
+            for a, b in _pairs(bucket.tolist()):
+                if (a, b) in seen or (split is not None and not a < split <= b):
+                    continue
+                seen.add((a, b))
+                if _jaccard(self.texts[a], self.texts[b]) >= threshold:
+                    near.append([a, b])
+        return near
+
+    def _equal(self, kind: str, key: Callable[[str], str]) -> list[list[int]]:
+        """Groups of positions whose keys match and whose ``key(text)`` are equal (so a
+        hash collision never joins unequal texts)."""
+        groups = []
+        for positions in self.keys[kind].groups():
+            same = defaultdict(list)
+            for i in positions.tolist():
+                same[key(self.texts[i])].append(i)
+            groups += [g for g in same.values() if len(g) > 1]
+        return sorted(groups)
+
+    def __enter__(self) -> _Scan:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for keys in self.keys.values():
+            keys.close()
 
 
-def _shingles(text: str) -> np.ndarray:
+def _test_to_train(groups: list[list[int]], n_train: int) -> dict[int, list[int]]:
+    """``{test position: training positions}`` of the groups (or pairs) that hold both
+    parts; a test text in several pairs gets all their training texts."""
+    out = defaultdict(set)
+    for group in groups:
+        train = [i for i in group if i < n_train]
+        for i in group:
+            if train and i >= n_train:
+                out[i - n_train].update(train)
+    return {i: sorted(train) for i, train in out.items()}
+
+
+class _Joined(Sequence):
+    """Training then test texts as one sequence, without copying either."""
+
+    def __init__(self, first: Sequence[str], second: Sequence[str]) -> None:
+        self.first, self.second = first, second
+
+    def __len__(self) -> int:
+        return len(self.first) + len(self.second)
+
+    def __getitem__(self, i):
+        n = len(self.first)
+        return self.first[i] if i < n else self.second[i - n]
+
+
+def _shingles(text: str, *, is_normalized: bool = False) -> np.ndarray:
     """The distinct 32-bit hashes of the normalised text's word 3-grams (each word's CRC-32,
     three mixed in numpy; empty for fewer than 3 words: too short to be near anything but
     itself, which the exact and normalised checks cover)."""
-    words = normalized(text).split()
+    words = (text if is_normalized else normalized(text)).split()
     if len(words) < SHINGLE_WORDS:
         return np.zeros(0, dtype=np.uint64)
     ids = np.array([zlib.crc32(w.encode("utf-8")) for w in words], dtype=np.uint64)
@@ -137,53 +225,32 @@ def _jaccard(a: str, b: str) -> float:
     return shared / (x.size + y.size - shared)
 
 
-def _band_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """``(positions, band hashes)`` of the texts long enough to shingle: ``BANDS`` hashes
-    of ``ROWS`` MinHash values each, one row per text (signatures made ``CHUNK`` at a time)."""
+def _add_band_keys(normal: list[str], positions: np.ndarray, found: KeyGroups) -> None:
+    """Add to ``found`` the ``BANDS`` band hashes of each normalised text long enough to
+    shingle (the chunk's signatures are dropped once their bands are kept)."""
     from datasketch import MinHash
 
-    ids: list[int] = []
-
-    def shingled():
-        for i, text in enumerate(texts):
-            shingles = _shingles(text)
-            if shingles.size:
-                ids.append(i)
-                yield shingles.tolist()
-
+    shingles = [_shingles(t, is_normalized=True) for t in normal]
+    kept = [k for k, made in enumerate(shingles) if made.size]
+    if not kept:
+        return
     # the shingles are hashes already: datasketch takes them as they are (hashfunc=int)
-    signatures = MinHash.generator(shingled(), num_perm=PERMUTATIONS, seed=1, hashfunc=int)
-    done = []
-    while chunk := list(islice(signatures, CHUNK)):
-        done.append(_bands(np.stack([m.hashvalues for m in chunk])))
-    hashes = np.concatenate(done) if done else np.zeros((0, BANDS), dtype=np.uint64)
-    return np.array(ids, dtype=np.int64), hashes
+    made = [shingles[k].tolist() for k in kept]
+    signatures = MinHash.generator(made, num_perm=PERMUTATIONS, seed=1, hashfunc=int)
+    bands = _bands(np.stack([m.hashvalues for m in signatures]))
+    found.add(bands.ravel(), np.repeat(positions[kept], BANDS))
 
 
 def _bands(signatures: np.ndarray) -> np.ndarray:
-    """Each row's ``BANDS`` hashes of ``ROWS`` signature values (equal bands, equal hashes;
-    unequal ones collide with odds of about 2**-64)."""
+    """Each row's ``BANDS`` hashes of ``ROWS`` signature values, seeded by the band's
+    number (equal bands at the same place, equal hashes; anything else collides with odds
+    of about 2**-64)."""
     values = signatures.astype(np.uint64).reshape(len(signatures), BANDS, ROWS)
-    out = np.zeros((len(signatures), BANDS), dtype=np.uint64)
+    seeds = (np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))[None, :]
+    out = np.repeat(seeds, len(signatures), axis=0)
     for k in range(ROWS):  # a polynomial hash, wrapping at 2**64
         out = out * np.uint64(0x100000001B3) + values[:, :, k] + np.uint64(k + 1)
     return out
-
-
-def _candidates(ids: np.ndarray, hashes: np.ndarray):
-    """Pairs ``(a, b)``, ``a < b``, of texts sharing a band hash, each pair once."""
-    seen = set()
-    for band in range(hashes.shape[1]):
-        order = np.argsort(hashes[:, band], kind="stable")
-        column = hashes[order, band]
-        starts = np.flatnonzero(np.r_[True, column[1:] != column[:-1]])
-        ends = np.r_[starts[1:], len(column)]
-        many = ends - starts > 1
-        for start, end in zip(starts[many], ends[many]):
-            for pair in _pairs(np.sort(ids[order[start:end]]).tolist()):
-                if pair not in seen:
-                    seen.add(pair)
-                    yield pair
 
 
 def _pairs(members: list[int]):
@@ -200,14 +267,15 @@ def _pairs(members: list[int]):
             yield members[x - 1], members[x]
 
 
-def _find(parent: list[int], i: int) -> int:
+def _find(parent: dict[int, int], i: int) -> int:
+    parent.setdefault(i, i)
     while parent[i] != i:
         parent[i] = parent[parent[i]]
         i = parent[i]
     return i
 
 
-def _union(parent: list[int], i: int, j: int) -> None:
+def _union(parent: dict[int, int], i: int, j: int) -> None:
     parent[_find(parent, i)] = _find(parent, j)
 
 

@@ -15,6 +15,8 @@ TYPO_RATIO = 0.85  # difflib similarity of two label names that look like one la
 # UTF-8 read as Latin-1 / cp1252: "Ã©" for "é", "â€™" for "’", "Â " for a no-break space;
 # and C1 control characters, cp1252's punctuation read as Latin-1 (U+0096 for "–", U+0085
 # for "…": 1,571 of IMDB's 50,000 reviews, and the imdb_labelled.txt sentences SOURCES.md names)
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 _MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|â€|Â[\u00a0-\u00bf]|[\u0080-\u009f]")
 
 
@@ -70,12 +72,15 @@ def text_health(texts: list[str]) -> dict:
 
 
 def dominant_script(text: str) -> str | None:
-    """The script most of the text's letters belong to (LATIN, CYRILLIC, CJK, ...)."""
+    """The script most of the text's letters (of its first 2,000 characters) belong to
+    (LATIN, CYRILLIC, CJK, ...)."""
     if text.isascii():  # most texts: no need to name each character
         return "LATIN" if any(c.isalpha() for c in text) else None
-    counts = Counter()
-    for ch in text[:2000]:
+    head = text[:2000]
+    counts = Counter({"LATIN": len(_ASCII_LETTER.findall(head))})
+    for ch in _NON_ASCII.findall(head):  # only these need their Unicode names looked up
         if ch.isalpha():
             name = unicodedata.name(ch, "")
             counts[name.split(" ")[0] if name else "UNKNOWN"] += 1
-    return counts.most_common(1)[0][0] if counts else None
+    script, n = counts.most_common(1)[0]
+    return script if n else None
