@@ -8,6 +8,7 @@ import difflib
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 
 SHORT_CHARS = 3  # a text of fewer non-space characters is "very short"
 LONG_FACTOR = 10  # ... longer than this many times the median length is "very long"
@@ -47,28 +48,53 @@ def lookalike_labels(names: list[str]) -> list[dict]:
     return found
 
 
-def text_health(texts: list[str]) -> dict:
+def text_health(texts: Sequence[str]) -> dict:
     """0-based positions of empty, very short, very long, mojibake, replacement-character
-    and other-script texts, with the corpus' script and the long-text limit used."""
-    lengths = [len(t) for t in texts]
-    median = sorted(lengths)[len(lengths) // 2] if lengths else 0
-    long_limit = max(LONG_FACTOR * median, 1000)
-    scripts = [dominant_script(t) for t in texts]
-    known = [s for s in scripts if s is not None]
-    corpus_script, share = Counter(known).most_common(1)[0] if known else (None, 0)
-    other = []
-    if corpus_script is not None and share >= 0.9 * len(known):
-        other = [i for i, s in enumerate(scripts) if s not in (None, corpus_script)]
-    return {
-        "empty": [i for i, t in enumerate(texts) if not t.strip()],
-        "very_short": [i for i, t in enumerate(texts) if 0 < len("".join(t.split())) < SHORT_CHARS],
-        "very_long": [i for i, n in enumerate(lengths) if n > long_limit],
-        "mojibake": [i for i, t in enumerate(texts) if _MOJIBAKE.search(t)],
-        "replacement_characters": [i for i, t in enumerate(texts) if "\ufffd" in t],
-        "other_script": other,
-        "script": corpus_script,
-        "long_limit_chars": long_limit,
-    }
+    and other-script texts, with the corpus' script and the long-text limit used. Streams:
+    it holds counts (of lengths, of scripts) and what it finds, not a value per text."""
+    lengths, scripts = Counter(), Counter()
+    found: dict[str, list[int]] = {k: [] for k in _PER_TEXT}
+    for i, text in enumerate(texts):
+        lengths[len(text)] += 1
+        scripts[dominant_script(text)] += 1
+        for kind, check in _PER_TEXT.items():
+            if check(text):
+                found[kind].append(i)
+    long_limit = max(LONG_FACTOR * _median(lengths), 1000)
+    found["very_long"] = [i for i, text in enumerate(texts) if len(text) > long_limit]
+    known = sum(n for script, n in scripts.items() if script is not None)
+    scripts.pop(None, None)
+    corpus_script, share = scripts.most_common(1)[0] if scripts else (None, 0)
+    found["other_script"] = []
+    if corpus_script is not None and share >= 0.9 * known and share < known:
+        found["other_script"] = [
+            i for i, text in enumerate(texts) if _other_script(text, corpus_script)
+        ]
+    return {**found, "script": corpus_script, "long_limit_chars": long_limit}
+
+
+_PER_TEXT = {
+    "empty": lambda t: not t.strip(),
+    "very_short": lambda t: 0 < len("".join(t.split())) < SHORT_CHARS,
+    "mojibake": lambda t: _MOJIBAKE.search(t) is not None,
+    "replacement_characters": lambda t: "\ufffd" in t,
+}
+
+
+def _median(counts: Counter) -> int:
+    """The upper median of the values counted (as ``sorted(values)[n // 2]``)."""
+    middle, seen = sum(counts.values()) // 2, 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if seen > middle:
+            return value
+    return 0
+
+
+def _other_script(text: str, corpus_script: str) -> bool:
+    if text.isascii():  # LATIN or no letters: other only if the corpus is not LATIN
+        return corpus_script != "LATIN" and any(c.isalpha() for c in text)
+    return dominant_script(text) not in (None, corpus_script)
 
 
 def dominant_script(text: str) -> str | None:
