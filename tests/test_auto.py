@@ -128,3 +128,40 @@ def test_a_frozen_encoder_is_costed_as_encoding_each_text_once(monkeypatch):
     names = [c.name for c in auto.CANDIDATES]
     assert names[-2:] == ["encoder (frozen MiniLM)", "encoder (frozen MPNet)"]
     assert all(c.encodes_once for c in auto.CANDIDATES[-2:])
+
+
+CHEAP = (Candidate("ngram", "ngram"), Candidate("logreg", "logreg"))
+
+
+def test_text_classifier_model_auto_chooses_in_fit_and_saves_the_winner(tmp_path, monkeypatch):
+    from functools import partial
+
+    from sklearn.base import clone
+
+    from textclass import TextClassifier
+    from textclass.errors import ConfigError
+
+    texts, labels = corpus(60)
+    seen = []
+    real = auto.choose
+    monkeypatch.setattr(auto, "choose", lambda t, *a, **k: seen.append((list(t), k)) or
+                        partial(real, candidates=CHEAP, cv=3)(t, *a, **k))  # fmt: skip
+    clf = clone(TextClassifier(model="auto", time_limit=30, random_state=0, class_weight="balanced"))
+    assert clf.get_params()["time_limit"] == 30 and "model__C" not in clf.get_params()
+    with pytest.raises(ConfigError, match="model__C"):
+        clone(clf).set_params(model__C=2.0)
+    with pytest.raises(ConfigError, match="time_limit"):
+        TextClassifier(model="auto", time_limit=0).fit(texts, labels)
+    clf.fit(texts, labels)
+    (given, kwargs), = seen  # fmt: skip
+    assert given == texts and kwargs["time_limit_s"] == 30 and kwargs["seed"] == 0
+    assert kwargs["settings"]["class_weight"] == "balanced"  # the user's settings reach them
+    assert clf.model == "auto" and clf.auto_["chosen"] in ("ngram", "logreg")
+    assert {r["name"] for r in clf.auto_["candidates"]} == {"ngram", "logreg"}
+    assert clf.family_.name == clf.auto_["chosen"] and clf.notes_["auto"][0].startswith("auto: ")
+    winner = TextClassifier(model=clf.family_.name, random_state=0, class_weight="balanced")
+    expected = winner.fit(texts, labels).predict_proba(["great food", "rude staff"])
+    np.testing.assert_allclose(clf.predict_proba(["great food", "rude staff"]), expected)
+    clf.save(tmp_path / "run")
+    loaded = TextClassifier.load(tmp_path / "run")
+    np.testing.assert_allclose(loaded.predict_proba(["great food", "rude staff"]), expected)

@@ -18,6 +18,8 @@ from textclass.decisions import Decision, decide
 from textclass.decisions import thresholds as th
 from textclass.decisions import weights as cw
 from textclass.errors import DataError
+from textclass.estimator.auto import AUTO, check_time_limit, fit_auto
+from textclass.estimator.inspecting import Inspecting
 from textclass.estimator.params import FamilyParams
 from textclass.estimator.settings import check_settings, with_python_ints
 from textclass.preprocessing import check_texts
@@ -25,7 +27,7 @@ from textclass.preprocessing.validation import texts_to_predict
 from textclass.runtimes.base import TrainingSettings
 
 
-class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
+class TextClassifier(FamilyParams, Inspecting, ClassifierMixin, BaseEstimator):
     """A text classifier over any registered model family.
 
     Parameters
@@ -34,6 +36,8 @@ class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
         A registered family name (``textclass models`` lists them) or a family
         instance such as ``CNN(filters=64)``. Its hyperparameters are reachable
         as ``model__<name>`` by ``set_params`` and scikit-learn's searches.
+        ``"auto"``: ``fit`` chooses the family (or an ensemble) by cross-validation on
+        the texts it is given, within ``time_limit``; ``auto_`` holds the leaderboard.
     num_words : int or None
         Keep the ``num_words - 1`` most frequent training words (Keras rule).
         None: the family's own limit (``multihot``: 10,000), else every word.
@@ -87,6 +91,9 @@ class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
         (``n / (n_classes * count)``, per label for multi-label) or
         ``{label: weight}`` (for multi-label: the weight of a label's positive
         texts). Unnamed classes weigh 1.
+    time_limit : float, default=600
+        Seconds for ``model="auto"``: the choice and the winner's fit together
+        (ignored by the other models).
 
     Notes
     -----
@@ -118,6 +125,7 @@ class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
         verbose=0,
         threshold=None,
         class_weight=None,
+        time_limit=600.0,
     ):
         self.model = model
         self.num_words = num_words
@@ -138,6 +146,7 @@ class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
         self.verbose = verbose
         self.threshold = threshold
         self.class_weight = class_weight
+        self.time_limit = time_limit
 
     # ------------------------------------------------------------ parameters
     def __sklearn_tags__(self):
@@ -152,7 +161,10 @@ class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
     def check_params(self) -> TextClassifier:
         """Raise ConfigError for an impossible setting or hyperparameter, before any fitting."""
         self._validate_params()
-        self._family().validate()
+        if self.model == AUTO:
+            check_time_limit(self.time_limit)
+        else:
+            self._family().validate()
         return self
 
     # ------------------------------------------------------------------ fit
@@ -168,6 +180,8 @@ class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
         texts = check_texts(X, name="X")
         if len(texts) == 0:
             raise DataError("cannot fit on an empty dataset (0 texts)")
+        if self.model == AUTO:
+            return fit_auto(self, texts, y, validation_data=validation_data, callbacks=callbacks)
         encoder, targets = decide.encode(y)
         if len(targets) != len(texts):
             raise DataError(f"X has {len(texts)} texts but y has {len(targets)} labels")
@@ -292,47 +306,6 @@ class TextClassifier(FamilyParams, ClassifierMixin, BaseEstimator):
 
         check_is_fitted(self, "runtime_")
         return explain(self, X, top=top, label=label, deadline=deadline)
-
-    # ------------------------------------------------------------ inspecting
-    @property
-    def model_(self):
-        """The fitted model itself (a ``keras.Model``, a scikit-learn estimator)."""
-        check_is_fitted(self, "runtime_")
-        return self.runtime_.model
-
-    @property
-    def coverage_(self) -> dict | None:
-        """Pretrained vectors' coverage of the vocabulary (None without vectors)."""
-        check_is_fitted(self, "runtime_")
-        return self.notes_.get("pretrained")
-
-    def describe_inputs(self) -> dict:
-        """What the preprocessor learned, in a few numbers (vocabulary size, maxlen, ...)."""
-        check_is_fitted(self, "preprocessor_")
-        return self.preprocessor_.describe()
-
-    def training_settings(self, *, n_samples=None, validation_data: bool = False) -> dict:
-        """The settings ``fit`` would use: the classifier's, the family's defaults where None.
-
-        ``n_samples`` and ``validation_data`` (whether ``fit`` gets some) matter
-        when a validation split is held out for early stopping; ``notes`` says
-        what was decided beyond the classifier's own settings.
-        """
-        self.check_params()
-        settings = TrainingSettings.resolve(
-            self, self._family(), n_samples=n_samples, has_validation_data=validation_data
-        )
-        return settings.to_dict()
-
-    def summary(self, print_fn=print) -> None:
-        """Print the layers and parameter counts (or the linear model's size)."""
-        check_is_fitted(self, "runtime_")
-        self.runtime_.summary(print_fn=print_fn)
-
-    def count_params(self, *, trainable_only: bool = False) -> int:
-        """Parameters of the model (only those training updates, if asked)."""
-        check_is_fitted(self, "runtime_")
-        return self.runtime_.count_params(trainable_only=trainable_only)
 
     # ---------------------------------------------------------- persistence
     def save(self, path, *, metrics: dict | None = None, extra: dict | None = None) -> None:

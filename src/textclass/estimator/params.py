@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from sklearn.base import clone
 
+from textclass.errors import ConfigError
+from textclass.estimator.auto import AUTO
 from textclass.models.base import ModelFamily
 from textclass.models.registry import resolve
 
@@ -19,7 +21,7 @@ class FamilyParams:
 
     def get_params(self, deep=True):
         params = super().get_params(deep=False)
-        if deep:
+        if deep and self.model != AUTO:  # "auto" has no family, hence no model__ names yet
             family = resolve(self.model)
             params.update({f"model__{k}": v for k, v in family.get_params().items()})
         return params
@@ -30,6 +32,11 @@ class FamilyParams:
         }
         if "model" in params:
             self.model = params.pop("model")
+        if routed and self.model == AUTO:
+            raise ConfigError(
+                f"model='auto' chooses the family in fit: it takes no model__ parameters "
+                f"(got {', '.join('model__' + k for k in routed)}); name a family to set them"
+            )
         if routed:
             family = resolve(self.model)
             family = clone(family) if family is self.model else family
@@ -37,5 +44,7 @@ class FamilyParams:
         return super().set_params(**params) if params else self
 
     def _family(self) -> ModelFamily:
+        if self.model == AUTO:
+            raise ConfigError("model='auto' has no family before fit: fit chooses it")
         family = resolve(self.model)
         return clone(family) if isinstance(self.model, ModelFamily) else family

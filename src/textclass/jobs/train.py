@@ -18,6 +18,7 @@ from textclass.data import Dataset
 from textclass.data.splits import check_test_size
 from textclass.errors import ConfigError
 from textclass.estimator import TextClassifier
+from textclass.estimator.auto import AUTO
 from textclass.evaluation import metrics_from_proba
 from textclass.evaluation.metrics import mistakes_for
 from textclass.jobs.loading import load_noted, prepare_noted
@@ -29,7 +30,6 @@ from textclass.preprocessing.base import cut_warning
 SMALL_VOCABULARY = 100
 # words or n-grams explaining each confident mistake in the report
 MISTAKE_FEATURES = 5
-AUTO = "auto"  # the model name that chooses a family (experiments/auto.py)
 
 
 @dataclass
