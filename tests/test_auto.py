@@ -9,6 +9,7 @@ import time
 import numpy as np
 import pytest
 
+from textclass.errors import ConfigError
 from textclass.experiments import auto
 from textclass.experiments.auto import Candidate, choose
 from textclass.inference import Predictor
@@ -146,7 +147,9 @@ def test_text_classifier_model_auto_chooses_in_fit_and_saves_the_winner(tmp_path
     real = auto.choose
     monkeypatch.setattr(auto, "choose", lambda t, *a, **k: seen.append((list(t), k)) or
                         partial(real, candidates=CHEAP, cv=3)(t, *a, **k))  # fmt: skip
-    clf = clone(TextClassifier(model="auto", time_limit=30, random_state=0, class_weight="balanced"))
+    clf = clone(
+        TextClassifier(model="auto", time_limit=30, random_state=0, class_weight="balanced")
+    )
     assert clf.get_params()["time_limit"] == 30 and "model__C" not in clf.get_params()
     with pytest.raises(ConfigError, match="model__C"):
         clone(clf).set_params(model__C=2.0)
@@ -165,3 +168,97 @@ def test_text_classifier_model_auto_chooses_in_fit_and_saves_the_winner(tmp_path
     clf.save(tmp_path / "run")
     loaded = TextClassifier.load(tmp_path / "run")
     np.testing.assert_allclose(loaded.predict_proba(["great food", "rude staff"]), expected)
+
+
+KILLED_RUN = """
+import sys, time
+from pathlib import Path
+from textclass.errors import ConfigError
+from textclass.experiments import auto
+texts, labels = eval(sys.argv[2])
+real = auto._Trial.run
+def run(self, candidate, deadline):
+    if candidate.name == "logreg C=2":  # the third: say so, then hang until killed
+        Path(sys.argv[1], "hanging").write_text("yes")
+        time.sleep(120)
+    return real(self, candidate, deadline)
+auto._Trial.run = run
+cands = (auto.Candidate("ngram", "ngram"), auto.Candidate("logreg", "logreg"),
+         auto.Candidate("logreg C=2", "logreg", {"C": 2.0}))
+auto.choose(texts, labels, time_limit_s=60, cv=3, candidates=cands, log=Path(sys.argv[1], "log"))
+"""
+
+
+def test_a_killed_auto_run_resumes_from_its_trial_log(tmp_path, monkeypatch):
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    texts, labels = corpus(60)
+    script = tmp_path / "killed.py"
+    script.write_text(KILLED_RUN)
+    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path), repr((texts, labels))])
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "hanging").exists():
+        assert proc.poll() is None and time.monotonic() < deadline, (
+            "the run never reached logreg C=2"
+        )
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    cands = (Candidate("ngram", "ngram"), Candidate("logreg", "logreg"),
+             Candidate("logreg C=2", "logreg", {"C": 2.0}))  # fmt: skip
+    ran = []
+    real = auto._Trial.run
+    monkeypatch.setattr(
+        auto._Trial, "run", lambda self, c, d: ran.append(c.name) or real(self, c, d)
+    )
+    with pytest.raises(ConfigError, match="--resume"):  # the log is not overwritten unasked
+        choose(texts, labels, time_limit_s=60, cv=3, candidates=cands, log=tmp_path / "log")
+    with pytest.raises(ConfigError, match="differ"):  # nor resumed on other data
+        choose(texts[:-1], labels[:-1], time_limit_s=60, cv=3, candidates=cands,
+               log=tmp_path / "log", resume=True)  # fmt: skip
+    spent = tmp_path / "spent"  # the same log, as if the killed run had used 59 s of 60
+    shutil.copytree(tmp_path / "log", spent)
+    rows = [json.loads(line) for line in (spent / "trials.jsonl").read_text().splitlines()]
+    rows[0]["spent_s"] = 59.0
+    (spent / "trials.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    late = choose(texts, labels, time_limit_s=60, cv=3, candidates=cands, log=spent, resume=True)
+    assert {r["name"]: r.get("skipped") for r in late.leaderboard}["logreg C=2"] == "no time left"
+    ran.clear()
+    resumed = choose(texts, labels, time_limit_s=60, cv=3, candidates=cands,
+                     log=tmp_path / "log", resume=True)  # fmt: skip
+    assert ran == ["logreg C=2"]  # the two the killed run finished came from its log
+    fresh = choose(texts, labels, time_limit_s=60, cv=3, candidates=cands)
+    assert resumed.best == fresh.best
+    scores = lambda board: {r["name"]: r["score"] for r in board}  # noqa: E731
+    assert scores(resumed.leaderboard) == scores(fresh.leaderboard)
+
+
+def test_train_resume_takes_the_logged_candidates_and_a_new_run_replaces_them(
+    tmp_path, monkeypatch
+):
+    from functools import partial
+
+    from textclass.cli import main
+
+    texts, labels = corpus(60)
+    data = tmp_path / "train.jsonl"
+    data.write_text(
+        "".join(json.dumps({"text": t, "label": y}) + "\n" for t, y in zip(texts, labels))
+    )
+    monkeypatch.setattr(auto, "choose", partial(auto.choose, candidates=CHEAP, cv=3))
+    base = ["train", str(data), "--model", "auto", "--time-limit", "60", "--seed", "0",
+            "--out", str(tmp_path / "run")]  # fmt: skip
+
+    def from_log(run) -> list[bool]:
+        notes = json.loads((tmp_path / "run" / "metrics.json").read_text())["notes"]
+        return [n.endswith("(trial log)") for n in notes if n.startswith("note: ngram: ") or
+                n.startswith("note: logreg: ")]  # fmt: skip
+
+    assert main(base) == 0 and from_log(tmp_path / "run") == [False, False]
+    assert main([*base, "--resume"]) == 0 and from_log(tmp_path / "run") == [True, True]
+    assert main(base) == 0 and from_log(tmp_path / "run") == [False, False]  # a new run
+    assert main(["train", str(data), "--model", "auto", "--resume"]) == 2  # no --out to resume

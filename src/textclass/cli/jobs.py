@@ -93,6 +93,9 @@ def train(
     verbose: Verbose = 0,
     time_limit: TimeLimit = "10m",
     audit: Annotated[bool, typer.Option(help="The data audit's cheap checks first")] = False,
+    resume: Annotated[
+        bool, typer.Option(help="--model auto: continue the killed run in --out (its trial log)")
+    ] = False,
 ) -> None:
     """Train a model, report its test metrics, and save it with --out."""
     from textclass.jobs.requests import TrainRequest
@@ -104,7 +107,7 @@ def train(
         data=data, data_options=data_options(given), test_data=test, test_size=test_size,
         seed=seed, stratify=stratify, classifier=classifier_settings(given),
         model_params=parse_pairs(param), out=out, time_limit_s=parse_duration(time_limit),
-        audit=audit,
+        audit=audit, resume=resume,
     )  # fmt: skip
     _print_trained(train_job(request, report=_echo_err), seed_text)
 

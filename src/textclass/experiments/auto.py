@@ -27,6 +27,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -79,11 +80,15 @@ def choose(
     candidates: tuple[Candidate, ...] = CANDIDATES,
     progress: Callable[[str], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
+    log: str | Path | None = None,
+    resume: bool = False,
 ) -> AutoResult:
     """The best of ``candidates`` for ``texts`` and ``labels`` by cross-validation, within
     ``SEARCH_SHARE`` of ``time_limit_s``. ``cv``: folds (None: 5 up to 2,000 texts, else 3);
     ``scoring``: a scorer name (None: accuracy, or f1_macro for label sets); ``settings``:
-    ``TextClassifier`` settings every candidate gets (a threshold, class weights)."""
+    ``TextClassifier`` settings every candidate gets (a threshold, class weights).
+    ``log``: a folder where each candidate's row is written as it finishes;
+    ``resume=True`` takes the rows already there (:mod:`.auto_log`)."""
     from textclass.evaluation.crossval import indexable_labels
     from textclass.evaluation.scoring import get_scorer
     from textclass.preprocessing.labels import is_multilabel
@@ -91,12 +96,20 @@ def choose(
     texts, labels = list(texts), indexable_labels(labels)
     scoring = scoring or ("f1_macro" if is_multilabel(labels) else "accuracy")
     cv = cv or (5 if len(texts) <= 2000 else 3)
-    deadline_all = clock() + time_limit_s
-    deadline = clock() + time_limit_s * SEARCH_SHARE
+    journal = _journal(log, resume, texts, labels, time_limit_s, cv, seed, scoring, settings,
+                       candidates)  # fmt: skip
+    spent = journal.spent if journal else 0.0  # by the candidates a killed run finished
+    deadline_all = clock() + time_limit_s - spent
+    deadline = clock() + time_limit_s * SEARCH_SHARE - spent
     trial = _Trial(texts, labels, cv, seed, get_scorer(scoring), clock, settings or {})
     rows = []
     for candidate in candidates:
-        row = trial.run(candidate, deadline)
+        row = journal.restore(candidate) if journal else None
+        if row is None:
+            began = clock()
+            row = trial.run(candidate, deadline)
+            if journal:
+                journal.append(row, clock() - began)
         rows.append(row)
         if progress is not None:
             progress(_describe(row))
@@ -111,6 +124,20 @@ def choose(
         scored, best = [ensemble, *scored], ensemble
     board = sorted(scored, key=lambda r: -r["score"]) + [r for r in rows if "score" not in r]
     return AutoResult(best["candidate"], [_public(r) for r in board], scoring, cv)
+
+
+def _journal(log, resume, texts, labels, time_limit_s, cv, seed, scoring, settings, candidates):
+    """The run's :class:`~.auto_log.AutoLog` (None without ``log``), fingerprinted by
+    everything its rows depend on."""
+    if log is None:
+        return None
+    from textclass.experiments.auto_log import AutoLog, digest
+
+    fields = {
+        "data": digest(texts, labels), "time_limit_s": time_limit_s, "cv": cv, "seed": seed,
+        "scoring": scoring, "settings": settings or {}, "candidates": [c.name for c in candidates],
+    }  # fmt: skip
+    return AutoLog(Path(log), fields, resume=resume)
 
 
 @dataclass
@@ -234,11 +261,13 @@ def _winner(scored: list[dict], cv: int) -> dict:
 
 def _public(row: dict) -> dict:
     candidate = row["candidate"]
-    out = {k: v for k, v in row.items() if k not in ("candidate", "oof")}
+    out = {k: v for k, v in row.items() if k not in ("candidate", "oof", "resumed")}
     return {**out, "model": candidate.model, "params": candidate.params}
 
 
 def _describe(row: dict) -> str:
+    if row.get("resumed"):
+        return _describe({k: v for k, v in row.items() if k != "resumed"}) + " (trial log)"
     if row.get("std") is None and "score" in row:
         return f"{row['name']}: {row['score']:.4f} on the out-of-fold probabilities"
     if "score" in row:

@@ -75,6 +75,7 @@ class TrainRequest:
     model_params: dict = field(default_factory=dict)  # the family's hyperparameters
     out: Path | None = None  # the run directory to write
     time_limit_s: float = 600.0  # for model "auto": candidates and the final fit together
+    resume: bool = False  # model "auto": take the candidates a killed run logged in out/auto
     audit: bool = False  # the data audit's cheap checks before training (one line a kind)
 
 

@@ -9,6 +9,7 @@ confident mistakes and the HTML report. :func:`train` is both.
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -143,16 +144,23 @@ def audit_notes(prepared, notes: Notes) -> None:
             notes.note(f"audit: {count} {kind}")
 
 
+AUTO_LOG = "auto"  # the run directory's folder of auto's trial log (resume after a kill)
+
+
 def choose_model(request: TrainRequest, train: Dataset, notes: Notes):
     """``(request for the winner, leaderboard)``: :func:`textclass.experiments.auto.choose`
     on the training part, within the request's time limit."""
     from textclass.experiments.auto import choose
 
     started = time.perf_counter()
+    log = None if request.out is None else Path(request.out) / AUTO_LOG
+    if log is not None and not request.resume and (Path(request.out) / "config.json").exists():
+        shutil.rmtree(log, ignore_errors=True)  # a finished run is being replaced, log too
     chosen = choose(
         train.texts, train.labels, time_limit_s=request.time_limit_s,
         seed=request.seed if request.seed is not None else 0, progress=notes.note,
         settings={k: v for k, v in request.classifier.params().items() if k != "model"},
+        log=log, resume=request.resume,
     )  # fmt: skip
     best = chosen.best
     notes.note(
@@ -171,6 +179,8 @@ def _classifier(request: TrainRequest, *, auto: bool = False) -> TextClassifier:
     if auto:
         if not request.time_limit_s > 0:
             raise ConfigError(f"--time-limit must be positive, got {request.time_limit_s:g} s")
+        if request.resume and request.out is None:
+            raise ConfigError("--resume continues the auto run saved in --out: give --out")
         request = replace(request, classifier=replace(request.classifier, model="ngram"))
     clf = TextClassifier(**{"random_state": request.seed, **request.classifier.params()})
     if request.model_params:
