@@ -3,6 +3,7 @@ the training part, within a time budget, saved as an ordinary run."""
 
 from __future__ import annotations
 
+import html
 import json
 import time
 
@@ -79,6 +80,11 @@ def test_auto_never_reads_the_test_part_and_saves_a_run_every_loader_takes(tmp_p
     assert not set(seen) & set(texts[60:])
     board = json.loads((tmp_path / "run" / "leaderboard.json").read_text())
     assert board["scoring"] == "accuracy" and board["candidates"][0]["score"] > 0.5
+    scored = [r for r in board["candidates"] if "score" in r]
+    assert all(r["latency_ms"] > 0 for r in scored)  # one text's predict_proba, in ms
+    report = (tmp_path / "run" / "report.html").read_text()
+    assert "How auto chose" in report
+    assert all(html.escape(r["name"]) in report for r in board["candidates"])
     (note,) = [n for n in result.notes if n.startswith("note: auto: ")]
     (row,) = [r for r in board["candidates"] if note.startswith(f"note: auto: {r['name']} ")]
     params = result.classifier.get_params()

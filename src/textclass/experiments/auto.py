@@ -189,8 +189,11 @@ class _Trial:
         started = self.clock()
         held = [rows for _, rows in fold_indices(self.labels, self.cv, self.seed)]
         oof = {}  # single-label: out-of-fold probabilities, in the sorted classes' columns
+        latency = []
 
         def keep(fold, model, held_texts):
+            if fold == 0:
+                latency.append(single_text_ms(model, held_texts[0]))
             if not getattr(model, "multilabel_", False):
                 columns = np.searchsorted(self.classes, model.classes_)
                 proba = np.zeros((len(held_texts), len(self.classes)))
@@ -207,6 +210,7 @@ class _Trial:
             "std": summary["score"]["std"],
             "fit_seconds": summary["train_seconds"]["mean"],
             "cv_seconds": self.clock() - started,
+            "latency_ms": latency[0] if latency else None,
         }
         if len(oof) == self.cv:
             out["oof"] = np.zeros((len(self.texts), len(self.classes)))
@@ -246,8 +250,11 @@ def _ensemble_row(members: list[dict], shares: dict, value: float, refit: float)
     name = "ensemble (" + ", ".join(f"{r['name']} {w:.2f}" for r, w in zip(members, weights)) + ")"
     candidate = Candidate(name, "ensemble", {"members": specs, "weights": weights})
     # its score is the out-of-fold one it was selected on: no folds, no std
+    latencies = [r.get("latency_ms") for r in members]
+    latency = sum(latencies) if None not in latencies else None  # members run one by one
     return {"candidate": candidate, "name": name, "score": value, "std": None,
-            "fit_seconds": refit, "cv_seconds": 0.0, "scored_on": "out-of-fold probabilities"}  # fmt: skip
+            "fit_seconds": refit, "cv_seconds": 0.0, "latency_ms": latency,
+            "scored_on": "out-of-fold probabilities"}  # fmt: skip
 
 
 def _winner(scored: list[dict], cv: int) -> dict:
@@ -268,11 +275,25 @@ def _public(row: dict) -> dict:
 def _describe(row: dict) -> str:
     if row.get("resumed"):
         return _describe({k: v for k, v in row.items() if k != "resumed"}) + " (trial log)"
+    latency = "" if row.get("latency_ms") is None else f", {row['latency_ms']:.1f} ms a text"
     if row.get("std") is None and "score" in row:
-        return f"{row['name']}: {row['score']:.4f} on the out-of-fold probabilities"
+        return f"{row['name']}: {row['score']:.4f} on the out-of-fold probabilities{latency}"
     if "score" in row:
-        return f"{row['name']}: {row['score']:.4f} ± {row['std']:.4f} ({row['cv_seconds']:.0f} s)"
+        return (f"{row['name']}: {row['score']:.4f} ± {row['std']:.4f} "
+                f"({row['cv_seconds']:.0f} s{latency})")  # fmt: skip
     return f"{row['name']}: skipped ({row['skipped']})"
+
+
+def single_text_ms(model, text: str, repeats: int = 5) -> float:
+    """Median milliseconds of ``model.predict_proba([text])`` after one call to warm up
+    (what one request to the service costs the model)."""
+    model.predict_proba([text])
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        model.predict_proba([text])
+        times.append(time.perf_counter() - started)
+    return round(float(np.median(times)) * 1000, 2)
 
 
 def _nothing_fits(rows: list[dict], time_limit_s: float):

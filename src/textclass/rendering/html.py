@@ -99,6 +99,24 @@ def metrics_html(metrics: dict) -> list[str]:
     return out
 
 
+def auto_html(board: dict | None) -> list[str]:
+    """``--model auto``'s leaderboard: every candidate, best first, skipped ones last."""
+    if not board:
+        return []
+    rows = []
+    for r in board["candidates"]:
+        score = "" if "score" not in r else r["score"]
+        spread = "" if r.get("std") is None else r["std"]
+        rows.append([r["name"], score, spread, r.get("fit_seconds", ""),
+                     "" if r.get("latency_ms") is None else r["latency_ms"],
+                     r.get("skipped", r.get("scored_on", ""))])  # fmt: skip
+    head = (
+        f"<h2>How auto chose ({board['cv']}-fold CV on the training part, {board['scoring']})</h2>"
+    )
+    header = ["candidate", "CV score", "± std", "fit s", "ms a text", "skipped / note"]
+    return [head, _table(header, rows, (0, 5))]
+
+
 def write_run_report(
     run_dir: str | Path, out: str | Path | None = None, *, redraw: bool = False
 ) -> Path:
@@ -126,6 +144,7 @@ def write_run_report(
     if metrics:
         body.append(f"<h2>Test metrics ({metrics.get('n', '?')} texts)</h2>")
         body += metrics_html(metrics)
+        body += auto_html(metrics.get("auto"))
     body += _plots_html(run, history, skipped)
     body += _mistakes_html(run.read_mistakes())
     path = Path(out) if out else run.report_html
