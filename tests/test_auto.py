@@ -268,3 +268,29 @@ def test_train_resume_takes_the_logged_candidates_and_a_new_run_replaces_them(
     assert main([*base, "--resume"]) == 0 and from_log(tmp_path / "run") == [True, True]
     assert main(base) == 0 and from_log(tmp_path / "run") == [False, False]  # a new run
     assert main(["train", str(data), "--model", "auto", "--resume"]) == 2  # no --out to resume
+
+
+@pytest.mark.parametrize("where", [{"jobs": 2}, {"cluster": "local:1"}])
+def test_candidates_run_in_processes_or_on_a_cluster_with_the_same_result(where):
+    texts, labels = corpus(60)
+    cands = (*CHEAP, Candidate("logreg C=2", "logreg", {"C": 2.0}))
+    here = choose(texts, labels, time_limit_s=60, cv=3, candidates=cands)
+    seen = []
+    elsewhere = choose(texts, labels, time_limit_s=60, cv=3, candidates=cands,
+                       progress=seen.append, **where)  # fmt: skip
+    scores = lambda board: {r["name"]: (r["score"], r["std"]) for r in board}  # noqa: E731
+    assert scores(elsewhere.leaderboard) == scores(here.leaderboard)
+    assert elsewhere.best == here.best and len(seen) == len(cands)
+
+
+def test_auto_options_are_refused_without_auto_and_checked_before_any_data_is_read():
+    from textclass.jobs.train import fit_and_score
+
+    for options, message in [
+        ({"jobs": 2}, "--model auto"), ({"resume": True}, "--model auto"),
+        ({"jobs": 0, "classifier": ClassifierSettings(model="auto")}, "--jobs"),
+        ({"jobs": 2, "cluster": "local:2", "classifier": ClassifierSettings(model="auto")}, "local:N"),
+        ({"cluster": "nowhere", "classifier": ClassifierSettings(model="auto")}, "nowhere"),
+    ]:  # fmt: skip
+        with pytest.raises(ConfigError, match=message):
+            fit_and_score(TrainRequest(data="no/such/file.csv", **options), Notes())

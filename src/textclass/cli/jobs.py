@@ -96,6 +96,11 @@ def train(
     resume: Annotated[
         bool, typer.Option(help="--model auto: continue the killed run in --out (its trial log)")
     ] = False,
+    jobs: Annotated[int, typer.Option(help="--model auto: candidates run in N processes")] = 1,
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="--model auto: candidates run on a Dask cluster (local:N, tcp://...)"),
+    ] = None,
 ) -> None:
     """Train a model, report its test metrics, and save it with --out."""
     from textclass.jobs.requests import TrainRequest
@@ -107,7 +112,7 @@ def train(
         data=data, data_options=data_options(given), test_data=test, test_size=test_size,
         seed=seed, stratify=stratify, classifier=classifier_settings(given),
         model_params=parse_pairs(param), out=out, time_limit_s=parse_duration(time_limit),
-        audit=audit, resume=resume,
+        audit=audit, resume=resume, jobs=jobs, cluster=cluster,
     )  # fmt: skip
     _print_trained(train_job(request, report=_echo_err), seed_text)
 

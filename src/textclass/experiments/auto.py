@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
+from textclass.experiments.auto_runners import check_jobs, run_candidates
+
 # the share of the time limit the candidates may use; the rest is the winner's final fit
 SEARCH_SHARE = 0.7
 SUBSAMPLE_TEXTS = 300  # texts of the fit that estimates a candidate's cost
@@ -82,17 +84,20 @@ def choose(
     clock: Callable[[], float] = time.monotonic,
     log: str | Path | None = None,
     resume: bool = False,
+    jobs: int = 1,
+    cluster=None,
 ) -> AutoResult:
     """The best of ``candidates`` for ``texts`` and ``labels`` by cross-validation, within
     ``SEARCH_SHARE`` of ``time_limit_s``. ``cv``: folds (None: 5 up to 2,000 texts, else 3);
     ``scoring``: a scorer name (None: accuracy, or f1_macro for label sets); ``settings``:
     ``TextClassifier`` settings every candidate gets (a threshold, class weights).
     ``log``: a folder where each candidate's row is written as it finishes;
-    ``resume=True`` takes the rows already there (:mod:`.auto_log`)."""
+    ``resume=True`` takes the rows already there (:mod:`.auto_log`). ``jobs``: candidates
+    run in that many processes; ``cluster``: as Dask tasks (:mod:`.auto_runners`)."""
     from textclass.evaluation.crossval import indexable_labels
-    from textclass.evaluation.scoring import get_scorer
     from textclass.preprocessing.labels import is_multilabel
 
+    check_jobs(jobs, cluster)
     texts, labels = list(texts), indexable_labels(labels)
     scoring = scoring or ("f1_macro" if is_multilabel(labels) else "accuracy")
     cv = cv or (5 if len(texts) <= 2000 else 3)
@@ -101,18 +106,8 @@ def choose(
     spent = journal.spent if journal else 0.0  # by the candidates a killed run finished
     deadline_all = clock() + time_limit_s - spent
     deadline = clock() + time_limit_s * SEARCH_SHARE - spent
-    trial = _Trial(texts, labels, cv, seed, get_scorer(scoring), clock, settings or {})
-    rows = []
-    for candidate in candidates:
-        row = journal.restore(candidate) if journal else None
-        if row is None:
-            began = clock()
-            row = trial.run(candidate, deadline)
-            if journal:
-                journal.append(row, clock() - began)
-        rows.append(row)
-        if progress is not None:
-            progress(_describe(row))
+    trial = _Trial(texts, labels, cv, seed, scoring, clock, settings or {})
+    rows = _rows(trial, candidates, deadline, journal, progress, jobs=jobs, cluster=cluster)
     scored = [r for r in rows if "score" in r]
     if not scored:
         raise _nothing_fits(rows, time_limit_s)
@@ -124,6 +119,26 @@ def choose(
         scored, best = [ensemble, *scored], ensemble
     board = sorted(scored, key=lambda r: -r["score"]) + [r for r in rows if "score" not in r]
     return AutoResult(best["candidate"], [_public(r) for r in board], scoring, cv)
+
+
+def _rows(trial, candidates, deadline, journal, progress, *, jobs, cluster) -> list[dict]:
+    """Each candidate's row, in the candidates' order: from the trial log of a killed run,
+    or run now (here, in processes or on a cluster), logged as it finishes."""
+    found = {c.name: journal.restore(c) for c in candidates} if journal else {}
+
+    def done(row: dict, seconds: float) -> None:
+        found[row["name"]] = row
+        if journal:
+            journal.append(row, seconds)
+        if progress is not None:
+            progress(_describe(row))
+
+    for row in filter(None, found.values()):
+        if progress is not None:
+            progress(_describe(row))
+    todo = [c for c in candidates if found.get(c.name) is None]
+    run_candidates(trial, todo, deadline, done, jobs=jobs, cluster=cluster)
+    return [found[c.name] for c in candidates]
 
 
 def _journal(log, resume, texts, labels, time_limit_s, cv, seed, scoring, settings, candidates):
@@ -146,7 +161,7 @@ class _Trial:
     labels: np.ndarray
     cv: int
     seed: int | None
-    scorer: Callable
+    scoring: str  # a scorer name (the scorer itself is a closure: not picklable)
     clock: Callable[[], float]
     settings: dict
 
@@ -217,6 +232,12 @@ class _Trial:
             for fold, rows in enumerate(held):
                 out["oof"][rows] = oof[fold]
         return out
+
+    @property
+    def scorer(self) -> Callable:
+        from textclass.evaluation.scoring import get_scorer
+
+        return get_scorer(self.scoring)
 
     @functools.cached_property
     def classes(self) -> np.ndarray:

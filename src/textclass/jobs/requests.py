@@ -76,6 +76,8 @@ class TrainRequest:
     out: Path | None = None  # the run directory to write
     time_limit_s: float = 600.0  # for model "auto": candidates and the final fit together
     resume: bool = False  # model "auto": take the candidates a killed run logged in out/auto
+    jobs: int = 1  # model "auto": candidates run in this many processes
+    cluster: str | None = None  # model "auto": candidates run as tasks on this Dask cluster
     audit: bool = False  # the data audit's cheap checks before training (one line a kind)
 
 

@@ -22,6 +22,7 @@ from textclass.estimator import TextClassifier
 from textclass.estimator.auto import AUTO
 from textclass.evaluation import metrics_from_proba
 from textclass.evaluation.metrics import mistakes_for
+from textclass.experiments.auto_runners import check_jobs
 from textclass.jobs.loading import load_noted, prepare_noted
 from textclass.jobs.notes import Notes
 from textclass.jobs.requests import TrainRequest
@@ -160,7 +161,7 @@ def choose_model(request: TrainRequest, train: Dataset, notes: Notes):
         train.texts, train.labels, time_limit_s=request.time_limit_s,
         seed=request.seed if request.seed is not None else 0, progress=notes.note,
         settings={k: v for k, v in request.classifier.params().items() if k != "model"},
-        log=log, resume=request.resume,
+        log=log, resume=request.resume, jobs=request.jobs, cluster=request.cluster,
     )  # fmt: skip
     best = chosen.best
     notes.note(
@@ -170,17 +171,33 @@ def choose_model(request: TrainRequest, train: Dataset, notes: Notes):
     classifier = replace(request.classifier, model=best.model, **best.settings)
     params = {**best.params, **request.model_params}
     board = {"scoring": chosen.scoring, "cv": chosen.cv, "candidates": chosen.leaderboard}
-    return replace(request, classifier=classifier, model_params=params), board
+    # the winner's request: a fixed family, without auto's own options
+    winner = replace(request, classifier=classifier, model_params=params, resume=False, jobs=1,
+                     cluster=None)  # fmt: skip
+    return winner, board
+
+
+def _check_auto_options(request: TrainRequest, auto: bool) -> None:
+    if not auto:
+        if request.resume or request.jobs != 1 or request.cluster is not None:
+            raise ConfigError("--resume, --jobs and --cluster are --model auto's (its candidates)")
+        return
+    if not request.time_limit_s > 0:
+        raise ConfigError(f"--time-limit must be positive, got {request.time_limit_s:g} s")
+    if request.resume and request.out is None:
+        raise ConfigError("--resume continues the auto run saved in --out: give --out")
+    check_jobs(request.jobs, request.cluster)
+    if request.cluster is not None:
+        from textclass.cluster import check_address
+
+        check_address(request.cluster)
 
 
 def _classifier(request: TrainRequest, *, auto: bool = False) -> TextClassifier:
     """The unfitted classifier; impossible settings fail before any data is read (for
     ``auto``, every setting but the family's)."""
+    _check_auto_options(request, auto)
     if auto:
-        if not request.time_limit_s > 0:
-            raise ConfigError(f"--time-limit must be positive, got {request.time_limit_s:g} s")
-        if request.resume and request.out is None:
-            raise ConfigError("--resume continues the auto run saved in --out: give --out")
         request = replace(request, classifier=replace(request.classifier, model="ngram"))
     clf = TextClassifier(**{"random_state": request.seed, **request.classifier.params()})
     if request.model_params:
