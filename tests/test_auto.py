@@ -294,3 +294,28 @@ def test_auto_options_are_refused_without_auto_and_checked_before_any_data_is_re
     ]:  # fmt: skip
         with pytest.raises(ConfigError, match=message):
             fit_and_score(TrainRequest(data="no/such/file.csv", **options), Notes())
+
+
+def test_label_sets_get_an_ensemble_scored_with_tuned_thresholds():
+    """Two candidates, each right on one label and guessing on the other: their mean is
+    right on both once each label's threshold is tuned, so the ensemble must win."""
+    from textclass.experiments.ensemble_selection import label_set_scorer
+
+    rng = np.random.default_rng(0)
+    n = 200
+    has_a, has_b = rng.random(n) < 0.3, rng.random(n) < 0.3
+    labels = [tuple(x for x, on in (("a", ha), ("b", hb)) if on) for ha, hb in zip(has_a, has_b)]
+    knows_a = np.column_stack([has_a.astype(float), rng.random(n)])
+    knows_b = np.column_stack([rng.random(n), has_b.astype(float)])
+    score = label_set_scorer("f1_macro", ["a", "b"], labels)
+    assert score(np.column_stack([has_a, has_b]).astype(float)) == 1.0
+    assert score(knows_a) < 0.9 and score(knows_b) < 0.9
+    trial = auto._Trial([f"t{i}" for i in range(n)], np.array(labels + [()], dtype=object)[:-1],
+                        5, 0, "f1_macro", time.monotonic, {})  # fmt: skip
+    assert trial.multilabel and trial.classes.tolist() == ["a", "b"]
+    rows = [{"name": name, "candidate": Candidate(name, "ngram"), "oof": oof, "score": score(oof),
+             "std": 0.01, "fit_seconds": 0.1} for name, oof in (("A", knows_a), ("B", knows_b))]  # fmt: skip
+    best = max(rows, key=lambda r: r["score"])
+    row = trial.ensemble(rows, best, time_left=60)
+    assert row is not None and row["score"] == 1.0
+    assert row["candidate"].params["weights"] == [0.5, 0.5]

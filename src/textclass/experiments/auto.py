@@ -203,17 +203,16 @@ class _Trial:
 
         started = self.clock()
         held = [rows for _, rows in fold_indices(self.labels, self.cv, self.seed)]
-        oof = {}  # single-label: out-of-fold probabilities, in the sorted classes' columns
+        oof = {}  # out-of-fold probabilities, in the sorted classes' (or labels') columns
         latency = []
 
         def keep(fold, model, held_texts):
             if fold == 0:
                 latency.append(single_text_ms(model, held_texts[0]))
-            if not getattr(model, "multilabel_", False):
-                columns = np.searchsorted(self.classes, model.classes_)
-                proba = np.zeros((len(held_texts), len(self.classes)))
-                proba[:, columns] = model.predict_proba(held_texts)
-                oof[fold] = proba
+            columns = np.searchsorted(self.classes, model.classes_)
+            proba = np.zeros((len(held_texts), len(self.classes)))
+            proba[:, columns] = model.predict_proba(held_texts)
+            oof[fold] = proba
 
         done = cross_validate(
             self._classifier(candidate), self.texts, self.labels, cv=self.cv, seed=self.seed,
@@ -240,19 +239,28 @@ class _Trial:
         return get_scorer(self.scoring)
 
     @functools.cached_property
+    def multilabel(self) -> bool:
+        return self.labels.dtype == object and isinstance(self.labels[0], tuple)
+
+    @functools.cached_property
     def classes(self) -> np.ndarray:
-        """The sorted classes (single-label; none for label sets)."""
-        return np.unique(self.labels) if self.labels.dtype != object else np.array([])
+        """The sorted classes, or for label sets the sorted labels."""
+        if self.multilabel:
+            return np.array(sorted({x for labels in self.labels for x in labels}))
+        return np.unique(self.labels)
 
     def ensemble(self, scored: list[dict], best: dict, *, time_left: float) -> dict | None:
         """The greedy ensemble's row when it beats ``best`` by more than ``best``'s standard
         error and refitting its members fits in ``time_left``; else None."""
-        from textclass.experiments.ensemble_selection import proba_scorer, select
+        from textclass.experiments.ensemble_selection import label_set_scorer, proba_scorer, select
 
         with_oof = [r for r in scored if "oof" in r]
         if len(with_oof) < 2:
             return None
-        score = proba_scorer(self.scorer, self.classes, self.labels)
+        if self.multilabel:  # thresholds tuned per label, as fit tunes them
+            score = label_set_scorer(self.scoring, self.classes, self.labels)
+        else:
+            score = proba_scorer(self.scorer, self.classes, self.labels)
         shares, value = select({r["name"]: r["oof"] for r in with_oof}, score)
         single = score(best["oof"]) if "oof" in best else best["score"]
         members = [r for r in with_oof if r["name"] in shares]

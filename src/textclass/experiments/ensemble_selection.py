@@ -46,6 +46,30 @@ def proba_scorer(scorer: Callable, classes, labels) -> Callable[[np.ndarray], fl
     return lambda proba: float(scorer(FixedProba(classes, proba), rows, labels))
 
 
+def label_set_scorer(scoring: str, classes, labels) -> Callable[[np.ndarray], float]:
+    """``score(proba)`` of ``(n, k)`` label probabilities against ``labels`` (label sets):
+    one threshold per label tuned for F1 on these probabilities (``max-f1``, as ``fit``
+    tunes them), then the multi-label metric ``scoring`` names. The thresholds are tuned
+    on the rows they score, so every candidate and ensemble is scored with the same
+    optimism, and compared fairly."""
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    from textclass.decisions.thresholds import ThresholdRule, tune_columns
+    from textclass.evaluation.multilabel import multilabel_metrics
+    from textclass.evaluation.scoring import multilabel_scorers
+
+    metric = multilabel_scorers()[scoring]
+    truth = MultiLabelBinarizer(classes=list(classes)).fit_transform(labels)
+    rule = ThresholdRule("max-f1")
+
+    def score(proba: np.ndarray) -> float:
+        cuts, _ = tune_columns(truth, proba, rule)
+        value = multilabel_metrics(truth, proba >= cuts)[metric.name]
+        return float(value if metric.higher_is_better else -value)
+
+    return score
+
+
 def select(oof: dict[str, np.ndarray], score: Callable[[np.ndarray], float],
            rounds: int = ROUNDS) -> tuple[dict[str, float], float]:  # fmt: skip
     """``({name: weight}, score)`` of the best greedy ensemble of ``oof`` (name ->
