@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from textclass.errors import ConfigError
+from textclass.evaluation.crossval import fold_indices
 from textclass.experiments import auto, auto_board, auto_trial
 from textclass.experiments.auto import Candidate, choose
 from textclass.inference import Predictor
@@ -140,11 +141,17 @@ def test_a_frozen_encoder_is_costed_as_encoding_each_text_once(monkeypatch):
     monkeypatch.setattr(auto_trial.Trial, "_classifier", lambda self, candidate: ThreeSeconds())
     once = trial._estimate(Candidate("frozen", "encoder", encodes_once=True))
     every_fold = trial._estimate(Candidate("net", "cnn"))
-    assert once == pytest.approx(3.0 * 3000 / 300 + 3.0 * 5)  # 45 s
-    assert every_fold == pytest.approx(3.0 * 2400 / 300 * 5)  # 120 s
-    names = [c.name for c in auto.CANDIDATES]
-    assert names[-2:] == ["encoder (frozen MiniLM)", "encoder (frozen MPNet)"]
-    assert all(c.encodes_once for c in auto.CANDIDATES[-2:])
+    dear = trial._estimate(Candidate("contrastive", "encoder", holdout=True))
+    # (scoring, final fit): the vectors are cached by then, so the final fit is a head's
+    assert once == pytest.approx((3.0 * 3000 / 300 + 3.0 * 5, 6.0))  # 45 s
+    assert every_fold == pytest.approx((3.0 * 2400 / 300 * 5, 3.0 * 3000 / 300))  # 120 s, 30 s
+    # a dear one: one fit on 4/5 of the texts, estimated from 100 texts
+    assert dear == pytest.approx((3.0 * 2400 / 100, 3.0 * 3000 / 100))  # 72 s, 90 s
+    frozen = [c.name for c in auto.CANDIDATES if c.encodes_once]
+    assert frozen == ["encoder (frozen MiniLM)", "encoder (frozen MPNet)"]
+    dear = [c.name for c in auto.CANDIDATES if c.holdout]
+    assert dear == ["encoder (contrastive MiniLM)", "encoder (contrastive MPNet)"]
+    assert auto.CANDIDATES[-2:] == tuple(c for c in auto.CANDIDATES if c.holdout)  # dear last
 
 
 CHEAP = (Candidate("ngram", "ngram"), Candidate("logreg", "logreg"))
@@ -320,8 +327,40 @@ def test_label_sets_get_an_ensemble_scored_with_tuned_thresholds():
                         5, 0, "f1_macro", time.monotonic, {})  # fmt: skip
     assert trial.multilabel and trial.classes.tolist() == ["a", "b"]
     rows = [{"name": name, "candidate": Candidate(name, "ngram"), "oof": oof, "score": score(oof),
-             "std": 0.01, "fit_seconds": 0.1} for name, oof in (("A", knows_a), ("B", knows_b))]  # fmt: skip
+             "std": 0.01, "fit_seconds": 0.1, "fit_all_seconds": 0.1}
+            for name, oof in (("A", knows_a), ("B", knows_b))]  # fmt: skip
     best = max(rows, key=lambda r: r["score"])
     row = trial.ensemble(rows, best, time_left=60)
     assert row is not None and row["score"] == 1.0
     assert row["candidate"].params["weights"] == [0.5, 0.5]
+
+
+def test_a_dear_candidate_is_scored_on_a_holdout_and_joins_the_ensemble_on_its_rows():
+    texts, labels = corpus(100)
+    dear = Candidate("logreg, held out", "logreg", holdout=True)
+    chosen = choose(texts, labels, time_limit_s=60, cv=5, candidates=(*CHEAP, dear))
+    row = {r["name"]: r for r in chosen.leaderboard}[dear.name]
+    assert row["scored_on"] == "a holdout of 20 texts" and row["std"] is None
+    assert 0 < row["se"] <= 0.5 / np.sqrt(20) + 1e-9  # binomial, floored at 1 / n
+    # its probabilities cover only the holdout: the ensemble is selected on those rows.
+    # The dear one is sure on the first half of the holdout, the cheap one on the second
+    # half (and guesses everywhere else): together they are right on all 20.
+    y = np.asarray(labels)
+    trial = auto_trial.Trial(texts, y, 5, 0, "accuracy", time.monotonic, {})
+    held = fold_indices(y, 5, 0)[0][1]
+    sure = np.eye(2)[y] * 0.8 + 0.1
+    cheap = np.full((100, 2), 0.5)
+    cheap[held[10:]] = sure[held[10:]]
+    dear_proba = np.full((100, 2), np.nan)
+    dear_proba[held] = 0.5
+    dear_proba[held[:10]] = sure[held[:10]]
+    rows = [
+        {"name": "cheap", "candidate": CHEAP[0], "oof": cheap, "score": 0.6, "std": 0.01,
+         "fit_seconds": 0.1, "fit_all_seconds": 0.1},
+        {"name": "dear", "candidate": dear, "oof": dear_proba, "score": 0.75, "std": None,
+         "se": 0.1, "fit_seconds": 1.0, "fit_all_seconds": 1.2},
+    ]  # fmt: skip
+    ensemble = trial.ensemble(rows, rows[1], time_left=600)
+    assert ensemble["score"] == 1.0
+    assert ensemble["scored_on"] == "the out-of-fold probabilities of 20 texts"
+    assert ensemble["fit_all_seconds"] == pytest.approx(1.3)

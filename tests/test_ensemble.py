@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from textclass import ConfigError, TextClassifier
-from textclass.experiments import auto
+from textclass.experiments import auto, auto_trial
 from textclass.experiments.ensemble_selection import proba_scorer, select
 from textclass.inference import Predictor
 
@@ -94,7 +94,7 @@ def test_greedy_selection_finds_the_complementary_pair():
 def fake_cross_validation(oof_by_name: dict, scores: dict, std: float = 0.01):
     def cross_validate(self, candidate):
         return {"score": scores[candidate.name], "std": std, "fit_seconds": 0.1,
-                "cv_seconds": 0.1, "oof": oof_by_name[candidate.name]}  # fmt: skip
+                "fit_all_seconds": 0.2, "cv_seconds": 0.1, "oof": oof_by_name[candidate.name]}  # fmt: skip
 
     return cross_validate
 
@@ -104,8 +104,8 @@ def test_auto_keeps_an_ensemble_only_when_it_beats_the_best_single(monkeypatch, 
     texts = [f"{'great' if y else 'awful'} thing {i}" for i, y in enumerate(labels)]
     candidates = (auto.Candidate("a", "ngram"), auto.Candidate("b", "logreg"),
                   auto.Candidate("c", "ngram", {"weighting": "tfidf"}))  # fmt: skip
-    monkeypatch.setattr(auto._Trial, "_estimate", lambda self, c: 0.0)
-    monkeypatch.setattr(auto._Trial, "_cross_validate",
+    monkeypatch.setattr(auto_trial.Trial, "_estimate", lambda self, c: (0.0, 0.0))
+    monkeypatch.setattr(auto_trial.Trial, "_cross_validate",
                         fake_cross_validation(oof, {"a": 0.5, "b": 0.5, "c": 0.5}))  # fmt: skip
     chosen = auto.choose(texts, labels, candidates=candidates, cv=2, time_limit_s=60)
     assert chosen.best.model == "ensemble"
@@ -122,16 +122,16 @@ def test_auto_keeps_an_ensemble_only_when_it_beats_the_best_single(monkeypatch, 
     clf.fit(texts, labels).save(tmp_path / "run")
     assert Predictor.load(tmp_path / "run").predict(["great thing"]).tolist() == [1]
     # folds so noisy that 1.0 against 0.5 is within one standard error: the single one
-    monkeypatch.setattr(auto._Trial, "_cross_validate",
+    monkeypatch.setattr(auto_trial.Trial, "_cross_validate",
                         fake_cross_validation(oof, {"a": 0.5, "b": 0.5, "c": 0.5}, std=0.8))  # fmt: skip
     assert auto.choose(texts, labels, candidates=candidates, cv=2, time_limit_s=60).best.name == "a"
     # refitting the members would not fit in the time left: the single one
     slow = fake_cross_validation(oof, {"a": 0.5, "b": 0.5, "c": 0.5})
-    monkeypatch.setattr(auto._Trial, "_cross_validate",
-                        lambda self, c: {**slow(self, c), "fit_seconds": 100.0})  # fmt: skip
+    monkeypatch.setattr(auto_trial.Trial, "_cross_validate",
+                        lambda self, c: {**slow(self, c), "fit_all_seconds": 100.0})  # fmt: skip
     assert auto.choose(texts, labels, candidates=candidates, cv=2, time_limit_s=60).best.name == "a"
     # the same candidates, one already right everywhere: the single one wins
     oof["a"] = np.eye(2)[labels] * 0.8 + 0.1
-    monkeypatch.setattr(auto._Trial, "_cross_validate",
+    monkeypatch.setattr(auto_trial.Trial, "_cross_validate",
                         fake_cross_validation(oof, {"a": 1.0, "b": 0.5, "c": 0.5}))  # fmt: skip
     assert auto.choose(texts, labels, candidates=candidates, cv=2, time_limit_s=60).best.name == "a"

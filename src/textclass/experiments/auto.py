@@ -52,6 +52,13 @@ CANDIDATES = (
     Candidate(
         "encoder (frozen MPNet)", "encoder", {"weights": "all-mpnet-base-v2"}, encodes_once=True
     ),
+    Candidate("encoder (contrastive MiniLM)", "encoder", {"mode": "contrastive"}, holdout=True),
+    Candidate(
+        "encoder (contrastive MPNet)",
+        "encoder",
+        {"mode": "contrastive", "weights": "all-mpnet-base-v2"},
+        holdout=True,
+    ),  # fmt: skip
 )
 
 
@@ -99,7 +106,8 @@ def choose(
     spent = journal.spent if journal else 0.0  # by the candidates a killed run finished
     deadline_all = clock() + time_limit_s - spent
     deadline = clock() + time_limit_s * SEARCH_SHARE - spent
-    trial = Trial(texts, labels, cv, seed, scoring, clock, settings or {})
+    final_budget = time_limit_s * (1 - SEARCH_SHARE)
+    trial = Trial(texts, labels, cv, seed, scoring, clock, settings or {}, final_budget)
     rows = _rows(trial, candidates, deadline, journal, progress, jobs=jobs, cluster=cluster)
     scored = [r for r in rows if "score" in r]
     if not scored:

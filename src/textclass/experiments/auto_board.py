@@ -19,7 +19,7 @@ class Candidate:
     holdout: bool = False
 
 
-def ensemble_row(members: list[dict], shares: dict, value: float, refit: float) -> dict:
+def ensemble_row(members: list[dict], shares: dict, value: float, refit: float, n: int) -> dict:
     specs = [{"model": r["candidate"].model, "params": dict(r["candidate"].params),
               "settings": dict(r["candidate"].settings)} for r in members]  # fmt: skip
     weights = [round(shares[r["name"]], 4) for r in members]
@@ -29,15 +29,23 @@ def ensemble_row(members: list[dict], shares: dict, value: float, refit: float) 
     latencies = [r.get("latency_ms") for r in members]
     latency = sum(latencies) if None not in latencies else None  # members run one by one
     return {"candidate": candidate, "name": name, "score": value, "std": None,
-            "fit_seconds": refit, "cv_seconds": 0.0, "latency_ms": latency,
-            "scored_on": "out-of-fold probabilities"}  # fmt: skip
+            "fit_seconds": refit, "fit_all_seconds": refit, "cv_seconds": 0.0,
+            "latency_ms": latency, "scored_on": f"the out-of-fold probabilities of {n} texts"}  # fmt: skip
+
+
+def standard_error(row: dict, cv: int) -> float:
+    """A row's score's standard error: its folds' std over the square root of their
+    number, or the holdout's own (``se``)."""
+    if row.get("se") is not None:
+        return row["se"]
+    return (row.get("std") or 0.0) / math.sqrt(cv)
 
 
 def winner(scored: list[dict], cv: int) -> dict:
-    """The best mean score; among those within one standard error of it (its folds' std
-    over the square root of their number), the fastest to fit."""
+    """The best mean score; among those within one standard error of it, the fastest to
+    fit."""
     top = max(scored, key=lambda r: r["score"])
-    margin = top["std"] / math.sqrt(cv)
+    margin = standard_error(top, cv)
     close = [r for r in scored if r["score"] >= top["score"] - margin]
     return min(close, key=lambda r: r["fit_seconds"])
 
@@ -53,7 +61,7 @@ def describe(row: dict) -> str:
         return describe({k: v for k, v in row.items() if k != "resumed"}) + " (trial log)"
     latency = "" if row.get("latency_ms") is None else f", {row['latency_ms']:.1f} ms a text"
     if row.get("std") is None and "score" in row:
-        return f"{row['name']}: {row['score']:.4f} on the out-of-fold probabilities{latency}"
+        return f"{row['name']}: {row['score']:.4f} on {row['scored_on']}{latency}"
     if "score" in row:
         return (f"{row['name']}: {row['score']:.4f} ± {row['std']:.4f} "
                 f"({row['cv_seconds']:.0f} s{latency})")  # fmt: skip

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from textclass.experiments.auto_board import Candidate, ensemble_row
+from textclass.experiments.auto_board import Candidate, ensemble_row, standard_error
 
 SUBSAMPLE_TEXTS = 300  # texts of the fit that estimates a candidate's cost
+HOLDOUT_SUBSAMPLE = 100  # ... of a dear one (its estimate alone costs minutes on a CPU)
+HOLDOUT_FOLDS = 5  # a dear candidate is scored on the first of 5 folds: a fifth held out
 
 
 @dataclass
@@ -26,19 +28,24 @@ class Trial:
     scoring: str  # a scorer name (the scorer itself is a closure: not picklable)
     clock: Callable[[], float]
     settings: dict
+    final_budget: float = math.inf  # seconds kept for the winner's final fit
 
     def run(self, candidate: Candidate, deadline: float) -> dict:
         row = {"candidate": candidate, "name": candidate.name}
         if self.clock() >= deadline:
             return {**row, "skipped": "no time left"}
         try:
-            estimate = self._estimate(candidate)
+            estimate, final = self._estimate(candidate)
         except Exception as exc:  # a family that cannot run here (no weights, too few texts)
             return {**row, "skipped": f"cannot run: {type(exc).__name__}: {exc}"}
         left = deadline - self.clock()
         if estimate > left:
             return {**row, "skipped": f"estimated {estimate:.0f} s, {max(left, 0):.0f} s left"}
-        return {**row, **self._cross_validate(candidate)}
+        if final > self.final_budget:
+            return {**row, "skipped": f"its final fit: estimated {final:.0f} s, "
+                    f"{self.final_budget:.0f} s kept for it"}  # fmt: skip
+        scored = self._holdout(candidate) if candidate.holdout else self._cross_validate(candidate)
+        return {**row, **scored}
 
     def _classifier(self, candidate: Candidate):
         from textclass.estimator import TextClassifier
@@ -47,18 +54,23 @@ class Trial:
         clf = TextClassifier(model=candidate.model, random_state=self.seed, **given)
         return clf.set_params(**{f"model__{k}": v for k, v in candidate.params.items()})
 
-    def _estimate(self, candidate: Candidate) -> float:
-        """Seconds for the whole cross-validation, from one fit on a subsample (linear in
-        the texts: a fold fits on (k-1)/k of them; a frozen encoder's texts are encoded
-        once, then each fold's head costs about the subsample's fit)."""
+    def _estimate(self, candidate: Candidate) -> tuple[float, float]:
+        """Seconds to score the candidate and seconds of its final fit on all the texts,
+        from one fit on a subsample (linear in the texts: a fold fits on (k-1)/k of them;
+        a frozen encoder's texts are encoded once, then each fold's head costs about the
+        subsample's fit, and the final fit finds every vector cached)."""
         n = len(self.texts)
-        rows = np.random.default_rng(self.seed).permutation(n)[: min(n, SUBSAMPLE_TEXTS)]
+        size = HOLDOUT_SUBSAMPLE if candidate.holdout else SUBSAMPLE_TEXTS
+        rows = np.random.default_rng(self.seed).permutation(n)[: min(n, size)]
         started = self.clock()
         self._classifier(candidate).fit([self.texts[i] for i in rows], self.labels[rows])
         seconds = self.clock() - started
+        fit_all = seconds * n / len(rows)
         if candidate.encodes_once:
-            return seconds * n / len(rows) + seconds * self.cv
-        return seconds * (n * (self.cv - 1) / self.cv) / len(rows) * self.cv
+            return fit_all + seconds * self.cv, 2 * seconds
+        if candidate.holdout:
+            return fit_all * (HOLDOUT_FOLDS - 1) / HOLDOUT_FOLDS, fit_all
+        return fit_all * (self.cv - 1), fit_all
 
     def _cross_validate(self, candidate: Candidate) -> dict:
         from textclass.evaluation.crossval import cross_validate, fold_indices
@@ -71,20 +83,19 @@ class Trial:
         def keep(fold, model, held_texts):
             if fold == 0:
                 latency.append(single_text_ms(model, held_texts[0]))
-            columns = np.searchsorted(self.classes, model.classes_)
-            proba = np.zeros((len(held_texts), len(self.classes)))
-            proba[:, columns] = model.predict_proba(held_texts)
-            oof[fold] = proba
+            oof[fold] = self._proba(model, held_texts)
 
         done = cross_validate(
             self._classifier(candidate), self.texts, self.labels, cv=self.cv, seed=self.seed,
             scorer=self.scorer, inspect=keep,
         )  # fmt: skip
         summary = done["summary"]
+        fit = summary["train_seconds"]["mean"]
         out = {
             "score": summary["score"]["mean"],
             "std": summary["score"]["std"],
-            "fit_seconds": summary["train_seconds"]["mean"],
+            "fit_seconds": fit,
+            "fit_all_seconds": fit * self.cv / max(self.cv - 1, 1),
             "cv_seconds": self.clock() - started,
             "latency_ms": latency[0] if latency else None,
         }
@@ -93,6 +104,36 @@ class Trial:
             for fold, rows in enumerate(held):
                 out["oof"][rows] = oof[fold]
         return out
+
+    def _holdout(self, candidate: Candidate) -> dict:
+        """A dear candidate's score on one holdout (the first of ``HOLDOUT_FOLDS``
+        stratified folds), its probabilities there (NaN elsewhere) for the ensemble."""
+        from textclass.evaluation.crossval import fold_indices
+
+        started = self.clock()
+        train, held = fold_indices(self.labels, HOLDOUT_FOLDS, self.seed)[0]
+        model = self._classifier(candidate)
+        model.fit([self.texts[i] for i in train], self.labels[train])
+        fit = self.clock() - started
+        held_texts = [self.texts[i] for i in held]
+        score = float(self.scorer(model, held_texts, self.labels[held]))
+        oof = np.full((len(self.texts), len(self.classes)), np.nan)
+        oof[held] = self._proba(model, held_texts)
+        return {
+            "score": score, "std": None, "se": holdout_error(score, len(held)),
+            "fit_seconds": fit, "fit_all_seconds": fit * len(self.texts) / len(train),
+            "cv_seconds": self.clock() - started,
+            "latency_ms": single_text_ms(model, held_texts[0]), "oof": oof,
+            "scored_on": f"a holdout of {len(held)} texts",
+        }  # fmt: skip
+
+    def _proba(self, model, texts: list[str]) -> np.ndarray:
+        """``model``'s probabilities of ``texts`` in the sorted classes' (labels') columns
+        (a class a fold never saw keeps 0)."""
+        columns = np.searchsorted(self.classes, model.classes_)
+        proba = np.zeros((len(texts), len(self.classes)))
+        proba[:, columns] = model.predict_proba(texts)
+        return proba
 
     @property
     def scorer(self) -> Callable:
@@ -113,25 +154,37 @@ class Trial:
 
     def ensemble(self, scored: list[dict], best: dict, *, time_left: float) -> dict | None:
         """The greedy ensemble's row when it beats ``best`` by more than ``best``'s standard
-        error and refitting its members fits in ``time_left``; else None."""
+        error and refitting its members fits in ``time_left``; else None. Selection runs on
+        the rows every candidate has probabilities for (a holdout's rows, when a dear
+        candidate was scored on one; else every row)."""
         from textclass.experiments.ensemble_selection import label_set_scorer, proba_scorer, select
 
         with_oof = [r for r in scored if "oof" in r]
         if len(with_oof) < 2:
             return None
+        rows = np.flatnonzero(~np.isnan(np.stack([r["oof"][:, 0] for r in with_oof])).any(axis=0))
+        labels = self.labels[rows]
         if self.multilabel:  # thresholds tuned per label, as fit tunes them
-            score = label_set_scorer(self.scoring, self.classes, self.labels)
+            score = label_set_scorer(self.scoring, self.classes, labels)
         else:
-            score = proba_scorer(self.scorer, self.classes, self.labels)
-        shares, value = select({r["name"]: r["oof"] for r in with_oof}, score)
-        single = score(best["oof"]) if "oof" in best else best["score"]
+            score = proba_scorer(self.scorer, self.classes, labels)
+        shares, value = select({r["name"]: r["oof"][rows] for r in with_oof}, score)
+        single = score(best["oof"][rows]) if "oof" in best else best["score"]
         members = [r for r in with_oof if r["name"] in shares]
-        refit = sum(r["fit_seconds"] for r in members) * self.cv / max(self.cv - 1, 1)
-        if len(members) < 2 or value <= single + best["std"] / math.sqrt(self.cv):
+        refit = sum(r["fit_all_seconds"] for r in members)
+        if len(members) < 2 or value <= single + standard_error(best, self.cv):
             return None
         if refit > time_left:
             return None
-        return ensemble_row(members, shares, value, refit)
+        return ensemble_row(members, shares, value, refit, len(rows))
+
+
+def holdout_error(score: float, n: int) -> float:
+    """The standard error of a proportion-like score measured on ``n`` texts (binomial;
+    0 for scores outside [0, 1], such as negative losses)."""
+    if not 0 <= score <= 1 or n == 0:
+        return 0.0
+    return math.sqrt(max(score * (1 - score), 1 / n) / n)
 
 
 def single_text_ms(model, text: str, repeats: int = 5) -> float:
