@@ -141,7 +141,9 @@ def test_a_frozen_encoder_is_costed_as_encoding_each_text_once(monkeypatch):
     monkeypatch.setattr(auto_trial.Trial, "_classifier", lambda self, candidate: ThreeSeconds())
     once = trial._estimate(Candidate("frozen", "encoder", encodes_once=True))
     every_fold = trial._estimate(Candidate("net", "cnn"))
+    fits = now[0]
     dear = trial._estimate(Candidate("contrastive", "encoder", holdout=True))
+    assert now[0] - fits == 6.0  # a warm-up fit, untimed, then the timed one
     # (scoring, final fit): the vectors are cached by then, so the final fit is a head's
     assert once == pytest.approx((3.0 * 3000 / 300 + 3.0 * 5, 6.0))  # 45 s
     assert every_fold == pytest.approx((3.0 * 2400 / 300 * 5, 3.0 * 3000 / 300))  # 120 s, 30 s
