@@ -15,9 +15,8 @@ import numpy as np
 from textclass.experiments.auto_board import Candidate, ensemble_row, standard_error
 
 SUBSAMPLE_TEXTS = 300  # texts of the fit that estimates a candidate's cost
-HOLDOUT_SUBSAMPLE = 100  # ... of a dear one (its estimate alone costs minutes on a CPU),
-HOLDOUT_WARMUP = 32  # after a fit on this many, untimed (else the 100-text fit's loading and
-# compiling, scaled to all the texts, made contrastive MiniLM's 48 s fit on 750 texts 206 s)
+# a dear candidate's cost: fits on 32 texts (a warm-up, untimed), then 50 and 100 (timed)
+HOLDOUT_SIZES = (32, 50, 100)
 HOLDOUT_FOLDS = 5  # a dear candidate is scored on the first of 5 folds: a fifth held out
 
 
@@ -60,23 +59,41 @@ class Trial:
         """Seconds to score the candidate and seconds of its final fit on all the texts,
         from one fit on a subsample (linear in the texts: a fold fits on (k-1)/k of them;
         a frozen encoder's texts are encoded once, then each fold's head costs about the
-        subsample's fit, and the final fit finds every vector cached)."""
+        subsample's fit, and the final fit finds every vector cached). A dear candidate's
+        fits have a large fixed part (a model built and compiled each fit): it is
+        measured apart (:meth:`_fixed_and_per_text`) rather than scaled with the texts."""
         n = len(self.texts)
-        size = HOLDOUT_SUBSAMPLE if candidate.holdout else SUBSAMPLE_TEXTS
-        order = np.random.default_rng(self.seed).permutation(n)
-        rows = order[: min(n, size)]
-        if candidate.holdout:  # a warm-up first: loading and compiling are paid once a run
-            warm = order[-min(n, HOLDOUT_WARMUP) :]
-            self._classifier(candidate).fit([self.texts[i] for i in warm], self.labels[warm])
-        started = self.clock()
-        self._classifier(candidate).fit([self.texts[i] for i in rows], self.labels[rows])
-        seconds = self.clock() - started
+        if candidate.holdout:
+            fixed, per_text = self._fixed_and_per_text(candidate)
+            held_out = n // HOLDOUT_FOLDS
+            return fixed + per_text * (n - held_out), fixed + per_text * n
+        rows = self._sample(min(n, SUBSAMPLE_TEXTS))
+        seconds = self._timed_fit(candidate, rows)
         fit_all = seconds * n / len(rows)
         if candidate.encodes_once:
             return fit_all + seconds * self.cv, 2 * seconds
-        if candidate.holdout:
-            return fit_all * (HOLDOUT_FOLDS - 1) / HOLDOUT_FOLDS, fit_all
         return fit_all * (self.cv - 1), fit_all
+
+    def _fixed_and_per_text(self, candidate: Candidate) -> tuple[float, float]:
+        """A fit's fixed seconds and seconds per text, from fits on ``HOLDOUT_SIZES``
+        texts after an untimed warm-up (loading weights and the first compilation are
+        paid once a run: scaled with the texts, contrastive MiniLM's 48 s fit on 750 UCI
+        texts was estimated at 206 s, and the candidate skipped)."""
+        warm, small, large = HOLDOUT_SIZES
+        self._timed_fit(candidate, self._sample(warm, last=True))
+        t_small = self._timed_fit(candidate, self._sample(small))
+        t_large = self._timed_fit(candidate, self._sample(large))
+        per_text = max((t_large - t_small) / (large - small), t_large / large / 10)
+        return max(t_large - per_text * large, 0.0), per_text
+
+    def _sample(self, size: int, *, last: bool = False) -> np.ndarray:
+        order = np.random.default_rng(self.seed).permutation(len(self.texts))
+        return order[-size:] if last else order[:size]
+
+    def _timed_fit(self, candidate: Candidate, rows: np.ndarray) -> float:
+        started = self.clock()
+        self._classifier(candidate).fit([self.texts[i] for i in rows], self.labels[rows])
+        return self.clock() - started
 
     def _cross_validate(self, candidate: Candidate) -> dict:
         from textclass.evaluation.crossval import cross_validate, fold_indices
