@@ -287,3 +287,36 @@ def test_multilabel_mistakes_are_wrong_sets_by_their_most_confident_wrong_label(
         found[1]["true"] == ["neg"] and found[1]["predicted"] == [] and found[1]["label"] == "neg"
     )
     assert multilabel_mistakes(texts, truth, proba, decision, k=1) == found[:1]
+
+
+def test_multilabel_mistakes_rank_by_distance_from_the_cut_keep_ties_and_default_to_twenty():
+    """A missed label far below its cut is worse than a wrong one just above it; equal
+    margins keep row order (a stable sort); twenty by default."""
+    from textclass.decisions import Decision
+    from textclass.evaluation.multilabel import multilabel_mistakes
+
+    decision = Decision(np.array(["a", "b"]), multilabel=True, thresholds=(0.5, 0.5))
+    # a is true but at 0.05 (0.45 below its cut); b is false but given at 0.6 (0.1 above)
+    (found,) = multilabel_mistakes(["x"], np.array([[1, 0]]), np.array([[0.05, 0.6]]), decision)
+    assert (found["label"], found["probability"], found["predicted"]) == ("a", 0.05, ["b"])
+    n = 40  # every row wrong, margins 0.4 and 0.1 in turn
+    proba = np.tile([[0.9, 0.0], [0.6, 0.0]], (n // 2, 1))
+    found = multilabel_mistakes(list(range(n)), np.zeros((n, 2)), proba, decision)
+    assert [m["text"] for m in found] == list(range(0, n, 2))
+
+
+def test_mistakes_for_a_label_set_model_are_its_wrong_sets():
+    from textclass.decisions import Decision
+    from textclass.evaluation.metrics import mistakes_for
+    from textclass.evaluation.multilabel import multilabel_mistakes
+
+    clf = TextClassifier(random_state=0, threshold=0.7).fit(TEXTS, SETS)
+    texts = ["great rude food", "lovely awful staff", "value", *TEXTS[:3]]
+    truth = [["pos", "food"], ["neg", "staff"], ["neg"], *SETS[:3]]
+    proba = clf.predict_proba(texts)
+    every = multilabel_mistakes(
+        texts, clf._encoder().transform(truth), proba, Decision.of(clf), k=len(texts)
+    )
+    assert len(every) >= 2 and all(set(m["true"]) != set(m["predicted"]) for m in every)
+    assert mistakes_for(clf, texts, truth, proba) == every
+    assert mistakes_for(clf, texts, truth, proba, k=1) == every[:1]

@@ -101,6 +101,27 @@ def test_confident_mistakes_follow_the_runs_choice_in_plain_python_types():
     json.dumps(out)  # numpy integers would not serialize
 
 
+def test_confident_mistakes_keep_ties_in_row_order_twenty_by_default_from_object_arrays():
+    """Forty mistakes at two confidences: the twenty surest by default, equal confidences in
+    row order (a stable sort), labels from object arrays (as pandas gives) as they are."""
+    n = 40
+    proba = np.tile([[0.1, 0.9], [0.4, 0.6]], (n // 2, 1))
+    classes = np.array(["neg", "pos"], dtype=object)
+    labels = np.array(["neg"] * n, dtype=object)
+    out = confident_mistakes([f"t{i}" for i in range(n)], labels, proba, classes)
+    assert [m["text"] for m in out] == [f"t{i}" for i in range(0, n, 2)]
+    assert {(m["true"], m["predicted"], m["probability"]) for m in out} == {("neg", "pos", 0.9)}
+
+
+def test_a_runs_mistakes_are_its_twenty_surest_by_default():
+    from textclass.evaluation.metrics import mistakes_for
+
+    clf = TextClassifier(model="logreg", random_state=0).fit(TEXTS, LABELS)
+    flipped = np.where(LABELS == "pos", "neg", "pos")  # every one of the 24 texts a mistake
+    assert (clf.predict(TEXTS) != flipped).all()
+    assert len(mistakes_for(clf, TEXTS, flipped, clf.predict_proba(TEXTS))) == 20
+
+
 # -------------------------------------------------------------------- plots
 def test_importing_textclass_does_not_import_matplotlib():
     code = "import sys, textclass, textclass.cli; print('matplotlib' in sys.modules)"
