@@ -340,3 +340,44 @@ def test_bad_ranges_are_clear_errors():
     with pytest.raises(ConfigError, match="no values"):
         parse_space({"filters": ""})
     assert np.isclose(parse_space({"lr": "uniform(0.1,0.3)"})["lr"].rvs(random_state=0), 0.2097627)
+
+
+@pytest.mark.parametrize(("cores", "jobs", "threads"), [(8, 3, 2), (4, 3, 1), (None, 2, 1)])
+def test_parallel_trials_run_in_spawned_processes_with_a_share_of_the_cores(
+    monkeypatch, cores, jobs, threads
+):
+    """--jobs N: N fresh (spawned, not forked: JAX is not fork-safe) processes, each capped
+    at cores // N threads (at least 1). A stand-in pool records how it was made."""
+    import concurrent.futures
+    import multiprocessing
+
+    from textclass.experiments import search
+    from textclass.threads import limit_threads
+
+    made = {}
+
+    class Pool:
+        def __init__(self, **kwargs):
+            made.update(kwargs)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, fn, settings, params, texts, labels):
+            assert fn is search.run_trial
+            future = concurrent.futures.Future()
+            future.set_result({"key": params["C"]})
+            return future
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(search.os, "cpu_count", lambda: cores)
+    settings = SearchSettings(model="logreg", space={"C": [1, 2, 3]}, cv=2, grid=True)
+    recorded = []
+    search._run_parallel(settings, [{"C": 1}, {"C": 2}], TEXTS, LABELS, jobs, recorded.append)
+    assert sorted(t["key"] for t in recorded) == [1, 2]
+    assert made["max_workers"] == jobs and made["initargs"] == (threads,)
+    assert made["initializer"] is limit_threads
+    assert made["mp_context"] is multiprocessing.get_context("spawn")
