@@ -16,6 +16,7 @@ from textclass.cli import ExitCode, main
 from textclass.data import Dataset
 from textclass.evaluation import classification_metrics, confident_mistakes, evaluate
 from textclass.evaluation.crossval import cross_validate, fold_indices
+from textclass.evaluation.metrics import pr_curve as metrics_pr_curve
 from textclass.experiments.compare import compare_models, sort_rows, write_leaderboard
 from textclass.jobs import ClassifierSettings, TrainRequest
 from textclass.jobs.train import train
@@ -62,6 +63,36 @@ def test_multiclass_metrics_equal_sklearn():
     assert [m["per_class"][c]["f1"] for c in labels] == per_class.tolist()
     assert m["roc_auc"] == skm.roc_auc_score(y, proba, multi_class="ovr", labels=labels)
     assert "precision" not in m  # binary-only keys stay out
+
+
+def test_metric_labels_are_the_classes_given_in_their_order_else_those_seen():
+    y, pred = ["b", "a", "b", "c"], ["b", "b", "a", "c"]
+    assert classification_metrics(y, pred)["labels"] == ["a", "b", "c"]  # seen, sorted
+    m = classification_metrics(["y", "x", "x"], ["y", "y", "x"], classes=["y", "x"])
+    assert m["labels"] == ["y", "x"] and m["positive_label"] == "x"  # the second given
+    assert m["confusion_matrix"] == [[1, 0], [1, 1]]
+    m = classification_metrics(["x", "y"], ["x", "x"], classes=["x", "y", "z"])  # z unseen
+    assert m["labels"] == ["x", "y", "z"] and m["per_class"]["z"]["support"] == 0
+
+
+def test_pr_curve_is_sklearns_thinned_to_200_points_ends_kept_rounded_to_6_places():
+    rng = np.random.default_rng(0)
+    truth = rng.random(1000) < 0.4
+    scores = np.clip(truth * 0.2 + rng.random(1000), 0, 1)  # 1000 distinct scores
+    precision, recall, thresholds = skm.precision_recall_curve(truth, scores)
+    out = metrics_pr_curve(truth, scores)
+    assert len(out["thresholds"]) == len(out["precision"]) == len(out["recall"]) == 200
+    full = thresholds.round(6).tolist()
+    assert out["thresholds"][0] == full[0] and out["thresholds"][-1] == full[-1]
+    assert out["thresholds"] == sorted(out["thresholds"])
+    at = [full.index(t) for t in out["thresholds"]]
+    assert out["precision"] == precision[at].round(6).tolist()
+    assert out["recall"] == recall[at].round(6).tolist()
+    assert out["average_precision"] == skm.average_precision_score(truth, scores)
+    few = metrics_pr_curve(truth[:6], scores[:6], points=50)  # fewer thresholds: all kept
+    assert (
+        few["thresholds"] == skm.precision_recall_curve(truth[:6], scores[:6])[2].round(6).tolist()
+    )
 
 
 def test_per_group_metrics_equal_sklearn_on_each_group():
