@@ -381,3 +381,20 @@ def test_parallel_trials_run_in_spawned_processes_with_a_share_of_the_cores(
     assert made["max_workers"] == jobs and made["initargs"] == (threads,)
     assert made["initializer"] is limit_threads
     assert made["mp_context"] is multiprocessing.get_context("spawn")
+
+
+def test_a_search_keeps_its_settings_in_search_json_distributions_as_text(tmp_path):
+    """search.json beside trials.jsonl holds the settings a resume is checked against;
+    values JSON cannot hold are kept as text, a scipy distribution as its name and arguments,
+    so that the same settings match on resume."""
+    from scipy.stats import loguniform
+
+    settings = SearchSettings(
+        model="logreg", space={"C": loguniform(0.1, 10)}, cv=2, n_iter=1, seed=0
+    )
+    first = run_search(settings, TEXTS, LABELS, tmp_path)
+    saved = json.loads((tmp_path / "search.json").read_text())
+    assert saved["model"] == "logreg" and saved["n_iter"] == 1
+    assert saved["space"] == {"C": "loguniform(0.1, 10)"}  # not its str(): an address
+    again = run_search(settings, TEXTS, LABELS, tmp_path, resume=True)
+    assert again["trials"] == first["trials"]
