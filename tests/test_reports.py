@@ -73,6 +73,23 @@ def test_metric_labels_are_the_classes_given_in_their_order_else_those_seen():
     assert m["confusion_matrix"] == [[1, 0], [1, 1]]
     m = classification_metrics(["x", "y"], ["x", "x"], classes=["x", "y", "z"])  # z unseen
     assert m["labels"] == ["x", "y", "z"] and m["per_class"]["z"]["support"] == 0
+    # y and z never predicted: precision 0 (not 1); z counts in the macro average
+    assert [m["per_class"][c]["precision"] for c in "xyz"] == [0.5, 0.0, 0.0]
+    assert m["precision_macro"] == pytest.approx(0.5 / 3) and m["f1_macro"] == pytest.approx(2 / 9)
+    assert m["precision_weighted"] == pytest.approx(0.25)  # by support: x 1, y 1, z 0
+    m = classification_metrics(["y", "x"], ["y", "y"], classes=["y", "x"])  # x never predicted
+    assert (m["precision"], m["recall"]) == (0.0, 0.0)
+
+
+def test_each_class_precision_recall_auc_is_sklearns_one_against_the_rest():
+    y = np.array(["a", "a", "b", "c", "c", "c"])  # b: a single positive
+    proba = np.random.default_rng(4).random((6, 3))
+    proba /= proba.sum(axis=1, keepdims=True)
+    pred = np.array(["a", "b", "c"])[proba.argmax(axis=1)]
+    m = classification_metrics(y, pred, proba, ["a", "b", "c"])
+    for i, c in enumerate("abc"):
+        expected = skm.average_precision_score(y == c, proba[:, i])
+        assert m["per_class"][c]["pr_auc"] == pytest.approx(expected), c
 
 
 def test_pr_curve_is_sklearns_thinned_to_200_points_ends_kept_rounded_to_6_places():
