@@ -342,23 +342,26 @@ def test_bad_ranges_are_clear_errors():
     assert np.isclose(parse_space({"lr": "uniform(0.1,0.3)"})["lr"].rvs(random_state=0), 0.2097627)
 
 
-@pytest.mark.parametrize(("cores", "jobs", "threads"), [(8, 3, 2), (4, 3, 1), (None, 2, 1)])
-def test_parallel_trials_run_in_spawned_processes_with_a_share_of_the_cores(
-    monkeypatch, cores, jobs, threads
-):
-    """--jobs N: N fresh (spawned, not forked: JAX is not fork-safe) processes, each capped
-    at cores // N threads (at least 1). A stand-in pool records how it was made."""
+@pytest.fixture
+def pool(monkeypatch):
+    """A stand-in for --jobs' process pool: records how each pool was made and runs the
+    submitted trials here; the trials themselves are stand-ins (score = C)."""
     import concurrent.futures
-    import multiprocessing
 
     from textclass.experiments import search
-    from textclass.threads import limit_threads
+    from textclass.experiments.space import trial_key
 
-    made = {}
+    made, ran = [], []
+
+    def trial(settings, params, texts, labels):
+        assert settings.model == "logreg" and texts == TEXTS and labels == LABELS
+        ran.append(params["C"])
+        return {"key": trial_key(params), "params": params, "mean_score": params["C"],
+                "fit_seconds": 0.0}  # fmt: skip
 
     class Pool:
         def __init__(self, **kwargs):
-            made.update(kwargs)
+            made.append(kwargs)
 
         def __enter__(self):
             return self
@@ -366,21 +369,51 @@ def test_parallel_trials_run_in_spawned_processes_with_a_share_of_the_cores(
         def __exit__(self, *exc):
             return False
 
-        def submit(self, fn, settings, params, texts, labels):
-            assert fn is search.run_trial
+        def submit(self, fn, *args):
             future = concurrent.futures.Future()
-            future.set_result({"key": params["C"]})
+            future.set_result(fn(*args))
             return future
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(search, "run_trial", trial)
+    return made, ran
+
+
+@pytest.mark.parametrize(("cores", "jobs", "threads"), [(8, 3, 2), (4, 3, 1), (None, 2, 1)])
+def test_parallel_trials_run_in_spawned_processes_with_a_share_of_the_cores(
+    pool, monkeypatch, cores, jobs, threads
+):
+    """--jobs N: N fresh (spawned, not forked: JAX is not fork-safe) processes, each capped
+    at cores // N threads (at least 1)."""
+    import multiprocessing
+
+    from textclass.experiments import search
+    from textclass.threads import limit_threads
+
+    made, ran = pool
     monkeypatch.setattr(search.os, "cpu_count", lambda: cores)
     settings = SearchSettings(model="logreg", space={"C": [1, 2, 3]}, cv=2, grid=True)
     recorded = []
     search._run_parallel(settings, [{"C": 1}, {"C": 2}], TEXTS, LABELS, jobs, recorded.append)
-    assert sorted(t["key"] for t in recorded) == [1, 2]
-    assert made["max_workers"] == jobs and made["initargs"] == (threads,)
-    assert made["initializer"] is limit_threads
-    assert made["mp_context"] is multiprocessing.get_context("spawn")
+    assert sorted(t["params"]["C"] for t in recorded) == sorted(ran) == [1, 2]
+    ((kwargs),) = made
+    assert kwargs["max_workers"] == jobs and kwargs["initargs"] == (threads,)
+    assert kwargs["initializer"] is limit_threads
+    assert kwargs["mp_context"] is multiprocessing.get_context("spawn")
+
+
+def test_jobs_send_two_pending_trials_or_more_to_the_pool(pool, tmp_path):
+    made, ran = pool
+    two = SearchSettings(model="logreg", space={"C": [2, 1]}, cv=2, grid=True)
+    result = run_search(two, TEXTS, LABELS, tmp_path / "a", jobs=2)
+    assert [m["max_workers"] for m in made] == [2] and sorted(ran) == [1, 2]
+    assert [t["params"]["C"] for t in result["trials"]] == [2, 1]
+    assert result["best"]["params"] == {"C": 2}
+    made.clear()
+    run_search(two, TEXTS, LABELS, tmp_path / "b", jobs=1)  # one process: no pool
+    one = SearchSettings(model="logreg", space={"C": [1]}, cv=2, grid=True)
+    run_search(one, TEXTS, LABELS, tmp_path / "c", jobs=2)  # one trial: no pool either
+    assert made == [] and len(ran) == 5
 
 
 def test_a_search_keeps_its_settings_in_search_json_distributions_as_text(tmp_path):
