@@ -232,6 +232,12 @@ def test_resume_refuses_changed_settings_and_skips_torn_lines(tmp_path):
     assert [t["key"] for t in again["trials"]] == [t["key"] for t in first["trials"]]
     assert again["best"]["params"] == first["best"]["params"]
     assert progress[0].done == 1 and progress[-1].done == 3 and progress[-1].best is not None
+    # the torn line stays in the middle of the log; a second resume reads past it: nothing
+    # left to run, every trial once
+    assert len(log.read_text().splitlines()) == 4
+    progress.clear()
+    third = run_search(settings, TEXTS, LABELS, tmp_path, resume=True, on_progress=progress.append)
+    assert [p.done for p in progress] == [3] and third["trials"] == again["trials"]
     other = SearchSettings(model="logreg", space={"C": [5.0]}, cv=3, grid=True)
     with pytest.raises(ConfigError, match="search settings differ .*space"):
         run_search(other, TEXTS, LABELS, tmp_path, resume=True)
