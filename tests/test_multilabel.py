@@ -320,3 +320,52 @@ def test_mistakes_for_a_label_set_model_are_its_wrong_sets():
     assert len(every) >= 2 and all(set(m["true"]) != set(m["predicted"]) for m in every)
     assert mistakes_for(clf, texts, truth, proba) == every
     assert mistakes_for(clf, texts, truth, proba, k=1) == every[:1]
+
+
+def picked_and_true(clf, texts, truth):
+    """The (n, labels) boolean matrices of a label-set model's choices and of the truth."""
+    p = np.array([[n in s for n in NAMES] for s in clf.predict(texts)])
+    return p, np.array([[n in s for n in NAMES] for s in truth])
+
+
+def test_label_set_metrics_per_group():
+    from textclass.evaluation import evaluate
+
+    clf = TextClassifier(random_state=0, threshold=0.7).fit(TEXTS, SETS)
+    texts = ["great rude food", "lovely awful staff", "value", *TEXTS[:5]]
+    truth = [["pos", "food"], ["neg", "staff"], ["neg"], *SETS[:5]]
+    groups = np.array(["a", "b"] * 4)
+    got = evaluate(clf, texts, truth, groups)["per_group"]
+    p, t = picked_and_true(clf, texts, truth)
+    assert list(got) == ["a", "b"]
+    for g in ("a", "b"):
+        m = groups == g
+        assert got[g]["n"] == 4 and got[g]["hamming_loss"] == pytest.approx((p[m] != t[m]).mean())
+
+
+def test_scorers_for_label_sets_and_for_any_classifier():
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.pipeline import make_pipeline
+
+    from textclass.evaluation.scoring import get_scorer
+
+    clf = TextClassifier(random_state=0, threshold=0.7).fit(TEXTS, SETS)
+    texts = ["great rude food", "lovely awful staff", "value", *TEXTS[:5]]
+    truth = [["pos", "food"], ["neg", "staff"], ["neg"], *SETS[:5]]
+    p, t = picked_and_true(clf, texts, truth)
+    hamming = get_scorer("neg_hamming_loss")  # textclass' own name: label sets only
+    assert hamming.name == "neg_hamming_loss" and (p != t).mean() > 0
+    assert hamming(clf, texts, truth) == pytest.approx(-(p != t).mean())  # larger is better
+    assert get_scorer("f1_micro")(clf, texts, truth) == pytest.approx(
+        f1_score(t, p, average="micro")
+    )
+    # no label both present and absent in these rows: no ROC-AUC to score, so nan
+    assert np.isnan(get_scorer("roc_auc")(clf, TEXTS[:1] * 3, SETS[:1] * 3))
+    # any scikit-learn classifier: scikit-learn's scorer
+    labels = [s[0] for s in SETS]
+    plain = make_pipeline(CountVectorizer(), LogisticRegression()).fit(TEXTS, labels)
+    assert get_scorer("accuracy")(plain, TEXTS, labels) == plain.score(TEXTS, labels)
+    with pytest.raises(ValueError, match="neg_hamming_loss scores multi-label models only"):
+        hamming(plain, TEXTS, labels)

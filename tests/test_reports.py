@@ -125,6 +125,31 @@ def test_per_group_metrics_equal_sklearn_on_each_group():
         )
 
 
+def test_evaluate_scores_probabilities_with_the_models_classes_and_a_binary_pr_curve():
+    clf = TextClassifier(model="logreg", random_state=0).fit(TEXTS, LABELS)
+    proba = clf.predict_proba(TEXTS)
+    got = evaluate(clf, TEXTS, LABELS)
+    assert got["roc_auc"] == skm.roc_auc_score(LABELS == "pos", proba[:, 1])
+    assert got["log_loss"] == skm.log_loss(LABELS, proba, labels=["neg", "pos"])
+    assert got["pr_curve"] == metrics_pr_curve(LABELS == "pos", proba[:, 1])
+    one = evaluate(clf, [*NEG, POS[0]], ["neg"] * 6 + ["pos"])  # a single positive: a curve
+    assert one["pr_curve"]["average_precision"] > 0
+    for texts, label in (([*NEG, POS[0]], "neg"), ([*POS, NEG[0]], "pos")):  # one class: none
+        got = evaluate(clf, texts, [label] * 7)
+        assert got["labels"] == ["neg", "pos"] and "pr_curve" not in got
+    with pytest.warns(UserWarning, match="single label"):  # scikit-learn's MCC says so
+        got = evaluate(clf, NEG, ["neg"] * 6)  # pos neither true nor predicted: still a label
+    assert got["labels"] == ["neg", "pos"] and got["per_class"]["pos"]["support"] == 0
+    three = ["a", "b", "c"] * 8
+    multi = TextClassifier(model="logreg", random_state=0).fit(TEXTS, three)
+    assert "pr_curve" not in evaluate(multi, TEXTS, three)
+
+
+def test_balanced_accuracy_is_the_mean_recall_of_the_classes_present():
+    m = classification_metrics(["a", "a", "b"], ["a", "b", "c"], classes=["a", "b", "c"])
+    assert m["balanced_accuracy"] == pytest.approx((1 / 2 + 0) / 2)  # c: never true
+
+
 def test_confident_mistakes_are_wrong_and_sorted():
     proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.4, 0.6], [0.05, 0.95]])
     classes = np.array(["neg", "pos"])
