@@ -123,6 +123,11 @@ def test_per_group_metrics_equal_sklearn_on_each_group():
         assert result["per_group"][g]["f1"] == skm.f1_score(
             LABELS[mask], pred[mask], pos_label="pos"
         )
+        proba = clf.predict_proba(np.asarray(TEXTS)[mask])
+        assert result["per_group"][g]["roc_auc"] == skm.roc_auc_score(
+            LABELS[mask] == "pos", proba[:, 1]
+        )
+        assert result["per_group"][g]["labels"] == ["neg", "pos"]
 
 
 def test_evaluate_scores_probabilities_with_the_models_classes_and_a_binary_pr_curve():
@@ -306,6 +311,44 @@ def test_cross_validation_matches_sklearn_cross_val_score():
         clf, TEXTS, LABELS, cv=StratifiedKFold(4, shuffle=True, random_state=3)
     )
     assert [f["accuracy"] for f in ours["folds"]] == pytest.approx(theirs.tolist())
+
+
+def test_cross_validation_defaults_groups_progress_fit_arguments_and_seconds(monkeypatch):
+    """Five folds seeded 0 by default; per-group metrics in each fold and their summary;
+    progress before each fold; fit_kwargs reach each fit; train seconds on a fake clock."""
+    from types import SimpleNamespace
+
+    from textclass.evaluation import crossval
+
+    fits, shown = [], []
+
+    class Spy(TextClassifier):
+        def fit(self, X, y, **kwargs):
+            fits.append(kwargs)
+            return super().fit(X, y)
+
+    ticks = iter(range(0, 1000, 2))  # each fit takes 2 "seconds"
+    monkeypatch.setattr(crossval, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    texts, labels, groups = TEXTS * 2, np.concatenate([LABELS, LABELS]), [*GROUPS, *GROUPS]
+    five = crossval.cross_validate(
+        Spy(model="logreg"), texts, labels, groups=groups, progress=lambda *a: shown.append(a),
+        fit_kwargs={"note": 1},
+    )  # fmt: skip
+    assert (five["cv"], five["seed"], len(five["folds"])) == (5, 0, 5)
+    assert shown == [(i, 5) for i in range(5)] and fits == [{"note": 1}] * 5
+    assert [f["train_seconds"] for f in five["folds"]] == [2] * 5
+    for fold, (_, held) in zip(five["folds"], fold_indices(labels, 5, 0)):
+        for g in ("a", "b"):
+            rows = held[np.asarray(groups)[held] == g]
+            assert fold["per_group"][g]["n"] == len(rows)
+            assert fold["per_group"][g]["accuracy"] == fold_accuracy(fold, g)
+    accs = [f["per_group"]["a"]["accuracy"] for f in five["folds"]]
+    assert five["summary"]["per_group"]["a"]["accuracy"]["mean"] == pytest.approx(np.mean(accs))
+
+
+def fold_accuracy(fold, group):
+    m = fold["per_group"][group]["confusion_matrix"]
+    return np.trace(m) / np.sum(m)
 
 
 def test_too_many_folds_is_a_clear_error():
