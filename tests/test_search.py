@@ -423,11 +423,13 @@ def test_jobs_send_two_pending_trials_or_more_to_the_pool(pool, tmp_path):
                         group="g")  # fmt: skip
     assert [m["max_workers"] for m in made] == [2] and sorted(ran) == [1, 2]
     assert [t["params"]["C"] for t in result["trials"]] == [2, 1]
-    assert result["best"]["params"] == {"C": 2}
+    assert result["best"]["params"] == {"C": 2} and result["total"] == 2
     assert [(p.done, p.total, p.group) for p in progress] == [(0, 2, "g"), (1, 2, "g"), (2, 2, "g")]
     assert sorted(p.last["params"]["C"] for p in progress[1:]) == [1, 2]  # each as it ends
     assert progress[0].last is None
     made.clear()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "search.json").write_text("{}")  # settings but no trial: not resumed
     run_search(two, TEXTS, LABELS, tmp_path / "b", jobs=1)  # one process: no pool
     one = SearchSettings(model="logreg", space={"C": [1]}, cv=2, grid=True)
     run_search(one, TEXTS, LABELS, tmp_path / "c", jobs=2)  # one trial: no pool either
