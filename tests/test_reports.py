@@ -346,6 +346,16 @@ def test_cross_validation_defaults_groups_progress_fit_arguments_and_seconds(mon
     assert five["summary"]["per_group"]["a"]["accuracy"]["mean"] == pytest.approx(np.mean(accs))
 
 
+def test_a_summary_of_scorer_folds():
+    from textclass.evaluation.crossval import summarize
+
+    folds = [{"score": 1.0, "train_seconds": 2.0}, {"score": 0.5, "train_seconds": 4.0}]
+    assert summarize(folds) == {
+        "score": {"mean": 0.75, "std": 0.25},
+        "train_seconds": {"mean": 3.0, "std": 1.0},
+    }
+
+
 def fold_accuracy(fold, group):
     m = fold["per_group"][group]["confusion_matrix"]
     return np.trace(m) / np.sum(m)
