@@ -369,3 +369,17 @@ def test_scorers_for_label_sets_and_for_any_classifier():
     assert get_scorer("accuracy")(plain, TEXTS, labels) == plain.score(TEXTS, labels)
     with pytest.raises(ValueError, match="neg_hamming_loss scores multi-label models only"):
         hamming(plain, TEXTS, labels)
+
+
+def test_folds_of_label_sets_are_k_seeded_and_need_k_texts():
+    from textclass.evaluation.crossval import fold_indices
+
+    folds = fold_indices(SETS, 4, seed=0)
+    assert len(folds) == 4 and sorted(np.concatenate([h for _, h in folds])) == list(range(24))
+    again = fold_indices(SETS, 4, seed=0)
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(folds, again))  # seeded
+    assert len(fold_indices(SETS[:2], 2, seed=0)) == 2  # k texts are enough for k folds
+    with pytest.raises(DataError, match="cv=3 folds need at least 3 texts; there are 2"):
+        fold_indices(SETS[:2], 3, seed=0)
+    with pytest.raises(DataError, match="at least 2 folds, got cv=1"):
+        fold_indices(SETS, 1, seed=0)
