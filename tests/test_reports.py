@@ -366,6 +366,7 @@ def test_too_many_folds_is_a_clear_error():
 
     with pytest.raises(DataError, match="cv=20 folds need at least 20 texts of every label"):
         fold_indices(LABELS, 20, 0)
+    assert len(fold_indices(LABELS, 12, 0)) == 12  # 12 texts of each label: enough for 12
 
 
 # ------------------------------------------------------------------- compare
