@@ -297,8 +297,9 @@ def test_multilabel_mistakes_rank_by_distance_from_the_cut_keep_ties_and_default
 
     decision = Decision(np.array(["a", "b"]), multilabel=True, thresholds=(0.5, 0.5))
     # a is true but at 0.05 (0.45 below its cut); b is false but given at 0.6 (0.1 above)
-    (found,) = multilabel_mistakes(["x"], np.array([[1, 0]]), np.array([[0.05, 0.6]]), decision)
-    assert (found["label"], found["probability"], found["predicted"]) == ("a", 0.05, ["b"])
+    proba = np.array([[0.0512345678, 0.6]])
+    (found,) = multilabel_mistakes(["x"], np.array([[1, 0]]), proba, decision)
+    assert (found["label"], found["probability"], found["predicted"]) == ("a", 0.051235, ["b"])
     n = 40  # every row wrong, margins 0.4 and 0.1 in turn
     proba = np.tile([[0.9, 0.0], [0.6, 0.0]], (n // 2, 1))
     found = multilabel_mistakes(list(range(n)), np.zeros((n, 2)), proba, decision)
