@@ -287,3 +287,100 @@ def test_multilabel_mistakes_are_wrong_sets_by_their_most_confident_wrong_label(
         found[1]["true"] == ["neg"] and found[1]["predicted"] == [] and found[1]["label"] == "neg"
     )
     assert multilabel_mistakes(texts, truth, proba, decision, k=1) == found[:1]
+
+
+def test_multilabel_mistakes_rank_by_distance_from_the_cut_keep_ties_and_default_to_twenty():
+    """A missed label far below its cut is worse than a wrong one just above it; equal
+    margins keep row order (a stable sort); twenty by default."""
+    from textclass.decisions import Decision
+    from textclass.evaluation.multilabel import multilabel_mistakes
+
+    decision = Decision(np.array(["a", "b"]), multilabel=True, thresholds=(0.5, 0.5))
+    # a is true but at 0.05 (0.45 below its cut); b is false but given at 0.6 (0.1 above)
+    proba = np.array([[0.0512345678, 0.6]])
+    (found,) = multilabel_mistakes(["x"], np.array([[1, 0]]), proba, decision)
+    assert (found["label"], found["probability"], found["predicted"]) == ("a", 0.051235, ["b"])
+    n = 40  # every row wrong, margins 0.4 and 0.1 in turn
+    proba = np.tile([[0.9, 0.0], [0.6, 0.0]], (n // 2, 1))
+    found = multilabel_mistakes(list(range(n)), np.zeros((n, 2)), proba, decision)
+    assert [m["text"] for m in found] == list(range(0, n, 2))
+
+
+def test_mistakes_for_a_label_set_model_are_its_wrong_sets():
+    from textclass.decisions import Decision
+    from textclass.evaluation.metrics import mistakes_for
+    from textclass.evaluation.multilabel import multilabel_mistakes
+
+    clf = TextClassifier(random_state=0, threshold=0.7).fit(TEXTS, SETS)
+    texts = ["great rude food", "lovely awful staff", "value", *TEXTS[:3]]
+    truth = [["pos", "food"], ["neg", "staff"], ["neg"], *SETS[:3]]
+    proba = clf.predict_proba(texts)
+    every = multilabel_mistakes(
+        texts, clf._encoder().transform(truth), proba, Decision.of(clf), k=len(texts)
+    )
+    assert len(every) >= 2 and all(set(m["true"]) != set(m["predicted"]) for m in every)
+    assert mistakes_for(clf, texts, truth, proba) == every
+    assert mistakes_for(clf, texts, truth, proba, k=1) == every[:1]
+
+
+def picked_and_true(clf, texts, truth):
+    """The (n, labels) boolean matrices of a label-set model's choices and of the truth."""
+    p = np.array([[n in s for n in NAMES] for s in clf.predict(texts)])
+    return p, np.array([[n in s for n in NAMES] for s in truth])
+
+
+def test_label_set_metrics_per_group():
+    from textclass.evaluation import evaluate
+
+    clf = TextClassifier(random_state=0, threshold=0.7).fit(TEXTS, SETS)
+    texts = ["great rude food", "lovely awful staff", "value", *TEXTS[:5]]
+    truth = [["pos", "food"], ["neg", "staff"], ["neg"], *SETS[:5]]
+    groups = np.array(["a", "b"] * 4)
+    got = evaluate(clf, texts, truth, groups)["per_group"]
+    p, t = picked_and_true(clf, texts, truth)
+    assert list(got) == ["a", "b"]
+    for g in ("a", "b"):
+        m = groups == g
+        assert got[g]["n"] == 4 and got[g]["hamming_loss"] == pytest.approx((p[m] != t[m]).mean())
+
+
+def test_scorers_for_label_sets_and_for_any_classifier():
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.pipeline import make_pipeline
+
+    from textclass.evaluation.scoring import get_scorer
+
+    clf = TextClassifier(random_state=0, threshold=0.7).fit(TEXTS, SETS)
+    texts = ["great rude food", "lovely awful staff", "value", *TEXTS[:5]]
+    truth = [["pos", "food"], ["neg", "staff"], ["neg"], *SETS[:5]]
+    p, t = picked_and_true(clf, texts, truth)
+    hamming = get_scorer("neg_hamming_loss")  # textclass' own name: label sets only
+    assert hamming.name == "neg_hamming_loss" and (p != t).mean() > 0
+    assert hamming(clf, texts, truth) == pytest.approx(-(p != t).mean())  # larger is better
+    assert get_scorer("f1_micro")(clf, texts, truth) == pytest.approx(
+        f1_score(t, p, average="micro")
+    )
+    # no label both present and absent in these rows: no ROC-AUC to score, so nan
+    assert np.isnan(get_scorer("roc_auc")(clf, TEXTS[:1] * 3, SETS[:1] * 3))
+    # any scikit-learn classifier: scikit-learn's scorer
+    labels = [s[0] for s in SETS]
+    plain = make_pipeline(CountVectorizer(), LogisticRegression()).fit(TEXTS, labels)
+    assert get_scorer("accuracy")(plain, TEXTS, labels) == plain.score(TEXTS, labels)
+    with pytest.raises(ValueError, match="neg_hamming_loss scores multi-label models only"):
+        hamming(plain, TEXTS, labels)
+
+
+def test_folds_of_label_sets_are_k_seeded_and_need_k_texts():
+    from textclass.evaluation.crossval import fold_indices
+
+    folds = fold_indices(SETS, 4, seed=0)
+    assert len(folds) == 4 and sorted(np.concatenate([h for _, h in folds])) == list(range(24))
+    again = fold_indices(SETS, 4, seed=0)
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(folds, again))  # seeded
+    assert len(fold_indices(SETS[:2], 2, seed=0)) == 2  # k texts are enough for k folds
+    with pytest.raises(DataError, match="cv=3 folds need at least 3 texts; there are 2"):
+        fold_indices(SETS[:2], 3, seed=0)
+    with pytest.raises(DataError, match="at least 2 folds, got cv=1"):
+        fold_indices(SETS, 1, seed=0)

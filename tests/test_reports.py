@@ -1,6 +1,7 @@
 """Evaluation that answers questions: metrics vs scikit-learn, plots, HTML report, CV, compare."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from textclass.cli import ExitCode, main
 from textclass.data import Dataset
 from textclass.evaluation import classification_metrics, confident_mistakes, evaluate
 from textclass.evaluation.crossval import cross_validate, fold_indices
+from textclass.evaluation.metrics import pr_curve as metrics_pr_curve
 from textclass.experiments.compare import compare_models, sort_rows, write_leaderboard
 from textclass.jobs import ClassifierSettings, TrainRequest
 from textclass.jobs.train import train
@@ -63,6 +65,53 @@ def test_multiclass_metrics_equal_sklearn():
     assert "precision" not in m  # binary-only keys stay out
 
 
+def test_metric_labels_are_the_classes_given_in_their_order_else_those_seen():
+    y, pred = ["b", "a", "b", "c"], ["b", "b", "a", "c"]
+    assert classification_metrics(y, pred)["labels"] == ["a", "b", "c"]  # seen, sorted
+    m = classification_metrics(["y", "x", "x"], ["y", "y", "x"], classes=["y", "x"])
+    assert m["labels"] == ["y", "x"] and m["positive_label"] == "x"  # the second given
+    assert m["confusion_matrix"] == [[1, 0], [1, 1]]
+    m = classification_metrics(["x", "y"], ["x", "x"], classes=["x", "y", "z"])  # z unseen
+    assert m["labels"] == ["x", "y", "z"] and m["per_class"]["z"]["support"] == 0
+    # y and z never predicted: precision 0 (not 1); z counts in the macro average
+    assert [m["per_class"][c]["precision"] for c in "xyz"] == [0.5, 0.0, 0.0]
+    assert m["precision_macro"] == pytest.approx(0.5 / 3) and m["f1_macro"] == pytest.approx(2 / 9)
+    assert m["precision_weighted"] == pytest.approx(0.25)  # by support: x 1, y 1, z 0
+    m = classification_metrics(["y", "x"], ["y", "y"], classes=["y", "x"])  # x never predicted
+    assert (m["precision"], m["recall"]) == (0.0, 0.0)
+
+
+def test_each_class_precision_recall_auc_is_sklearns_one_against_the_rest():
+    y = np.array(["a", "a", "b", "c", "c", "c"])  # b: a single positive
+    proba = np.random.default_rng(4).random((6, 3))
+    proba /= proba.sum(axis=1, keepdims=True)
+    pred = np.array(["a", "b", "c"])[proba.argmax(axis=1)]
+    m = classification_metrics(y, pred, proba, ["a", "b", "c"])
+    for i, c in enumerate("abc"):
+        expected = skm.average_precision_score(y == c, proba[:, i])
+        assert m["per_class"][c]["pr_auc"] == pytest.approx(expected), c
+
+
+def test_pr_curve_is_sklearns_thinned_to_200_points_ends_kept_rounded_to_6_places():
+    rng = np.random.default_rng(0)
+    truth = rng.random(1000) < 0.4
+    scores = np.clip(truth * 0.2 + rng.random(1000), 0, 1)  # 1000 distinct scores
+    precision, recall, thresholds = skm.precision_recall_curve(truth, scores)
+    out = metrics_pr_curve(truth, scores)
+    assert len(out["thresholds"]) == len(out["precision"]) == len(out["recall"]) == 200
+    full = thresholds.round(6).tolist()
+    assert out["thresholds"][0] == full[0] and out["thresholds"][-1] == full[-1]
+    assert out["thresholds"] == sorted(out["thresholds"])
+    at = [full.index(t) for t in out["thresholds"]]
+    assert out["precision"] == precision[at].round(6).tolist()
+    assert out["recall"] == recall[at].round(6).tolist()
+    assert out["average_precision"] == skm.average_precision_score(truth, scores)
+    few = metrics_pr_curve(truth[:6], scores[:6], points=50)  # fewer thresholds: all kept
+    assert (
+        few["thresholds"] == skm.precision_recall_curve(truth[:6], scores[:6])[2].round(6).tolist()
+    )
+
+
 def test_per_group_metrics_equal_sklearn_on_each_group():
     clf = TextClassifier(model="logreg", random_state=0).fit(TEXTS, LABELS)
     result = evaluate(clf, TEXTS, LABELS, GROUPS)
@@ -74,6 +123,36 @@ def test_per_group_metrics_equal_sklearn_on_each_group():
         assert result["per_group"][g]["f1"] == skm.f1_score(
             LABELS[mask], pred[mask], pos_label="pos"
         )
+        proba = clf.predict_proba(np.asarray(TEXTS)[mask])
+        assert result["per_group"][g]["roc_auc"] == skm.roc_auc_score(
+            LABELS[mask] == "pos", proba[:, 1]
+        )
+        assert result["per_group"][g]["labels"] == ["neg", "pos"]
+
+
+def test_evaluate_scores_probabilities_with_the_models_classes_and_a_binary_pr_curve():
+    clf = TextClassifier(model="logreg", random_state=0).fit(TEXTS, LABELS)
+    proba = clf.predict_proba(TEXTS)
+    got = evaluate(clf, TEXTS, LABELS)
+    assert got["roc_auc"] == skm.roc_auc_score(LABELS == "pos", proba[:, 1])
+    assert got["log_loss"] == skm.log_loss(LABELS, proba, labels=["neg", "pos"])
+    assert got["pr_curve"] == metrics_pr_curve(LABELS == "pos", proba[:, 1])
+    one = evaluate(clf, [*NEG, POS[0]], ["neg"] * 6 + ["pos"])  # a single positive: a curve
+    assert one["pr_curve"]["average_precision"] > 0
+    for texts, label in (([*NEG, POS[0]], "neg"), ([*POS, NEG[0]], "pos")):  # one class: none
+        got = evaluate(clf, texts, [label] * 7)
+        assert got["labels"] == ["neg", "pos"] and "pr_curve" not in got
+    with pytest.warns(UserWarning, match="single label"):  # scikit-learn's MCC says so
+        got = evaluate(clf, NEG, ["neg"] * 6)  # pos neither true nor predicted: still a label
+    assert got["labels"] == ["neg", "pos"] and got["per_class"]["pos"]["support"] == 0
+    three = ["a", "b", "c"] * 8
+    multi = TextClassifier(model="logreg", random_state=0).fit(TEXTS, three)
+    assert "pr_curve" not in evaluate(multi, TEXTS, three)
+
+
+def test_balanced_accuracy_is_the_mean_recall_of_the_classes_present():
+    m = classification_metrics(["a", "a", "b"], ["a", "b", "c"], classes=["a", "b", "c"])
+    assert m["balanced_accuracy"] == pytest.approx((1 / 2 + 0) / 2)  # c: never true
 
 
 def test_confident_mistakes_are_wrong_and_sorted():
@@ -98,6 +177,27 @@ def test_confident_mistakes_follow_the_runs_choice_in_plain_python_types():
     ]
     assert all(type(m["true"]) is int and type(m["predicted"]) is int for m in out)
     json.dumps(out)  # numpy integers would not serialize
+
+
+def test_confident_mistakes_keep_ties_in_row_order_twenty_by_default_from_object_arrays():
+    """Forty mistakes at two confidences: the twenty surest by default, equal confidences in
+    row order (a stable sort), labels from object arrays (as pandas gives) as they are."""
+    n = 40
+    proba = np.tile([[0.1, 0.9], [0.4, 0.6]], (n // 2, 1))
+    classes = np.array(["neg", "pos"], dtype=object)
+    labels = np.array(["neg"] * n, dtype=object)
+    out = confident_mistakes([f"t{i}" for i in range(n)], labels, proba, classes)
+    assert [m["text"] for m in out] == [f"t{i}" for i in range(0, n, 2)]
+    assert {(m["true"], m["predicted"], m["probability"]) for m in out} == {("neg", "pos", 0.9)}
+
+
+def test_a_runs_mistakes_are_its_twenty_surest_by_default():
+    from textclass.evaluation.metrics import mistakes_for
+
+    clf = TextClassifier(model="logreg", random_state=0).fit(TEXTS, LABELS)
+    flipped = np.where(LABELS == "pos", "neg", "pos")  # every one of the 24 texts a mistake
+    assert (clf.predict(TEXTS) != flipped).all()
+    assert len(mistakes_for(clf, TEXTS, flipped, clf.predict_proba(TEXTS))) == 20
 
 
 # -------------------------------------------------------------------- plots
@@ -213,11 +313,60 @@ def test_cross_validation_matches_sklearn_cross_val_score():
     assert [f["accuracy"] for f in ours["folds"]] == pytest.approx(theirs.tolist())
 
 
+def test_cross_validation_defaults_groups_progress_fit_arguments_and_seconds(monkeypatch):
+    """Five folds seeded 0 by default; per-group metrics in each fold and their summary;
+    progress before each fold; fit_kwargs reach each fit; train seconds on a fake clock."""
+    from types import SimpleNamespace
+
+    from textclass.evaluation import crossval
+
+    fits, shown = [], []
+
+    class Spy(TextClassifier):
+        def fit(self, X, y, **kwargs):
+            fits.append(kwargs)
+            return super().fit(X, y)
+
+    ticks = iter(range(0, 1000, 2))  # each fit takes 2 "seconds"
+    monkeypatch.setattr(crossval, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    texts, labels, groups = TEXTS * 2, np.concatenate([LABELS, LABELS]), [*GROUPS, *GROUPS]
+    five = crossval.cross_validate(
+        Spy(model="logreg"), texts, labels, groups=groups, progress=lambda *a: shown.append(a),
+        fit_kwargs={"note": 1},
+    )  # fmt: skip
+    assert (five["cv"], five["seed"], len(five["folds"])) == (5, 0, 5)
+    assert shown == [(i, 5) for i in range(5)] and fits == [{"note": 1}] * 5
+    assert [f["train_seconds"] for f in five["folds"]] == [2] * 5
+    for fold, (_, held) in zip(five["folds"], fold_indices(labels, 5, 0)):
+        for g in ("a", "b"):
+            rows = held[np.asarray(groups)[held] == g]
+            assert fold["per_group"][g]["n"] == len(rows)
+            assert fold["per_group"][g]["accuracy"] == fold_accuracy(fold, g)
+    accs = [f["per_group"]["a"]["accuracy"] for f in five["folds"]]
+    assert five["summary"]["per_group"]["a"]["accuracy"]["mean"] == pytest.approx(np.mean(accs))
+
+
+def test_a_summary_of_scorer_folds():
+    from textclass.evaluation.crossval import summarize
+
+    folds = [{"score": 1.0, "train_seconds": 2.0}, {"score": 0.5, "train_seconds": 4.0}]
+    assert summarize(folds) == {
+        "score": {"mean": 0.75, "std": 0.25},
+        "train_seconds": {"mean": 3.0, "std": 1.0},
+    }
+
+
+def fold_accuracy(fold, group):
+    m = fold["per_group"][group]["confusion_matrix"]
+    return np.trace(m) / np.sum(m)
+
+
 def test_too_many_folds_is_a_clear_error():
     from textclass import DataError
 
     with pytest.raises(DataError, match="cv=20 folds need at least 20 texts of every label"):
         fold_indices(LABELS, 20, 0)
+    assert len(fold_indices(LABELS, 12, 0)) == 12  # 12 texts of each label: enough for 12
 
 
 # ------------------------------------------------------------------- compare
@@ -295,6 +444,21 @@ def test_cli_compare_and_evaluate_cv(tmp_path, run_dir):
     assert len(result["folds"]) == 2 and "mean" in result["summary"]["accuracy"]
 
 
+def sklearn_yelp_test_accuracy(out, seed: int) -> float:
+    """The saved model's accuracy on the yelp test rows (test size 0.25), recomputed without
+    textclass' split or metrics: scikit-learn's train_test_split (which split_dataset
+    promises to equal) and accuracy_score on the reloaded model's predictions."""
+    from sklearn.model_selection import train_test_split
+
+    from textclass.data import load
+
+    data = load("uci-sentiment:yelp")
+    _, texts, _, truth = train_test_split(
+        list(data.texts), list(data.labels), test_size=0.25, random_state=seed
+    )
+    return skm.accuracy_score(truth, TextClassifier.load(out).predict(texts))
+
+
 def test_core_install_trains_without_the_optional_extras(tmp_path, shared_data):
     """`pip install textclass` (no extras) then the README quickstart: no matplotlib, no GloVe.
 
@@ -312,7 +476,10 @@ def test_core_install_trains_without_the_optional_extras(tmp_path, shared_data):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "test accuracy 0.7960" in done.stdout
+    (printed,) = re.findall(r"^test accuracy (\d\.\d{4})$", done.stdout, flags=re.M)
+    saved = json.loads((out / "metrics.json").read_text())["accuracy"]
+    assert printed == f"{saved:.4f}" == "0.7960"  # what the run saved; the tutorial's figure
+    assert saved == pytest.approx(sklearn_yelp_test_accuracy(out, seed=1000), abs=1e-12)
     skipped = [line for line in done.stderr.splitlines() if "plots skipped" in line]
     assert len(skipped) == 1 and "pip install 'textclass[plots]'" in skipped[0]
     assert (out / "report.html").exists() and not (out / "history.png").exists()

@@ -222,8 +222,13 @@ def test_a_killed_cli_search_resumes_to_the_uninterrupted_result(tmp_path, capsy
 
 
 def test_resume_refuses_changed_settings_and_skips_torn_lines(tmp_path):
-    settings = SearchSettings(model="logreg", space={"C": [0.5, 1.0, 2.0]}, cv=3, grid=True)
+    space = {"C": [0.5, 1.0, 2.0]}
+    settings = SearchSettings(model="logreg", space=space, cv=3, grid=True, n_iter=2)
     first = run_search(settings, TEXTS, LABELS, tmp_path)
+    # the whole grid, in order (n_iter is for random candidates)
+    assert [t["params"]["C"] for t in first["trials"]] == [0.5, 1.0, 2.0]
+    with pytest.raises(ConfigError, match="already holds trials: add --resume"):
+        run_search(settings, TEXTS, LABELS, tmp_path)  # resume is asked for, never assumed
     log = tmp_path / "trials.jsonl"
     lines = log.read_text().splitlines()
     log.write_text(lines[0] + "\n" + lines[1][:20])  # killed while writing trial 2
@@ -232,8 +237,15 @@ def test_resume_refuses_changed_settings_and_skips_torn_lines(tmp_path):
     assert [t["key"] for t in again["trials"]] == [t["key"] for t in first["trials"]]
     assert again["best"]["params"] == first["best"]["params"]
     assert progress[0].done == 1 and progress[-1].done == 3 and progress[-1].best is not None
-    other = SearchSettings(model="logreg", space={"C": [5.0]}, cv=3, grid=True)
-    with pytest.raises(ConfigError, match="search settings differ .*space"):
+    assert progress[0].total == 3 and progress[0].best == first["trials"][0]  # before any run
+    # the torn line stays in the middle of the log; a second resume reads past it: nothing
+    # left to run, every trial once
+    assert len(log.read_text().splitlines()) == 4
+    progress.clear()
+    third = run_search(settings, TEXTS, LABELS, tmp_path, resume=True, on_progress=progress.append)
+    assert [p.done for p in progress] == [3] and third["trials"] == again["trials"]
+    other = SearchSettings(model="logreg", space={"C": [5.0]}, cv=3, grid=True, n_iter=2)
+    with pytest.raises(ConfigError, match=r"search settings differ \(space\)"):
         run_search(other, TEXTS, LABELS, tmp_path, resume=True)
 
 
@@ -340,3 +352,111 @@ def test_bad_ranges_are_clear_errors():
     with pytest.raises(ConfigError, match="no values"):
         parse_space({"filters": ""})
     assert np.isclose(parse_space({"lr": "uniform(0.1,0.3)"})["lr"].rvs(random_state=0), 0.2097627)
+
+
+@pytest.fixture
+def pool(monkeypatch):
+    """A stand-in for --jobs' process pool: records how each pool was made and runs the
+    submitted trials here; the trials themselves are stand-ins (score: C, or score)."""
+    import concurrent.futures
+
+    from textclass.experiments import search
+    from textclass.experiments.space import trial_key
+
+    made, ran = [], []
+
+    def trial(settings, params, texts, labels):
+        assert settings.model == "logreg" and texts == TEXTS and labels == LABELS
+        ran.append(params["C"])
+        score = params.get("score", params["C"])
+        return {"key": trial_key(params), "params": params, "mean_score": score,
+                "fit_seconds": 0.0}  # fmt: skip
+
+    class Pool:
+        def __init__(self, **kwargs):
+            made.append(kwargs)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, fn, *args):
+            future = concurrent.futures.Future()
+            future.set_result(fn(*args))
+            return future
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(search, "run_trial", trial)
+    return made, ran
+
+
+@pytest.mark.parametrize(("cores", "jobs", "threads"), [(8, 3, 2), (4, 3, 1), (None, 2, 1)])
+def test_parallel_trials_run_in_spawned_processes_with_a_share_of_the_cores(
+    pool, monkeypatch, cores, jobs, threads
+):
+    """--jobs N: N fresh (spawned, not forked: JAX is not fork-safe) processes, each capped
+    at cores // N threads (at least 1)."""
+    import multiprocessing
+
+    from textclass.experiments import search
+    from textclass.threads import limit_threads
+
+    made, ran = pool
+    monkeypatch.setattr(search.os, "cpu_count", lambda: cores)
+    settings = SearchSettings(model="logreg", space={"C": [1, 2, 3]}, cv=2, grid=True)
+    recorded = []
+    search._run_parallel(settings, [{"C": 1}, {"C": 2}], TEXTS, LABELS, jobs, recorded.append)
+    assert sorted(t["params"]["C"] for t in recorded) == sorted(ran) == [1, 2]
+    ((kwargs),) = made
+    assert kwargs["max_workers"] == jobs and kwargs["initargs"] == (threads,)
+    assert kwargs["initializer"] is limit_threads
+    assert kwargs["mp_context"] is multiprocessing.get_context("spawn")
+
+
+def test_jobs_send_two_pending_trials_or_more_to_the_pool(pool, tmp_path):
+    made, ran = pool
+    two = SearchSettings(model="logreg", space={"C": [2, 1]}, cv=2, grid=True)
+    progress = []
+    result = run_search(two, TEXTS, LABELS, tmp_path / "a", jobs=2, on_progress=progress.append,
+                        group="g")  # fmt: skip
+    assert [m["max_workers"] for m in made] == [2] and sorted(ran) == [1, 2]
+    assert [t["params"]["C"] for t in result["trials"]] == [2, 1]
+    assert result["best"]["params"] == {"C": 2} and result["total"] == 2
+    assert [(p.done, p.total, p.group) for p in progress] == [(0, 2, "g"), (1, 2, "g"), (2, 2, "g")]
+    assert sorted(p.last["params"]["C"] for p in progress[1:]) == [1, 2]  # each as it ends
+    assert progress[0].last is None
+    made.clear()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "search.json").write_text("{}")  # settings but no trial: not resumed
+    run_search(two, TEXTS, LABELS, tmp_path / "b", jobs=1)  # one process: no pool
+    one = SearchSettings(model="logreg", space={"C": [1]}, cv=2, grid=True)
+    run_search(one, TEXTS, LABELS, tmp_path / "c", jobs=2)  # one trial: no pool either
+    assert made == [] and len(ran) == 5
+    tie = SearchSettings(model="logreg", space={"C": [2, 1], "score": [0.5]}, cv=2, grid=True)
+    best = run_search(tie, TEXTS, LABELS, tmp_path / "d")["best"]
+    assert best["params"] == {"C": 2, "score": 0.5}  # a tie goes to the earlier candidate
+
+
+def test_a_search_keeps_its_settings_in_search_json_distributions_as_text(tmp_path):
+    """search.json beside trials.jsonl holds the settings a resume is checked against;
+    values JSON cannot hold are kept as text, a scipy distribution as its name and arguments,
+    so that the same settings match on resume."""
+    from scipy.stats import loguniform
+
+    settings = SearchSettings(
+        model="logreg", space={"C": loguniform(0.1, 10)}, cv=2, n_iter=1, seed=0
+    )
+    first = run_search(settings, TEXTS, LABELS, tmp_path)
+    saved = json.loads((tmp_path / "search.json").read_text())
+    assert saved["model"] == "logreg" and saved["n_iter"] == 1
+    assert saved["space"] == {"C": "loguniform(0.1, 10)"}  # not its str(): an address
+    again = run_search(settings, TEXTS, LABELS, tmp_path, resume=True)
+    assert again["trials"] == first["trials"]
+    # random candidates are drawn with the settings' seed: the same in another run
+    other = run_search(settings, TEXTS, LABELS, tmp_path / "other")
+    assert [t["params"] for t in other["trials"]] == [t["params"] for t in first["trials"]]
+    assert [t["params"] for t in first["trials"]] == candidates(
+        settings.space, grid=False, n_iter=1, seed=0
+    )

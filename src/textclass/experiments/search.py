@@ -50,7 +50,7 @@ class TrialLog:
         self.path = folder / "trials.jsonl"
         header = folder / "search.json"
         folder.mkdir(parents=True, exist_ok=True)
-        fingerprint = json.loads(json.dumps(settings.fingerprint(), default=str))
+        fingerprint = json.loads(json.dumps(settings.fingerprint(), default=_as_text))
         if self.path.exists() and self.path.stat().st_size and not resume:
             raise ConfigError(
                 f"{self.path} already holds trials: add --resume to continue that search, "
@@ -89,6 +89,16 @@ class TrialLog:
         with self.path.open("rb") as f:
             f.seek(-1, os.SEEK_END)
             return f.read(1) == b"\n"
+
+
+def _as_text(value) -> str:
+    """A value JSON cannot hold, as text; a scipy distribution as its name and arguments
+    (its ``str`` names a memory address, new for every copy: no resume would match it)."""
+    dist = getattr(value, "dist", None)
+    if getattr(dist, "name", None) and hasattr(value, "args"):
+        kwds = "".join(f", {k}={v!r}" for k, v in getattr(value, "kwds", {}).items())
+        return f"{dist.name}({', '.join(map(repr, value.args))}{kwds})".replace("(, ", "(")
+    return str(value)
 
 
 # --------------------------------------------------------------- progress
