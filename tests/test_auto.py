@@ -231,14 +231,14 @@ def test_a_killed_auto_run_resumes_from_its_trial_log(tmp_path, monkeypatch):
     script = tmp_path / "killed.py"
     script.write_text(KILLED_RUN)
     proc = subprocess.Popen([sys.executable, str(script), str(tmp_path), repr((texts, labels))])
-    deadline = time.monotonic() + 120
-    while not (tmp_path / "hanging").exists():
-        assert proc.poll() is None and time.monotonic() < deadline, (
-            "the run never reached logreg C=2"
-        )
-        time.sleep(0.05)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
+    try:
+        deadline = time.monotonic() + 120
+        while not (tmp_path / "hanging").exists():
+            assert proc.poll() is None and time.monotonic() < deadline, "never reached C=2"
+            time.sleep(0.05)
+    finally:  # killed whatever happened: a failing test leaves no process behind
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
     cands = (Candidate("ngram", "ngram"), Candidate("logreg", "logreg"),
              Candidate("logreg C=2", "logreg", {"C": 2.0}))  # fmt: skip
     ran = []
