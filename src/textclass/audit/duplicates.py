@@ -73,7 +73,9 @@ def find(
     """``{kind: groups}`` for each of ``kinds`` ("exact", "normalized", "near"), found in
     one pass over the texts (each normalised once); groups are sorted lists of positions."""
     with _Scan(texts, kinds) as scan:
-        return {kind: getattr(scan, kind)(threshold) for kind in kinds}
+        found = {"exact": scan.exact, "normalized": scan.normalized,
+                 "near": lambda: scan.near(threshold)}  # fmt: skip
+        return {kind: found[kind]() for kind in kinds}
 
 
 def across(
@@ -84,8 +86,8 @@ def across(
     n_train = len(train)
     with _Scan(_Joined(train, test), KINDS) as scan:
         kinds = {
-            "exact": _test_to_train(scan.exact(threshold), n_train),
-            "normalized": _test_to_train(scan.normalized(threshold, every=True), n_train),
+            "exact": _test_to_train(scan.exact(), n_train),
+            "normalized": _test_to_train(scan.normalized(every=True), n_train),
             "near": _test_to_train(scan.near_pairs(threshold, n_train), n_train),
         }
     found = []
@@ -128,10 +130,10 @@ class _Scan:
             if "near" in self.keys:
                 _add_band_keys(chunk, positions, self.keys["near"])
 
-    def exact(self, threshold: float) -> list[list[int]]:
+    def exact(self) -> list[list[int]]:
         return self._equal("exact", lambda t: t)
 
-    def normalized(self, threshold: float, every: bool = False) -> list[list[int]]:
+    def normalized(self, every: bool = False) -> list[list[int]]:
         """Normalised groups; of those, only the ones whose texts differ as written unless
         ``every``."""
         groups = self._equal("normalized", normalized)
@@ -151,12 +153,19 @@ class _Scan:
         """Candidate pairs ``[a, b]`` at or above ``threshold`` (only ``a < split <= b``
         when ``split`` is given)."""
         seen, near = set(), []
+        shingles: dict[int, np.ndarray] = {}  # of the texts in a candidate pair: each made once
+
+        def of(i: int) -> np.ndarray:
+            if i not in shingles:
+                shingles[i] = _shingles(self.texts[i])
+            return shingles[i]
+
         for bucket in self.keys["near"].groups():
             for a, b in _pairs(bucket.tolist()):
                 if (a, b) in seen or (split is not None and not a < split <= b):
                     continue
                 seen.add((a, b))
-                if _jaccard(self.texts[a], self.texts[b]) >= threshold:
+                if _jaccard(of(a), of(b)) >= threshold:
                     near.append([a, b])
         return near
 
@@ -217,8 +226,8 @@ def _shingles(text: str, *, is_normalized: bool = False) -> np.ndarray:
     return np.unique(mixed & np.uint64(0xFFFFFFFF))
 
 
-def _jaccard(a: str, b: str) -> float:
-    x, y = _shingles(a), _shingles(b)
+def _jaccard(x: np.ndarray, y: np.ndarray) -> float:
+    """Jaccard similarity of two texts' shingles (:func:`_shingles`)."""
     if not x.size or not y.size:
         return 0.0
     shared = np.intersect1d(x, y, assume_unique=True).size
