@@ -400,17 +400,19 @@ def test_parallel_trials_run_in_spawned_processes_with_a_share_of_the_cores(
     at cores // N threads (at least 1)."""
     import multiprocessing
 
-    from textclass.experiments import search
+    from textclass.experiments import search, workers
     from textclass.threads import limit_threads
 
     made, ran = pool
-    monkeypatch.setattr(search.os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: cores)
     settings = SearchSettings(model="logreg", space={"C": [1, 2, 3]}, cv=2, grid=True)
     recorded = []
-    search._run_parallel(settings, [{"C": 1}, {"C": 2}], TEXTS, LABELS, jobs, recorded.append)
+    pending = [{"C": 1}, {"C": 2}]
+    search._run_pending(settings, pending, TEXTS, LABELS, recorded.append, jobs=jobs, cluster=None)
     assert sorted(t["params"]["C"] for t in recorded) == sorted(ran) == [1, 2]
     ((kwargs),) = made
-    assert kwargs["max_workers"] == jobs and kwargs["initargs"] == (threads,)
+    # never more processes than trials: two trials, two processes even for --jobs 3
+    assert kwargs["max_workers"] == min(jobs, 2) and kwargs["initargs"] == (threads,)
     assert kwargs["initializer"] is limit_threads
     assert kwargs["mp_context"] is multiprocessing.get_context("spawn")
 

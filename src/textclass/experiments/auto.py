@@ -101,13 +101,12 @@ def choose(
     texts, labels = list(texts), indexable_labels(labels)
     scoring = scoring or ("f1_macro" if is_multilabel(labels) else "accuracy")
     cv = cv or (5 if len(texts) <= 2000 else 3)
-    journal = _journal(log, resume, texts, labels, time_limit_s, cv, seed, scoring, settings,
-                       candidates)  # fmt: skip
+    final_budget = time_limit_s * (1 - SEARCH_SHARE)
+    trial = Trial(texts, labels, cv, seed, scoring, clock, settings or {}, final_budget)
+    journal = _journal(log, resume, trial, time_limit_s, candidates)
     spent = journal.spent if journal else 0.0  # by the candidates a killed run finished
     deadline_all = clock() + time_limit_s - spent
     deadline = clock() + time_limit_s * SEARCH_SHARE - spent
-    final_budget = time_limit_s * (1 - SEARCH_SHARE)
-    trial = Trial(texts, labels, cv, seed, scoring, clock, settings or {}, final_budget)
     rows = _rows(trial, candidates, deadline, journal, progress, jobs=jobs, cluster=cluster)
     scored = [r for r in rows if "score" in r]
     if not scored:
@@ -142,15 +141,17 @@ def _rows(trial, candidates, deadline, journal, progress, *, jobs, cluster) -> l
     return [found[c.name] for c in candidates]
 
 
-def _journal(log, resume, texts, labels, time_limit_s, cv, seed, scoring, settings, candidates):
+def _journal(log, resume: bool, trial: Trial, time_limit_s: float, candidates):
     """The run's :class:`~.auto_log.AutoLog` (None without ``log``), fingerprinted by
-    everything its rows depend on."""
+    everything its rows depend on: the data, the trial's settings, the budget, the
+    candidates."""
     if log is None:
         return None
     from textclass.experiments.auto_log import AutoLog, digest
 
     fields = {
-        "data": digest(texts, labels), "time_limit_s": time_limit_s, "cv": cv, "seed": seed,
-        "scoring": scoring, "settings": settings or {}, "candidates": [c.name for c in candidates],
+        "data": digest(trial.texts, trial.labels), "time_limit_s": time_limit_s,
+        "cv": trial.cv, "seed": trial.seed, "scoring": trial.scoring,
+        "settings": trial.settings, "candidates": [c.name for c in candidates],
     }  # fmt: skip
     return AutoLog(Path(log), fields, resume=resume)

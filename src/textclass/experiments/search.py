@@ -28,7 +28,6 @@ from pathlib import Path
 from textclass.errors import ConfigError
 from textclass.experiments.space import candidates, needs_parse, parse_space, trial_key
 from textclass.experiments.trials import SearchSettings, make_estimator, run_trial
-from textclass.threads import limit_threads
 
 __all__ = [
     "SearchSettings",
@@ -177,16 +176,22 @@ def run_search(
 
 def _run_pending(settings, pending, texts, labels, record, *, jobs: int, cluster) -> None:
     """Every pending trial, ``record``-ed as it finishes: on the cluster, in ``jobs``
-    processes, or one after the other here."""
-    if cluster is not None and pending:
-        from textclass.experiments.on_cluster import run_trials
+    processes (:mod:`.workers`), or one after the other here."""
+    if (cluster is not None and pending) or (jobs > 1 and len(pending) > 1):
+        from textclass.experiments.workers import run_elsewhere
 
-        run_trials(cluster, settings, pending, texts, labels, record)
-    elif jobs > 1 and len(pending) > 1:
-        _run_parallel(settings, pending, texts, labels, jobs, record)
+        calls = [(settings, params) for params in pending]
+        run_elsewhere(_trial, (list(texts), labels), calls, record, jobs=jobs, cluster=cluster,
+                      name="trial")  # fmt: skip
     else:
         for params in pending:
             record(run_trial(settings, params, texts, labels))
+
+
+def _trial(data: tuple, settings, params: dict) -> dict:
+    """One trial as a task sent elsewhere: ``data`` is the (texts, labels) every task shares."""
+    texts, labels = data
+    return run_trial(settings, params, texts, labels)
 
 
 def _best(trials, order: list[dict]) -> dict | None:
@@ -196,17 +201,3 @@ def _best(trials, order: list[dict]) -> dict | None:
     if not trials:
         return None
     return max(trials, key=lambda t: (t["mean_score"], -rank[t["key"]]))
-
-
-def _run_parallel(settings, pending, texts, labels, jobs, record) -> None:
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    threads = max(1, (os.cpu_count() or 1) // jobs)
-    context = mp.get_context("spawn")  # fresh interpreters: no forked JAX/TF state
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=limit_threads, initargs=(threads,)
-    ) as pool:
-        futures = [pool.submit(run_trial, settings, p, texts, labels) for p in pending]
-        for future in as_completed(futures):
-            record(future.result())

@@ -1,6 +1,6 @@
 """One search trial: the settings every trial shares, and a candidate's cross-validated
 score (a fresh fit per fold). Trials run here, in worker processes (``--jobs``) and as
-Dask tasks (:mod:`.on_cluster`) alike."""
+Dask tasks (:mod:`.workers`) alike."""
 
 from __future__ import annotations
 
