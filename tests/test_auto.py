@@ -373,3 +373,51 @@ def test_a_dear_candidate_is_scored_on_a_holdout_and_joins_the_ensemble_on_its_r
     assert ensemble["score"] == 1.0
     assert ensemble["scored_on"] == "the out-of-fold probabilities of 20 texts"
     assert ensemble["fit_all_seconds"] == pytest.approx(1.3)
+
+
+@pytest.mark.parametrize("small_fails", ["for time", "to run"])
+def test_a_candidate_dearer_than_one_that_did_not_fit_is_not_estimated(monkeypatch, small_fails):
+    """On 25k IMDB reviews frozen MiniLM was estimated at 1,180 s with 292 s left; then
+    estimating frozen MPNet took 90 s and contrastive MiniLM's minutes, only to skip them.
+    A candidate that always costs more than one that did not fit the time is skipped
+    without an estimate; one that could not run at all says nothing of the time."""
+    estimated = []
+
+    def estimate(self, candidate):
+        estimated.append(candidate.name)
+        if candidate.name == "small frozen" and small_fails == "to run":
+            raise OSError("no weights")
+        return (1e6 if candidate.name == "small frozen" else 0.0), 0.0
+
+    monkeypatch.setattr(auto_trial.Trial, "_estimate", estimate)
+    texts, labels = corpus(40)
+    chosen = choose(
+        texts, labels, time_limit_s=60, cv=2,
+        candidates=(
+            Candidate("ngram", "ngram"),
+            Candidate("small frozen", "logreg"),
+            Candidate("big frozen", "logreg", {"C": 2.0}, dearer_than=("small frozen",)),
+            Candidate("small trained", "logreg", {"C": 3.0}, dearer_than=("small frozen",)),
+            Candidate("big trained", "logreg", {"C": 4.0},
+                      dearer_than=("big frozen", "small trained")),
+            Candidate("unrelated", "logreg", {"C": 5.0}),
+        ),
+    )  # fmt: skip
+    board = {row["name"]: row for row in chosen.leaderboard}
+    if small_fails == "to run":
+        assert estimated == ["ngram", "small frozen", "big frozen", "small trained",
+                             "big trained", "unrelated"]  # fmt: skip
+        assert "score" in board["big trained"]
+        return
+    assert estimated == ["ngram", "small frozen", "unrelated"]
+    assert board["small frozen"]["skipped"].startswith("estimated 1000000 s")
+    assert board["big frozen"]["skipped"] == "costs more than small frozen, which did not fit"
+    assert board["big trained"]["skipped"] == "costs more than big frozen, which did not fit"
+    # every relation among the real candidates names one tried before it
+    names = [c.name for c in auto.CANDIDATES]
+    for i, candidate in enumerate(auto.CANDIDATES):
+        assert set(candidate.dearer_than) <= set(names[:i])
+    assert auto.CANDIDATES[-1].dearer_than == (
+        "encoder (frozen MPNet)",
+        "encoder (contrastive MiniLM)",
+    )

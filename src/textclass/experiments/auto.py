@@ -41,6 +41,7 @@ from textclass.experiments.auto_trial import Trial
 SEARCH_SHARE = 0.7
 
 
+MINILM, MPNET = "encoder (frozen MiniLM)", "encoder (frozen MPNet)"
 CANDIDATES = (
     Candidate("ngram (NB 1-3)", "ngram"),
     Candidate("ngram tf-idf 1-2", "ngram", {"weighting": "tfidf", "ngram_range": (1, 2), "C": 1.0}),
@@ -48,16 +49,23 @@ CANDIDATES = (
     Candidate("logreg", "logreg"),
     Candidate("cnn", "cnn"),
     Candidate("embedding", "embedding"),
-    Candidate("encoder (frozen MiniLM)", "encoder", encodes_once=True),
+    Candidate(MINILM, "encoder", encodes_once=True),
     Candidate(
-        "encoder (frozen MPNet)", "encoder", {"weights": "all-mpnet-base-v2"}, encodes_once=True
-    ),
-    Candidate("encoder (contrastive MiniLM)", "encoder", {"mode": "contrastive"}, holdout=True),
+        MPNET, "encoder", {"weights": "all-mpnet-base-v2"}, encodes_once=True, dearer_than=(MINILM,)
+    ),  # fmt: skip
+    Candidate(
+        "encoder (contrastive MiniLM)",
+        "encoder",
+        {"mode": "contrastive"},
+        holdout=True,
+        dearer_than=(MINILM,),
+    ),  # fmt: skip
     Candidate(
         "encoder (contrastive MPNet)",
         "encoder",
         {"mode": "contrastive", "weights": "all-mpnet-base-v2"},
         holdout=True,
+        dearer_than=(MPNET, "encoder (contrastive MiniLM)"),
     ),  # fmt: skip
 )
 
@@ -137,7 +145,7 @@ def _rows(trial, candidates, deadline, journal, progress, *, jobs, cluster) -> l
         if progress is not None:
             progress(describe(row))
     todo = [c for c in candidates if found.get(c.name) is None]
-    run_candidates(trial, todo, deadline, done, jobs=jobs, cluster=cluster)
+    run_candidates(trial, todo, deadline, done, jobs=jobs, cluster=cluster, known=found)
     return [found[c.name] for c in candidates]
 
 

@@ -17,6 +17,9 @@ class Candidate:
     encodes_once: bool = False
     # dear (the encoder trained on the texts): scored on one holdout, not k folds
     holdout: bool = False
+    # candidates this one always costs more than (the same encoder trained, not frozen;
+    # a larger encoder): when one of them did not fit the time, this one is not tried
+    dearer_than: tuple[str, ...] = ()
 
 
 def ensemble_row(members: list[dict], shares: dict, value: float, refit: float, n: int) -> dict:
@@ -48,6 +51,18 @@ def winner(scored: list[dict], cv: int) -> dict:
     margin = standard_error(top, cv)
     close = [r for r in scored if r["score"] >= top["score"] - margin]
     return min(close, key=lambda r: r["fit_seconds"])
+
+
+def outpriced(candidate: Candidate, rows: dict) -> dict | None:
+    """``candidate``'s skipped row when ``rows`` (by name) show that a candidate it
+    always costs more than did not fit the time: estimating it would only spend time
+    (for a frozen MPNet on 25k IMDB reviews, 90 s to learn that it needs 2 hours)."""
+    for name in candidate.dearer_than:
+        row = rows.get(name)
+        if row is not None and row.get("too_dear"):
+            return {"candidate": candidate, "name": candidate.name, "too_dear": True,
+                    "skipped": f"costs more than {name}, which did not fit"}  # fmt: skip
+    return None
 
 
 def public(row: dict) -> dict:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 
 from textclass.errors import ConfigError
+from textclass.experiments.auto_board import outpriced
 
 
 def check_jobs(jobs, cluster) -> None:
@@ -26,13 +27,16 @@ def check_jobs(jobs, cluster) -> None:
 
 
 def run_candidates(trial, todo: list, deadline: float, done: Callable, *, jobs: int = 1,
-                   cluster=None) -> None:  # fmt: skip
+                   cluster=None, known: dict | None = None) -> None:  # fmt: skip
     """``done(row, seconds)`` for each candidate of ``todo`` as it finishes; ``deadline``
-    on ``trial.clock``."""
+    on ``trial.clock``. One after another, a candidate is not tried when one it always
+    costs more than did not fit (``known``: the rows so far by name, kept up to date by
+    ``done``); candidates that run at once cannot wait for each other's rows."""
     if cluster is None and (jobs <= 1 or len(todo) <= 1):
         for candidate in todo:
             began = trial.clock()
-            row = trial.run(candidate, deadline)
+            row = outpriced(candidate, {} if known is None else known)
+            row = row or trial.run(candidate, deadline)
             done(row, trial.clock() - began)
         return
     from textclass.experiments.workers import run_elsewhere

@@ -34,16 +34,17 @@ class Trial:
     def run(self, candidate: Candidate, deadline: float) -> dict:
         row = {"candidate": candidate, "name": candidate.name}
         if self.clock() >= deadline:
-            return {**row, "skipped": "no time left"}
+            return {**row, "too_dear": True, "skipped": "no time left"}
         try:
             estimate, final = self._estimate(candidate)
         except Exception as exc:  # a family that cannot run here (no weights, too few texts)
             return {**row, "skipped": f"cannot run: {type(exc).__name__}: {exc}"}
         left = deadline - self.clock()
         if estimate > left:
-            return {**row, "skipped": f"estimated {estimate:.0f} s, {max(left, 0):.0f} s left"}
+            return {**row, "too_dear": True,
+                    "skipped": f"estimated {estimate:.0f} s, {max(left, 0):.0f} s left"}  # fmt: skip
         if final > self.final_budget:
-            return {**row, "skipped": f"its final fit: estimated {final:.0f} s, "
+            return {**row, "too_dear": True, "skipped": f"its final fit: estimated {final:.0f} s, "
                     f"{self.final_budget:.0f} s kept for it"}  # fmt: skip
         scored = self._holdout(candidate) if candidate.holdout else self._cross_validate(candidate)
         return {**row, **scored}
