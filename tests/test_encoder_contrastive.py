@@ -147,3 +147,33 @@ def test_contrastive_learns_label_sets(tiny_weights, tmp_path, sampling):
     assert proba.shape == (12, 4) and not np.allclose(proba.sum(axis=1), 1)  # one sigmoid each
     clf.save(tmp_path / "run")
     assert np.allclose(TextClassifier.load(tmp_path / "run").predict_proba(texts), proba, atol=1e-6)
+
+
+def test_batches_of_long_texts_hold_fewer_rows_within_the_memory_of_a_step():
+    """32 IMDB reviews at MPNet's 384 tokens asked XLA for 27.6 GB in one training step;
+    each width bucket gets the rows that keep a step within TRAIN_STEP_BYTES, and the
+    learning-rate schedule counts the batches there are."""
+    from textclass.models.encoder import batching
+    from textclass.models.encoder.batching import length_batches, rows_within_memory
+
+    mpnet = {"hidden_size": 768, "num_hidden_layers": 12}
+    rows = rows_within_memory(mpnet)
+    per_token = batching.TOKEN_UNIT_BYTES * 768 * 12
+    assert rows(384) == batching.TRAIN_STEP_BYTES // (per_token * 384) == 7
+    assert rows(48) == 58 and rows(100_000) == 2  # never fewer than a pair
+    assert rows_within_memory(mpnet, texts_per_row=2)(384) == 3
+    lengths = [380] * 20 + [40] * 40  # 20 long texts, 40 short ones
+    ids = np.zeros((60, 384), dtype=np.int32)
+    for i, n in enumerate(lengths):
+        ids[i, :n] = 7
+    buckets = (48, 384)
+    batches = length_batches(ids, np.zeros(60), 32, 0, buckets, seed=0, rows_for=rows)
+    shapes = [batches[i][0].shape for i in range(len(batches))]
+    long = [s for s in shapes if s[1] == 384]
+    assert long and all(s[0] == 7 for s in long)  # 20 long texts: 3 batches of 7 rows
+    assert sum(batches[i][2].sum() for i in range(len(batches))) == 60  # every text once
+    # the 40 short ones: 32 and 8 (filled up); 8 short texts never wait in a batch of 7 long
+    assert len(long) == 3 and len(batches) == 3 + 2
+    assert sorted(batches[i][2].sum() for i in range(len(batches))) == [6, 7, 7, 8, 32]
+    plain = length_batches(ids, np.zeros(60), 32, 0, buckets, seed=0)
+    assert {plain[i][0].shape[0] for i in range(len(plain))} == {32}

@@ -78,13 +78,15 @@ class KerasRuntime(Runtime):
                 )
             )
         x, y, validation = _with_validation(x, y, validation, settings, n_classes, loss)
+        batches = self.training_batches(x, y, settings)
+        streamed = isinstance(batches, keras.utils.PyDataset)
         model.compile(
-            optimizer=self.training_optimizer(settings, n_rows=len(y)),
+            optimizer=self.training_optimizer(
+                settings, n_rows=len(y), batches=batches if streamed else None
+            ),
             loss=loss,
             metrics=["accuracy"],
         )
-        batches = self.training_batches(x, y, settings)
-        streamed = isinstance(batches, keras.utils.PyDataset)
         history = model.fit(
             batches,
             None if streamed else y,
@@ -99,8 +101,9 @@ class KerasRuntime(Runtime):
         self.model = model
         return {k: [float(v) for v in vals] for k, vals in history.history.items()}
 
-    def training_optimizer(self, settings: TrainingSettings, *, n_rows: int):
-        """The optimizer for ``n_rows`` training rows (a runtime may schedule its rate)."""
+    def training_optimizer(self, settings: TrainingSettings, *, n_rows: int, batches=None):
+        """The optimizer for ``n_rows`` training rows, in ``batches`` (a ``PyDataset``) when
+        streamed (a runtime may schedule its rate over the steps)."""
         return make_optimizer(settings.optimizer, settings.learning_rate)
 
     def training_batches(self, x, y, settings: TrainingSettings):

@@ -22,7 +22,6 @@ the two texts' label sets (1 or 0 for single-label data; texts without labels ar
 from __future__ import annotations
 
 import functools
-import math
 
 import numpy as np
 
@@ -78,28 +77,32 @@ def _unlike(sets: np.ndarray, i: int, rng, draws: int = 64) -> int | None:
     return None
 
 
-def pair_batches(ids, a, b, similarity, *, batch_size: int, pad_id: int, buckets, seed):
+def pair_batches(ids, a, b, similarity, *, batch_size: int, pad_id: int, buckets, seed,
+                 rows_for=None):  # fmt: skip
     """A ``PyDataset`` of ``((ids_a, ids_b), similarity, weight)`` batches: pairs sorted by
     the longer text's length within windows of ``WINDOW`` batches, the batches shuffled,
-    the last one filled with weight-0 pairs."""
+    the last one filled with weight-0 pairs (``rows_for``: fewer pairs of long texts,
+    :func:`~textclass.models.encoder.batching.rows_within_memory`)."""
     import keras
 
-    from textclass.models.encoder.batching import filled, plan_length_batches
+    from textclass.models.encoder.batching import capped, filled, plan_length_batches
 
     ids = np.asarray(ids)
     lengths = (ids != pad_id).sum(axis=1)
     longer = np.maximum(lengths[a], lengths[b])
+    rows_of = capped(batch_size, rows_for, buckets)
     # the pairs are shuffled already: windows in their order
     order = np.arange(len(a))
-    batches = plan_length_batches(order, longer, batch_size, np.random.default_rng(seed), WINDOW)
+    rng = np.random.default_rng(seed)
+    batches = plan_length_batches(order, longer, batch_size, rng, WINDOW, rows_of=rows_of)
 
     class PairBatches(keras.utils.PyDataset):
         def __len__(self):
             return len(batches)
 
         def __getitem__(self, i):
-            rows, weight = filled(batches[i], batch_size)
-            width = bucket(max(int(longer[rows].max()), 1), buckets)
+            width = bucket(max(int(longer[batches[i]].max()), 1), buckets)
+            rows, weight = filled(batches[i], rows_of(width))
             left, right = (
                 to_width(ids[a[rows]], width, pad_id),
                 to_width(ids[b[rows]], width, pad_id),
@@ -123,6 +126,7 @@ def tune_on_pairs(
     buckets,
     seed,
     verbose: int = 0,
+    rows_for=None,
 ) -> dict:
     """Train ``encoder`` (ids -> sentence vectors) so that the cosine similarity of a
     pair's vectors is its label similarity; returns the Keras history."""
@@ -134,15 +138,15 @@ def tune_on_pairs(
     left = keras.Input((None,), dtype="int32", name="text_a")
     right = keras.Input((None,), dtype="int32", name="text_b")
     pairs = keras.Model([left, right], _cosine_class()(encoder)([left, right]), name="pairs")
-    steps = math.ceil(len(a) / batch_size)
+    batches = pair_batches(
+        ids, a, b, similarity, batch_size=batch_size, pad_id=pad_id, buckets=buckets, seed=seed,
+        rows_for=rows_for,
+    )  # fmt: skip
     pairs.compile(
         optimizer=keras.optimizers.AdamW(
-            warmup_linear(learning_rate, steps, warmup), weight_decay=0.01
+            warmup_linear(learning_rate, len(batches), warmup), weight_decay=0.01
         ),
         loss="mean_squared_error",
-    )
-    batches = pair_batches(
-        ids, a, b, similarity, batch_size=batch_size, pad_id=pad_id, buckets=buckets, seed=seed
     )
     history = pairs.fit(batches, epochs=1, verbose=verbose)
     return {f"pair_{k}": [float(x) for x in v] for k, v in history.history.items()}
@@ -162,6 +166,7 @@ def tune_in_batches(
     buckets,
     seed,
     verbose: int = 0,
+    rows_for=None,
 ) -> dict:
     """Train ``encoder`` (ids -> sentence vectors) so that within each batch the cosine
     similarity of every two texts' vectors is their label similarity
@@ -174,14 +179,13 @@ def tune_in_batches(
     sets = label_sets(codes, n_classes).astype(np.float32)
     tokens = keras.Input((None,), dtype="int32", name="token_ids")
     model = keras.Model(tokens, encoder(tokens), name="in_batch_pairs")
-    steps = epochs * math.ceil(len(sets) / batch_size)
+    batches = length_batches(ids, sets, batch_size, pad_id, buckets, seed, rows_for=rows_for)
     model.compile(
         optimizer=keras.optimizers.AdamW(
-            warmup_linear(learning_rate, steps, warmup), weight_decay=0.01
+            warmup_linear(learning_rate, epochs * len(batches), warmup), weight_decay=0.01
         ),
         loss=in_batch_pair_loss,
     )
-    batches = length_batches(ids, sets, batch_size, pad_id, buckets, seed)
     history = model.fit(batches, epochs=epochs, verbose=verbose)
     return {f"pair_{k}": [float(x) for x in v] for k, v in history.history.items()}
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from textclass.errors import ArtifactError
-from textclass.models.encoder.batching import length_batches
+from textclass.models.encoder.batching import length_batches, rows_within_memory
 from textclass.models.encoder.preprocessor import buckets_for
 from textclass.models.encoder.schedule import warmup_linear
 from textclass.persistence.files import read_json, write_json
@@ -101,13 +101,16 @@ class EncoderRuntime(KerasRuntime):
             "seed": settings.random_state,
             "verbose": settings.verbose,
         }
+        config = self.family.located().config
         if self.family.pair_sampling == "batch":
+            common["rows_for"] = rows_within_memory(config)
             epochs, batch_size = IN_BATCH
             history = tune_in_batches(
                 encoder, x, codes, epochs=epochs, batch_size=batch_size, **common
             )
         else:
             per_text = int(self.family.pairs)
+            common["rows_for"] = rows_within_memory(config, texts_per_row=2)
             history = tune_on_pairs(
                 encoder, x, codes, per_text=per_text, batch_size=PAIR_BATCH, **common
             )
@@ -179,10 +182,11 @@ class EncoderRuntime(KerasRuntime):
             return embed_rows(ids)
         return window_vectors(embed_rows, ids, windows=windows, pad_id=self.state["pad_id"])
 
-    def training_optimizer(self, settings: TrainingSettings, *, n_rows: int):
+    def training_optimizer(self, settings: TrainingSettings, *, n_rows: int, batches=None):
         if self.frozen:
             return super().training_optimizer(settings, n_rows=n_rows)
-        steps = max(settings.epochs or 1, 1) * math.ceil(n_rows / (settings.batch_size or 16))
+        per_epoch = len(batches) if batches is not None else n_rows / (settings.batch_size or 16)
+        steps = max(settings.epochs or 1, 1) * math.ceil(per_epoch)
         peak = settings.learning_rate or FINETUNE_LEARNING_RATE
         return make_optimizer(settings.optimizer, warmup_linear(peak, steps, self.family.warmup))
 
@@ -196,6 +200,7 @@ class EncoderRuntime(KerasRuntime):
             self.state["pad_id"],
             self.buckets,
             settings.random_state,
+            rows_for=rows_within_memory(self.family.located().config),
         )
 
     # ---------------------------------------------------------- predicting
