@@ -104,7 +104,7 @@ def test_auto_keeps_an_ensemble_only_when_it_beats_the_best_single(monkeypatch, 
     texts = [f"{'great' if y else 'awful'} thing {i}" for i, y in enumerate(labels)]
     candidates = (auto.Candidate("a", "ngram"), auto.Candidate("b", "logreg"),
                   auto.Candidate("c", "ngram", {"weighting": "tfidf"}))  # fmt: skip
-    monkeypatch.setattr(auto_trial.Trial, "_estimate", lambda self, c: (0.0, 0.0))
+    monkeypatch.setattr(auto_trial.Trial, "_estimate", lambda self, c, deadline: (0.0, 0.0))
     monkeypatch.setattr(auto_trial.Trial, "_cross_validate",
                         fake_cross_validation(oof, {"a": 0.5, "b": 0.5, "c": 0.5}))  # fmt: skip
     chosen = auto.choose(texts, labels, candidates=candidates, cv=2, time_limit_s=60)
