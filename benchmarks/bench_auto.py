@@ -34,16 +34,41 @@ def headline(metrics: dict) -> float:
     return metrics["f1_macro"] if metrics.get("task") == "multilabel" else metrics["accuracy"]
 
 
-def run(data: str, model: str, time_limit_s: float) -> dict:
+def train_request(data: str, model: str, **options):
+    """The train job's request for ``model`` (a family or a ``VARIANTS`` column) on
+    ``data``'s split: UCI and BBC the tutorial split, IMDB and GoEmotions the publisher's."""
     from textclass.jobs.requests import ClassifierSettings, TrainRequest
-    from textclass.jobs.train import train
 
     split = {} if data in PUBLISHER_SPLIT else {"test_size": 0.25, "seed": 1000}
     family, params = VARIANTS.get(model, (model, {}))
-    request = TrainRequest(
-        data=data, classifier=ClassifierSettings(model=family), time_limit_s=time_limit_s,
-        model_params=params, **split,
+    return TrainRequest(
+        data=data, classifier=ClassifierSettings(model=family), model_params=params,
+        **split, **options,
     )  # fmt: skip
+
+
+def append_row(out: Path, row: dict, markdown) -> None:
+    """Print ``row``, append it to ``out`` (JSON lines) and rewrite ``out``'s table (.md)
+    from every row of the file with ``markdown(rows)``."""
+    print(json.dumps({k: v for k, v in row.items() if k != "leaderboard"}), flush=True)
+    with out.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(row, default=str) + "\n")
+    rows = [json.loads(line) for line in out.read_text().splitlines() if line.strip()]
+    out.with_suffix(".md").write_text(markdown(rows), encoding="utf-8")
+
+
+def stamp() -> dict:
+    """When, and how loaded the machine was (its 1, 5 and 15 minute load averages)."""
+    return {
+        "at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def run(data: str, model: str, time_limit_s: float) -> dict:
+    from textclass.jobs.train import train
+
+    request = train_request(data, model, time_limit_s=time_limit_s)
     started = time.perf_counter()
     result = train(request)
     row = {
@@ -128,16 +153,10 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=600.0)
     parser.add_argument("--out", type=Path, default=RESULTS / "auto.jsonl")
     args = parser.parse_args()
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    when = stamp()
     for data in args.datasets.split(","):
         for model in ("auto", *args.families.split(",")):
-            row = {"at": stamp, "load": load, **run(data, model, args.time_limit)}
-            print(json.dumps({k: v for k, v in row.items() if k != "leaderboard"}), flush=True)
-            with args.out.open("a", encoding="utf-8") as fh:
-                fh.write(json.dumps(row, default=str) + "\n")
-    rows = [json.loads(line) for line in args.out.read_text().splitlines() if line.strip()]
-    (args.out.with_suffix(".md")).write_text(markdown(rows), encoding="utf-8")
+            append_row(args.out, {**when, **run(data, model, args.time_limit)}, markdown)
     print(f"wrote {args.out.with_suffix('.md')}", file=sys.stderr)
 
 

@@ -14,9 +14,6 @@ seed 1000; IMDB and GoEmotions: the publisher's), so the errors apply to its row
 from __future__ import annotations
 
 import argparse
-import json
-import os
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -60,16 +57,10 @@ def bootstrap_se(truth, predicted, multilabel: bool, resamples: int = RESAMPLES)
 
 
 def measure(data: str, model: str) -> dict:
-    from bench_auto import PUBLISHER_SPLIT, VARIANTS
-    from textclass.jobs.requests import ClassifierSettings, TrainRequest
+    from bench_auto import train_request
     from textclass.jobs.train import train
 
-    split = {} if data in PUBLISHER_SPLIT else {"test_size": 0.25, "seed": 1000}
-    family, params = VARIANTS.get(model, (model, {}))
-    request = TrainRequest(
-        data=data, classifier=ClassifierSettings(model=family), model_params=params, **split
-    )
-    result = train(request)
+    result = train(train_request(data, model))
     truth, predicted, multilabel = truth_and_predicted(
         result.classifier, result.test.texts, result.test.labels
     )
@@ -107,16 +98,12 @@ def main() -> None:
     parser.add_argument("--runs", default=RUNS, help="DATA=MODEL pairs, comma-separated")
     parser.add_argument("--out", type=Path, default=RESULTS / "noise.jsonl")
     args = parser.parse_args()
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    from bench_auto import append_row, stamp
+
+    when = stamp()
     for pair in args.runs.split(","):
         data, model = pair.rsplit("=", 1)
-        row = {"at": stamp, "load": load, **measure(data, model)}
-        print(json.dumps(row), flush=True)
-        with args.out.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(row) + "\n")
-    rows = [json.loads(line) for line in args.out.read_text().splitlines() if line.strip()]
-    args.out.with_suffix(".md").write_text(markdown(rows), encoding="utf-8")
+        append_row(args.out, {**when, **measure(data, model)}, markdown)
 
 
 if __name__ == "__main__":
